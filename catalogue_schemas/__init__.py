@@ -1,0 +1,1 @@
+"""marshmallow schemas of the hub's public API (no Flask, no pymongo)."""

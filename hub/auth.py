@@ -1,0 +1,175 @@
+"""Organisations, credentials and roles.
+
+Every credential belongs to one organisation and carries roles. Clients authenticate with HTTP
+Basic (``key:secret``) or ``Authorization: Bearer key:secret``. Secrets are 256-bit random tokens,
+so a single SHA-256 is a sufficient hash (nothing to brute-force, unlike a password) and keeps
+authentication cheap on the xAPI ingest path; secrets are compared in constant time.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import secrets
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, g, request
+
+from hub.errors import AuthenticationError, Conflict, PermissionDenied, ValidationError
+
+ORG_KINDS = ("provider", "institution", "department", "lms", "platform-admin")
+ROLES = ("publisher", "reviewer", "curator", "lrs-writer", "lrs-reader", "admin")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def utcnow() -> str:
+    """Now as the store's timestamp format (ISO 8601, microseconds, ``Z``)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def hash_secret(secret: str) -> str:
+    """The stored form of a credential secret."""
+    return "sha256$" + hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller: one credential of one organisation."""
+
+    key: str
+    org_id: str
+    org_kind: str
+    org_name: str
+    roles: frozenset[str]
+
+    def has(self, *roles: str) -> bool:
+        """True when the credential has any of ``roles`` (``admin`` has them all)."""
+        return "admin" in self.roles or any(r in self.roles for r in roles)
+
+
+# --- service functions (used by the CLI and the admin API) -------------------------------------
+
+
+def create_organisation(store: Any, name: str, kind: str, country: str | None = None,
+                        contact: str | None = None, org_id: str | None = None) -> dict[str, Any]:
+    """Create an organisation; names are unique."""
+    if kind not in ORG_KINDS:
+        raise ValidationError.for_field("kind", f"must be one of {', '.join(ORG_KINDS)}")
+    if not name or not name.strip():
+        raise ValidationError.for_field("name", "must not be empty")
+    if store.organisations.get_by_name(name.strip()):
+        raise Conflict(f"an organisation named {name.strip()!r} exists")
+    org = {
+        "id": org_id or "org_" + uuid.uuid4().hex[:16],
+        "name": name.strip(),
+        "kind": kind,
+        "country": country,
+        "contact": contact,
+        "created_at": utcnow(),
+    }
+    store.organisations.add(org)
+    return org
+
+
+def create_credential(store: Any, org_id: str, roles: Iterable[str],
+                      label: str | None = None) -> dict[str, Any]:
+    """Create a credential; returns ``{"key", "secret", ...}`` -- the only time the secret is shown."""
+    roles = sorted(set(roles))
+    bad = [r for r in roles if r not in ROLES]
+    if bad or not roles:
+        raise ValidationError.for_field("roles", f"unknown or no roles {bad}; use {', '.join(ROLES)}")
+    if store.organisations.get(org_id) is None:
+        raise ValidationError.for_field("org", f"no organisation {org_id!r}")
+    key = "k_" + secrets.token_hex(12)
+    secret = secrets.token_urlsafe(32)
+    store.credentials.add({
+        "key": key,
+        "secret_hash": hash_secret(secret),
+        "org_id": org_id,
+        "roles": roles,
+        "label": label,
+        "revoked": False,
+        "created_at": utcnow(),
+    })
+    return {"key": key, "secret": secret, "org_id": org_id, "roles": roles}
+
+
+def authenticate(store: Any, key: str, secret: str) -> Principal | None:
+    """The principal for a key and secret, or None."""
+    cred = store.credentials.get(key)
+    if cred is None or cred.get("revoked"):
+        return None
+    if not hmac.compare_digest(cred["secret_hash"], hash_secret(secret)):
+        return None
+    org = store.organisations.get(cred["org_id"]) or {}
+    return Principal(key, cred["org_id"], org.get("kind", ""), org.get("name", ""),
+                     frozenset(cred.get("roles", ())))
+
+
+# --- request side ---------------------------------------------------------------------------
+
+
+def _credentials_from_header(header: str | None) -> tuple[str, str] | None:
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    scheme = scheme.lower()
+    value = value.strip()
+    if scheme == "basic":
+        try:
+            decoded = base64.b64decode(value, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+    elif scheme == "bearer":
+        decoded = value
+    else:
+        return None
+    key, sep, secret = decoded.partition(":")
+    return (key, secret) if sep else None
+
+
+def current_principal(required: bool = True) -> Principal | None:
+    """The caller of this request (cached on ``g``); 401 when required and absent or wrong."""
+    if "principal" in g:
+        principal: Principal | None = g.principal
+    else:
+        from hub import get_store
+
+        pair = _credentials_from_header(request.headers.get("Authorization"))
+        principal = authenticate(get_store(), *pair) if pair else None
+        if pair and principal is None:
+            raise AuthenticationError("unknown key or wrong secret")
+        g.principal = principal
+    if principal is None and required:
+        raise AuthenticationError("this endpoint needs a credential (HTTP Basic key:secret)")
+    return principal
+
+
+def require_roles(*roles: str) -> Callable[[F], F]:
+    """View decorator: the caller must hold one of ``roles`` (or ``admin``)."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            principal = current_principal()
+            assert principal is not None
+            if roles and not principal.has(*roles):
+                raise PermissionDenied(f"this needs one of the roles: {', '.join(roles)}")
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def init_app(app: Flask) -> None:
+    """Nothing global to set up; kept for symmetry with the other extensions."""
+    app.extensions["hub.auth"] = {"roles": ROLES, "org_kinds": ORG_KINDS}

@@ -1,0 +1,58 @@
+"""Every environment variable the hub reads, in one place.
+
+The README's configuration table is generated from :data:`SETTINGS` by eye: keep them in step.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+#: name -> (default, description). ``None`` default means "unset unless given".
+SETTINGS: dict[str, tuple[str | None, str]] = {
+    "HUB_STORE_URL": ("sqlite:///var/hub.db", "Document store: sqlite:///rel/path, "
+                      "sqlite:////abs/path or mongodb://host/db"),
+    "HUB_BLOB_URL": ("file:///var/blobs", "Blob store: file:///path (relative when not "
+                     "starting with //) or s3://bucket/prefix"),
+    "HUB_S3_ENDPOINT_URL": (None, "Endpoint of an S3-compatible server (MinIO, moto)"),
+    "HUB_S3_REGION": ("us-east-1", "Region for the S3 client"),
+    "HUB_PUBLIC_URL": ("http://127.0.0.1:8000", "Public base URL of the hub (links, xAPI "
+                       "account homePage, LTI issuer)"),
+    "HUB_MAX_BODY_BYTES": (str(64 * 1024 * 1024), "Largest request body accepted (413 above)"),
+    "HUB_SECRET_KEY": (None, "Secret for signing cursors; random per process when unset"),
+    "HUB_LOG_LEVEL": ("INFO", "Python logging level"),
+    "PORT": ("8000", "Port that 'make run' serves on"),
+    "MONGODB_URI": (None, "Tests only: run the MongoDB contract tests against this server "
+                    "instead of mongomock"),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Typed settings read from the environment (and overridable by ``test_config``)."""
+
+    store_url: str
+    blob_url: str
+    s3_endpoint_url: str | None
+    s3_region: str
+    public_url: str
+    max_body_bytes: int
+    secret_key: str | None
+    log_level: str
+
+    @classmethod
+    def from_env(cls, overrides: dict[str, Any] | None = None) -> Config:
+        """Read settings from ``os.environ``; ``overrides`` (keys as env names) win."""
+        env = {name: os.environ.get(name, default) for name, (default, _) in SETTINGS.items()}
+        env.update({k: v for k, v in (overrides or {}).items() if k in SETTINGS})
+        return cls(
+            store_url=str(env["HUB_STORE_URL"]),
+            blob_url=str(env["HUB_BLOB_URL"]),
+            s3_endpoint_url=env["HUB_S3_ENDPOINT_URL"] or None,
+            s3_region=str(env["HUB_S3_REGION"]),
+            public_url=str(env["HUB_PUBLIC_URL"]).rstrip("/"),
+            max_body_bytes=int(env["HUB_MAX_BODY_BYTES"] or 0),
+            secret_key=env["HUB_SECRET_KEY"] or None,
+            log_level=str(env["HUB_LOG_LEVEL"]),
+        )

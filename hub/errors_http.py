@@ -1,0 +1,131 @@
+"""Render every error as ``application/problem+json`` (RFC 9457).
+
+No route has try/except: domain errors (:mod:`hub.errors`), storage errors (:mod:`storage.errors`),
+marshmallow validation errors and werkzeug's HTTP errors all end here.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import marshmallow
+import orjson
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from hub import errors
+from storage import errors as storage_errors
+
+log = logging.getLogger(__name__)
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Turn marshmallow's nested ``{"title": {"en": ["..."]}}`` into ``{"title.en": ["..."]}``."""
+    out: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":
+                path = prefix or "_schema"
+            out.update(flatten_messages(value, path))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        out[prefix or "_schema"] = list(messages)
+    elif isinstance(messages, list):
+        for i, value in enumerate(messages):
+            out.update(flatten_messages(value, f"{prefix}.{i}" if prefix else str(i)))
+    else:
+        out[prefix or "_schema"] = [str(messages)]
+    return out
+
+
+def from_marshmallow(exc: marshmallow.ValidationError) -> errors.ValidationError:
+    """A hub validation error naming every failing field of a marshmallow error."""
+    fields = flatten_messages(exc.messages)
+    names = ", ".join(sorted(fields))
+    first = next(iter(fields.values()), ["invalid"])[0]
+    detail = f"{names}: {first}" if len(fields) == 1 else f"invalid fields: {names}"
+    return errors.ValidationError(detail, errors=fields)
+
+
+def problem_response(exc: errors.HubError) -> Response:
+    """The problem+json response for a hub error."""
+    body = exc.to_problem(instance=request.path if request else None)
+    resp = Response(orjson.dumps(body), status=exc.status, mimetype=errors.PROBLEM_MIMETYPE)
+    for name, value in exc.headers.items():
+        resp.headers[name] = value
+    return resp
+
+
+_STORAGE_MAP: dict[type[Exception], type[errors.HubError]] = {
+    storage_errors.DuplicateKey: errors.Conflict,
+    storage_errors.ConcurrentUpdate: errors.Conflict,
+    storage_errors.StoreUnavailable: errors.Unavailable,
+    storage_errors.BlobNotFound: errors.NotFound,
+}
+
+
+def to_hub_error(exc: BaseException) -> errors.HubError:
+    """Translate any exception to the hub hierarchy (unknown ones become a bare 500)."""
+    if isinstance(exc, errors.HubError):
+        return exc
+    if isinstance(exc, marshmallow.ValidationError):
+        return from_marshmallow(exc)
+    for kind, target in _STORAGE_MAP.items():
+        if isinstance(exc, kind):
+            return target(str(exc) or None)
+    if isinstance(exc, HTTPException):
+        return http_to_hub(exc)
+    return errors.HubError("The server hit an unexpected error; it has been logged.")
+
+
+def http_to_hub(exc: HTTPException) -> errors.HubError:
+    """Werkzeug's HTTP errors (404 routes, 405, 413, webargs' aborts) as hub errors."""
+    code = exc.code or 500
+    cls: type[errors.HubError] = {
+        400: errors.ValidationError,
+        401: errors.AuthenticationError,
+        403: errors.PermissionDenied,
+        404: errors.NotFound,
+        405: errors.MethodNotAllowed,
+        409: errors.Conflict,
+        412: errors.PreconditionFailed,
+        413: errors.PayloadTooLarge,
+        415: errors.UnsupportedMediaType,
+        503: errors.Unavailable,
+    }.get(code, errors.HubError)
+    detail = exc.description if isinstance(exc.description, str) else None
+    # webargs (through flask-smorest) attaches the marshmallow messages to the exception.
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if messages:
+        # webargs nests by location ({"query": {"limit": [...]}}); the location is noise.
+        if isinstance(messages, dict) and len(messages) == 1:
+            (location, inner), = messages.items()
+            if location in ("json", "query", "form", "files", "headers", "view_args", "json_or_form"):
+                messages = inner
+        return from_marshmallow(marshmallow.ValidationError(messages))
+    err = cls(detail)
+    if cls is errors.HubError:
+        err.status = code
+    valid_methods = getattr(exc, "valid_methods", None)
+    if code == 405 and valid_methods:
+        err.headers["Allow"] = ", ".join(valid_methods)
+    return err
+
+
+def handle_any(exc: BaseException) -> Response:
+    """The one error handler."""
+    hub_error = to_hub_error(exc)
+    if hub_error.status >= 500 and not isinstance(exc, (errors.HubError, HTTPException)):
+        log.exception("unhandled error on %s %s", request.method, request.path, exc_info=exc)
+    return problem_response(hub_error)
+
+
+def init_app(app: Flask) -> None:
+    """Register the handler for every exception class (after flask-smorest's own)."""
+    app.register_error_handler(HTTPException, handle_any)
+    app.register_error_handler(errors.HubError, handle_any)
+    app.register_error_handler(marshmallow.ValidationError, handle_any)
+    app.register_error_handler(storage_errors.StorageError, handle_any)
+    app.register_error_handler(Exception, handle_any)

@@ -1,0 +1,31 @@
+"""The storage errors every adapter raises instead of its driver's exceptions.
+
+Adapters translate ``sqlite3``, ``pymongo`` and ``botocore`` errors at their boundary (STYLE habit 2);
+the app shell maps these to problem responses (duplicate/concurrent -> 409, unavailable -> 503).
+"""
+
+from __future__ import annotations
+
+
+class StorageError(Exception):
+    """Base of every storage failure."""
+
+
+class DuplicateKey(StorageError):
+    """A unique key (id, name, key id, statement id) already exists."""
+
+
+class ConcurrentUpdate(StorageError):
+    """A compare-and-set write lost: the stored ``row_version`` is not the expected one."""
+
+
+class StoreUnavailable(StorageError):
+    """The backing server or file cannot be reached."""
+
+
+class BlobNotFound(StorageError):
+    """No blob under that key."""
+
+
+class UnknownScheme(StorageError, ValueError):
+    """A store or blob URL whose scheme no adapter handles (raised at start-up)."""

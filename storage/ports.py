@@ -1,0 +1,265 @@
+"""The storage ports: one small interface per job.
+
+Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each adapter
+(``storage.sqlite``, ``storage.mongodb``) implements every repository; the contract suite in
+``tests/storage/`` is the definition of "implements".
+
+Documents cross the port as plain ``dict`` objects holding JSON-compatible values (str, int, float,
+bool, None, list, dict). Timestamps are ISO 8601 strings in UTC with microseconds and a ``Z``
+(``2026-11-25T07:33:14.123456Z``) so that they sort as text on every backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Protocol, runtime_checkable
+
+Document = dict[str, Any]
+
+# --------------------------------------------------------------------------------------------
+# Organisations and credentials
+# --------------------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class OrganisationRepository(Protocol):
+    """Organisations: ``{"id", "name", "kind", "country", "contact", "created_at"}``.
+
+    ``id`` and ``name`` are each unique (``DuplicateKey`` on a clash).
+    """
+
+    def add(self, org: Document) -> None: ...
+    def get(self, org_id: str) -> Document | None: ...
+    def get_by_name(self, name: str) -> Document | None: ...
+    def list(self, kind: str | None = None) -> list[Document]:
+        """All organisations (of one kind when given), ordered by name."""
+        ...
+
+    def count(self) -> int: ...
+
+
+@runtime_checkable
+class CredentialRepository(Protocol):
+    """Credentials: ``{"key", "secret_hash", "org_id", "roles": [...], "created_at",
+    "revoked": bool, "label"}``. ``key`` is unique. The secret itself is never stored."""
+
+    def add(self, credential: Document) -> None: ...
+    def get(self, key: str) -> Document | None: ...
+    def list_for_org(self, org_id: str) -> list[Document]: ...
+    def revoke(self, key: str) -> bool:
+        """Mark revoked; False when there is no such key."""
+        ...
+
+
+# --------------------------------------------------------------------------------------------
+# Courses (catalogue items) with their vetting audit trail, search and reviews
+# --------------------------------------------------------------------------------------------
+
+#: Facet fields of catalogue search, in response order.
+FACET_FIELDS: tuple[str, ...] = (
+    "provider",
+    "language",
+    "category",
+    "mode",
+    "level",
+    "duration",
+    "rating",
+    "competency",
+)
+
+#: Duration bands (facet ``duration``): id -> [min minutes, max minutes) ; max None = open.
+DURATION_BANDS: dict[str, tuple[int, int | None]] = {
+    "lt1h": (0, 60),
+    "1-4h": (60, 240),
+    "4-10h": (240, 600),
+    "10-40h": (600, 2400),
+    "gt40h": (2400, None),
+}
+
+#: Rating buckets (facet ``rating``), cumulative like every marketplace: "4+" counts every course
+#: whose average is >= 4. Unrated courses fall in none.
+RATING_BUCKETS: dict[str, float] = {"4+": 4.0, "3+": 3.0, "2+": 2.0, "1+": 1.0}
+
+#: Sort orders of catalogue search. Each sorts by its key, then by course id ascending.
+#: relevance: best text match first (newest first when there is no text);
+#: newest: published_at desc; title: English (else first) title asc, case-folded;
+#: rating: average desc (unrated last), then count desc; duration: minutes asc.
+SORT_ORDERS: tuple[str, ...] = ("relevance", "newest", "title", "rating", "duration")
+
+
+@dataclass(frozen=True)
+class CourseQuery:
+    """One catalogue search over *published* courses (their live version only).
+
+    Filters within one field are OR-ed, across fields AND-ed. Facet counts are disjunctive: the
+    counts of field F apply every filter except F's own, so a UI can offer the other values of F.
+    ``text`` matches every language of title, description and keywords; every token must match,
+    each as a prefix (``admin`` matches ``administration``).
+    """
+
+    text: str | None = None
+    providers: tuple[str, ...] = ()  # organisation ids
+    languages: tuple[str, ...] = ()  # BCP 47 tags, matched case-insensitively on the full tag
+    categories: tuple[str, ...] = ()
+    modes: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    competencies: tuple[str, ...] = ()  # competency ids in the course's tags
+    duration_bands: tuple[str, ...] = ()  # keys of DURATION_BANDS
+    min_minutes: int | None = None
+    max_minutes: int | None = None
+    min_rating: float | None = None
+    sort: str = "relevance"
+    limit: int = 20
+    #: keyset of the last item of the previous page (as returned in ``CourseResults.keys``)
+    after: tuple[Any, ...] | None = None
+    #: only courses with ``search_seq <= snapshot``; set from the first page so that pages
+    #: stay stable while other courses are published.
+    snapshot: int | None = None
+    facets: bool = True
+
+
+@dataclass
+class CourseResults:
+    """A page of search results."""
+
+    total: int  # matches of the whole query (all pages), within the snapshot
+    items: list[Document]  # course documents (whole stored course; the service shapes them)
+    keys: list[tuple[Any, ...]]  # keyset of each item, JSON-serialisable values only
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    snapshot: int = 0  # the snapshot used (the current max search_seq when none was given)
+
+
+@runtime_checkable
+class CourseRepository(Protocol):
+    """Courses as whole aggregates.
+
+    A course document::
+
+        {"id", "provider_id", "state", "row_version": int,
+         "revision": {...content...}, "revision_number": int,
+         "live": {...content...} | None, "live_version": int | None,
+         "created_at", "updated_at", "published_at": str | None,
+         "rating": {"average": float | None, "count": int},
+         "search_seq": int | None}
+
+    ``live`` is what search and the public catalogue serve; it is not None exactly when the
+    course is searchable (state published, or a revision of a published course in progress).
+    A retired course has ``live`` None. Content fields used by search (in ``live``):
+    ``title`` and ``description`` (language maps), ``keywords`` (list of str), ``category``,
+    ``mode``, ``level``, ``languages`` (list), ``duration_minutes`` (int),
+    ``competencies`` (list of ``{"id", "level"}``).
+
+    ``search_seq`` is assigned by the repository from a monotonically increasing counter every
+    time ``live`` changes to non-None (so a page snapshot excludes later publications).
+
+    Audit events (``{"id", "course_id", "at", "actor", "org_id", "from", "to", "action",
+    "comment"}``) are written in the same atomic write as the course change.
+    """
+
+    def add(self, course: Document, event: Document | None = None) -> None:
+        """Insert a new course (``DuplicateKey`` on id clash) and its first audit event."""
+        ...
+
+    def add_many(self, courses: list[Document], events: list[Document]) -> None:
+        """Insert many courses with their events in one atomic write (bulk import)."""
+        ...
+
+    def get(self, course_id: str) -> Document | None: ...
+
+    def replace(self, course: Document, expected_version: int, event: Document | None = None) -> Document:
+        """Compare-and-set: store ``course`` if the stored ``row_version`` equals
+        ``expected_version``, with ``row_version`` incremented, else ``ConcurrentUpdate``.
+        Maintains the search index from ``course["live"]`` atomically. Returns the stored doc."""
+        ...
+
+    def list_for_provider(
+        self, provider_id: str | None, states: Iterable[str] | None = None, limit: int = 50,
+        after: str | None = None,
+    ) -> list[Document]:
+        """Courses of a provider (all providers when None), by id ascending after ``after``."""
+        ...
+
+    def audit_trail(self, course_id: str) -> list[Document]:
+        """Every audit event of a course, oldest first."""
+        ...
+
+    def search(self, query: CourseQuery) -> CourseResults: ...
+
+    def set_rating(self, course_id: str, average: float | None, count: int) -> None:
+        """Update the denormalised rating (and its search index) without touching row_version."""
+        ...
+
+    def count(self, state: str | None = None) -> int: ...
+
+
+@runtime_checkable
+class ReviewRepository(Protocol):
+    """Learner ratings and reviews: ``{"course_id", "learner_id", "org_id", "rating": 1..5,
+    "text", "created_at", "updated_at"}``, unique per (course_id, learner_id)."""
+
+    def upsert(self, review: Document) -> tuple[bool, float | None, int]:
+        """Insert or replace a learner's review; returns (created, new average, new count).
+        Also updates the course's denormalised rating (as ``CourseRepository.set_rating``)."""
+        ...
+
+    def list_for_course(self, course_id: str, limit: int = 50, after: str | None = None) -> list[Document]:
+        """Newest first (by updated_at then learner_id); ``after`` is an opaque cursor
+        returned as ``review["cursor"]`` of the previous page's last item."""
+        ...
+
+
+# --------------------------------------------------------------------------------------------
+# Blobs (content packages, xAPI attachments)
+# --------------------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class BlobStore(Protocol):
+    """Immutable-by-convention blobs under string keys (``a/b/c``; no leading slash, no ``..``)."""
+
+    def put(self, key: str, data: bytes | BinaryIO, content_type: str = "application/octet-stream") -> int:
+        """Store; returns the size in bytes. Streams large files (S3 multipart over 8 MB)."""
+        ...
+
+    def get(self, key: str) -> bytes:
+        """The whole blob, ``BlobNotFound`` if absent."""
+        ...
+
+    def open(self, key: str) -> Iterator[bytes]:
+        """Stream the blob in chunks, ``BlobNotFound`` if absent."""
+        ...
+
+    def exists(self, key: str) -> bool: ...
+    def delete(self, key: str) -> bool: ...
+    def url(self, key: str, expires: int = 3600) -> str | None:
+        """A time-limited direct download URL (presigned GET on S3); None for directory stores."""
+        ...
+
+    def ping(self) -> None:
+        """Raise ``StoreUnavailable`` when the store cannot be reached."""
+        ...
+
+
+# --------------------------------------------------------------------------------------------
+# The store: one object per backend giving every repository
+# --------------------------------------------------------------------------------------------
+
+
+class Store(Protocol):
+    """A backend's set of repositories. Each adapter's ``open_store(url)`` returns one.
+
+    Repositories of later capabilities (xAPI statements and documents, LTI registrations, FRAC)
+    are added here as attributes by the issue that needs them.
+    """
+
+    organisations: OrganisationRepository
+    credentials: CredentialRepository
+    courses: CourseRepository
+    reviews: ReviewRepository
+
+    def ping(self) -> None:
+        """Raise ``StoreUnavailable`` when the backend cannot be reached."""
+        ...
+
+    def close(self) -> None: ...
