@@ -81,11 +81,15 @@ def create_organisation(store: Any, name: str, kind: str, country: str | None = 
 
 def create_credential(store: Any, org_id: str, roles: Iterable[str],
                       label: str | None = None) -> dict[str, Any]:
-    """Create a credential; returns ``{"key", "secret", ...}`` -- the only time the secret is shown."""
+    """Create a credential; returns ``{"key", "secret", ...}``.
+
+    This is the only time the secret is shown: only its hash is stored."""
     roles = sorted(set(roles))
     bad = [r for r in roles if r not in ROLES]
     if bad or not roles:
-        raise ValidationError.for_field("roles", f"unknown or no roles {bad}; use {', '.join(ROLES)}")
+        raise ValidationError.for_field(
+            "roles", f"unknown or no roles {bad}; use {', '.join(ROLES)}"
+        )
     if store.organisations.get(org_id) is None:
         raise ValidationError.for_field("org", f"no organisation {org_id!r}")
     key = "k_" + secrets.token_hex(12)

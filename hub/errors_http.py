@@ -102,7 +102,7 @@ def http_to_hub(exc: HTTPException) -> errors.HubError:
         # webargs nests by location ({"query": {"limit": [...]}}); the location is noise.
         if isinstance(messages, dict) and len(messages) == 1:
             (location, inner), = messages.items()
-            if location in ("json", "query", "form", "files", "headers", "view_args", "json_or_form"):
+            if location in ("json", "query", "form", "files", "headers", "view_args"):
                 messages = inner
         return from_marshmallow(marshmallow.ValidationError(messages))
     err = cls(detail)

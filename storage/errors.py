@@ -1,7 +1,8 @@
 """The storage errors every adapter raises instead of its driver's exceptions.
 
-Adapters translate ``sqlite3``, ``pymongo`` and ``botocore`` errors at their boundary (STYLE habit 2);
-the app shell maps these to problem responses (duplicate/concurrent -> 409, unavailable -> 503).
+Adapters translate ``sqlite3``, ``pymongo`` and ``botocore`` errors at their boundary
+(STYLE habit 2); the app shell maps these to problem responses (duplicate/concurrent -> 409,
+unavailable -> 503).
 """
 
 from __future__ import annotations

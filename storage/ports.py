@@ -167,7 +167,9 @@ class CourseRepository(Protocol):
 
     def get(self, course_id: str) -> Document | None: ...
 
-    def replace(self, course: Document, expected_version: int, event: Document | None = None) -> Document:
+    def replace(
+        self, course: Document, expected_version: int, event: Document | None = None
+    ) -> Document:
         """Compare-and-set: store ``course`` if the stored ``row_version`` equals
         ``expected_version``, with ``row_version`` incremented, else ``ConcurrentUpdate``.
         Maintains the search index from ``course["live"]`` atomically. Returns the stored doc."""
@@ -203,7 +205,9 @@ class ReviewRepository(Protocol):
         Also updates the course's denormalised rating (as ``CourseRepository.set_rating``)."""
         ...
 
-    def list_for_course(self, course_id: str, limit: int = 50, after: str | None = None) -> list[Document]:
+    def list_for_course(
+        self, course_id: str, limit: int = 50, after: str | None = None
+    ) -> list[Document]:
         """Newest first (by updated_at then learner_id); ``after`` is an opaque cursor
         returned as ``review["cursor"]`` of the previous page's last item."""
         ...
@@ -218,7 +222,9 @@ class ReviewRepository(Protocol):
 class BlobStore(Protocol):
     """Immutable-by-convention blobs under string keys (``a/b/c``; no leading slash, no ``..``)."""
 
-    def put(self, key: str, data: bytes | BinaryIO, content_type: str = "application/octet-stream") -> int:
+    def put(
+        self, key: str, data: bytes | BinaryIO, content_type: str = "application/octet-stream"
+    ) -> int:
         """Store; returns the size in bytes. Streams large files (S3 multipart over 8 MB)."""
         ...
 
