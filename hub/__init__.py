@@ -19,7 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory. ``test_config`` overrides settings by env-var name
     (``{"HUB_STORE_URL": "sqlite:///tmp/x.db"}``) and Flask config keys (``TESTING``)."""
     import storage
-    from hub import auth, docs, errors_http, health
+    from hub import auth, cli, docs, errors_http, health
     from storage import open_blobs, open_store
 
     config = Config.from_env(test_config)
@@ -47,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors_http.init_app(app)  # ... so ours come after and win
     auth.init_app(app)
     health.init_app(app)
+    cli.init_app(app)
 
     from marketplace import init_app as init_marketplace
 
