@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ("startup", "search", "xapi_ingest", "xapi_query")
+BENCHMARKS = ("startup", "search", "xapi")
 
 
 def main(argv: list[str]) -> int:

@@ -39,13 +39,13 @@ def wait_healthy(port: int, timeout: float = 60.0) -> float:
 
 @contextlib.contextmanager
 def serve(env: dict[str, str], *, workers: int = 1, threads: int = 1, cpu: int | None = None,
-          log: Path | None = None) -> Iterator[tuple[str, float]]:
+          log: Path | None = None, target: str = "wsgi:app") -> Iterator[tuple[str, float]]:
     """Run ``gunicorn wsgi:app`` (pinned to ``cpu`` with taskset when given); yields
     (base URL, seconds until healthy) and stops the server afterwards."""
     port = free_port()
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     cmd = [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-           "--threads", str(threads), "--log-level", "warning", "wsgi:app"]
+           "--threads", str(threads), "--log-level", "warning", target]
     if cpu is not None and shutil.which("taskset"):
         cmd = ["taskset", "-c", str(cpu), *cmd]
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
@@ -62,3 +62,10 @@ def serve(env: dict[str, str], *, workers: int = 1, threads: int = 1, cpu: int |
             proc.kill()
         if log:
             out.close()  # type: ignore[union-attr]
+
+
+@contextlib.contextmanager
+def serve_app(target: str, env: dict[str, str], **kw: int) -> Iterator[str]:
+    """Like :func:`serve` for another WSGI app; yields only the base URL."""
+    with serve(env, target=target, **kw) as (base, _):  # type: ignore[arg-type]
+        yield base
