@@ -1,0 +1,175 @@
+"""What catalogue search indexes, defined once for every adapter.
+
+Both the SQLite adapter (FTS5 + side tables) and the MongoDB adapter (multikey ``terms`` array)
+derive their search index from these functions, so that a query means the same thing on every
+backend:
+
+- :func:`tokenize` is the one word splitter. Text is NFKC-normalised, case-folded, Latin
+  diacritics are removed, and words are runs of letters, digits, private-use characters and
+  combining marks. Indic vowel signs and viramas are combining marks (Unicode categories Mn/Mc),
+  so ``प्रशासन`` and ``தமிழ்`` stay one word each; SQLite's default ``unicode61`` tokenizer would
+  split them at every vowel sign, which is why the FTS5 table is declared with
+  :data:`FTS5_TOKENIZE`. The SQLite adapter feeds FTS5 the output of :func:`tokenize` (already
+  folded), so FTS5's own folding never disagrees with ours (it does not apply NFKC and folds
+  ``ß`` differently from :meth:`str.casefold`).
+- :func:`index_fields` extracts the filterable, facetable and sortable fields of a course.
+- :func:`parse_text_query` turns user text into tokens, each matched as a word prefix.
+- :func:`duration_band` and :func:`facet_filters_except` fix the facet semantics of
+  :class:`storage.ports.CourseQuery` (disjunctive: a field's counts ignore its own filter).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from storage.ports import DURATION_BANDS, CourseQuery
+
+#: The FTS5 tokenizer whose word boundaries equal :func:`tokenize`'s (``remove_diacritics 2``
+#: also folds diacritics of decomposed Latin text; the category list keeps combining marks).
+FTS5_TOKENIZE = "unicode61 remove_diacritics 2 categories 'L* N* Co Mc Mn'"
+
+#: Unicode general categories that belong to a word (as FTS5_TOKENIZE's ``categories``).
+_WORD_CATEGORIES = frozenset(
+    ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "Co", "Mc", "Mn")
+)
+
+
+def _is_latin(ch: str) -> bool:
+    """Latin letters whose diacritics are dropped (Basic Latin through Latin Extended-B, IPA,
+    Latin Extended Additional), the range FTS5's ``remove_diacritics`` folds."""
+    cp = ord(ch)
+    return cp < 0x0250 or 0x1E00 <= cp <= 0x1EFF or 0x2C60 <= cp <= 0x2C7F
+
+
+def _strip_latin_diacritics(text: str) -> str:
+    """Remove combining marks that follow a Latin base letter; marks on other scripts (Indic
+    vowel signs, viramas, nuktas) are part of the letter and stay."""
+    out: list[str] = []
+    base_is_latin = False
+    for ch in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(ch) or unicodedata.category(ch) == "Mn":
+            if base_is_latin:
+                continue
+        else:
+            base_is_latin = ch.isalpha() and _is_latin(ch)
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def tokenize(text: str | None) -> list[str]:
+    """Words of ``text``, normalised for matching (see the module docstring)."""
+    if not text:
+        return []
+    folded = _strip_latin_diacritics(unicodedata.normalize("NFKC", text).casefold())
+    tokens: list[str] = []
+    word: list[str] = []
+    for ch in folded:
+        if unicodedata.category(ch) in _WORD_CATEGORIES:
+            word.append(ch)
+        elif word:
+            tokens.append("".join(word))
+            word = []
+    if word:
+        tokens.append("".join(word))
+    return tokens
+
+
+def parse_text_query(text: str | None) -> list[str]:
+    """The tokens of a search text, in order, without repeats. Each must match a word prefix.
+    An empty list means "no text condition" (``"  -- "`` searches everything)."""
+    return list(dict.fromkeys(tokenize(text)))
+
+
+def _map_texts(value: Any) -> list[str]:
+    """Every string of a language map (or a plain string / list of strings)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [v for v in value.values() if isinstance(v, str)]
+    return [v for v in value if isinstance(v, str)]
+
+
+def text_terms(value: Any) -> list[str]:
+    """Tokens of every language of a language map (or of a list of keywords), in order."""
+    return [tok for text in _map_texts(value) for tok in tokenize(text)]
+
+
+def duration_band(minutes: int | None) -> str | None:
+    """The key of :data:`storage.ports.DURATION_BANDS` that ``minutes`` falls in."""
+    if minutes is None:
+        return None
+    for band, (low, high) in DURATION_BANDS.items():
+        if minutes >= low and (high is None or minutes < high):
+            return band
+    return None
+
+
+def title_sort_key(title: Any) -> str:
+    """Case-folded English title, else the first title of the map (sort ``title``)."""
+    if isinstance(title, dict):
+        text = title.get("en") or next((v for v in title.values() if isinstance(v, str)), "")
+    else:
+        text = title or ""
+    return unicodedata.normalize("NFKC", str(text)).casefold()
+
+
+def index_fields(course: dict[str, Any]) -> dict[str, Any]:
+    """The search index entry of a course, from its ``live`` content (``live`` must be set)."""
+    live = course["live"]
+    rating = course.get("rating") or {}
+    minutes = live.get("duration_minutes")
+    competencies = [c["id"] for c in live.get("competencies") or [] if isinstance(c, dict)]
+    title_terms = text_terms(live.get("title"))
+    keyword_terms = text_terms(live.get("keywords"))
+    description_terms = text_terms(live.get("description"))
+    return {
+        "provider_id": course["provider_id"],
+        "languages": sorted({str(tag).lower() for tag in live.get("languages") or []}),
+        "category": live.get("category"),
+        "mode": live.get("mode"),
+        "level": live.get("level"),
+        "minutes": minutes,
+        "duration_band": duration_band(minutes),
+        "competencies": sorted(set(competencies)),
+        "rating_average": rating.get("average"),
+        "rating_count": int(rating.get("count") or 0),
+        "title_sort": title_sort_key(live.get("title")),
+        "published_at": course.get("published_at") or "",
+        "terms": set(title_terms) | set(keyword_terms) | set(description_terms),
+        "title_terms": set(title_terms),
+        "keyword_terms": set(keyword_terms),
+        "description_terms": set(description_terms),
+    }
+
+
+#: Which :class:`CourseQuery` attributes are each facet field's own filter. A field's facet
+#: counts ignore exactly these (disjunctive faceting); every other filter applies.
+FACET_OWN_FILTERS: dict[str, tuple[str, ...]] = {
+    "provider": ("providers",),
+    "language": ("languages",),
+    "category": ("categories",),
+    "mode": ("modes",),
+    "level": ("levels",),
+    "duration": ("duration_bands", "min_minutes", "max_minutes"),
+    "rating": ("min_rating",),
+    "competency": ("competencies",),
+}
+
+
+def facet_filters_except(query: CourseQuery, field: str) -> CourseQuery:
+    """``query`` without ``field``'s own filters: the query whose matches ``field``'s facet
+    counts (and without text or filters other than these, everything else is unchanged)."""
+    from dataclasses import replace
+
+    cleared: dict[str, Any] = {}
+    for attr in FACET_OWN_FILTERS[field]:
+        cleared[attr] = None if attr in ("min_minutes", "max_minutes", "min_rating") else ()
+    return replace(query, **cleared)
+
+
+def has_own_filter(query: CourseQuery, field: str) -> bool:
+    """Whether ``query`` filters on ``field`` (so its facet needs a query of its own)."""
+    return any(getattr(query, attr) not in (None, ()) for attr in FACET_OWN_FILTERS[field])
