@@ -269,3 +269,144 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+# --------------------------------------------------------------------------------------------
+# xAPI: statements, documents (State, Activity Profile, Agent Profile), activities
+# --------------------------------------------------------------------------------------------
+
+# Every store gives them as ``store.statements`` (StatementRepository), ``store.xapi_documents``
+# (DocumentRepository) and ``store.activities`` (ActivityRepository).
+
+#: Kinds of xAPI document (Communication 2.3 State, 2.6 Activity Profile, 2.7 Agent Profile).
+XAPI_DOCUMENT_KINDS: tuple[str, ...] = ("state", "activity-profile", "agent-profile")
+
+
+@dataclass
+class StatementRecord:
+    """One statement to store, with the index keys the LRS computed from it (``xapi/``).
+
+    ``keys`` are opaque strings; a query matches a statement when every key of the query is among
+    the statement's keys. The LRS builds them (``"verb|<iri>"``, ``"agent|<ifi>"``,
+    ``"agent*|<ifi>"`` for related agents, ``"act|<iri>"``, ``"act*|<iri>"``, ``"reg|<uuid>"``) so
+    adapters never look inside a statement. ``fingerprint`` identifies the statement's content:
+    a re-insert of the same id with the same fingerprint is a no-op, with another one a conflict.
+    """
+
+    id: str
+    statement: Document  # the statement as stored; the repository fills in ``stored``
+    fingerprint: str
+    keys: tuple[str, ...]
+    voids: str | None = None  # id of the statement this voiding statement voids
+    ref: str | None = None  # id targeted by a StatementRef object (inherits its keys)
+    org_id: str | None = None  # organisation of the credential that stored it
+
+
+@dataclass(frozen=True)
+class StatementQuery:
+    """A page of ``GET /xapi/statements`` (xAPI 1.0.3 Communication 2.1.3). Voided statements
+    never match. ``since``/``until`` compare with ``stored`` (``stored > since``,
+    ``stored <= until``). ``cursor`` is the opaque ``StatementPage.cursor`` of the previous page
+    of the same query."""
+
+    keys: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    ascending: bool = False
+    limit: int = 100
+    cursor: str | None = None
+    org_id: str | None = None  # only statements stored by this organisation
+
+
+@dataclass
+class StatementPage:
+    """Statements of one page, ordered by ``stored`` (then insertion); ``cursor`` continues the
+    same query after the last one, None when the query is exhausted."""
+
+    statements: list[Document]
+    cursor: str | None = None
+
+
+@runtime_checkable
+class StatementRepository(Protocol):
+    """xAPI statements, immutable once stored."""
+
+    def insert(self, records: list[StatementRecord]) -> tuple[str, list[str]]:
+        """Store a batch atomically; returns ``(stored, ids newly stored)``.
+
+        One transaction: a record whose id exists with the same fingerprint is skipped, with a
+        different one raises ``DuplicateKey`` and nothing of the batch is stored. The repository
+        sets ``statement["stored"]`` (one timestamp for the batch, taken inside the write so that
+        stored order is commit order where the backend allows), adds the keys of the ``ref``
+        target to the record's keys (Communication 2.1.3 "Filter Conditions for StatementRefs"),
+        and marks the ``voids`` target voided (Data 2.3.2)."""
+        ...
+
+    def get(self, statement_id: str) -> Document | None:
+        """``{"statement": {...}, "voided": bool, "voids": str | None}`` or None."""
+        ...
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, Document]:
+        """As ``get`` for several ids; absent ids are left out."""
+        ...
+
+    def query(self, query: StatementQuery) -> StatementPage: ...
+
+    def count(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class DocumentKey:
+    """Where an xAPI document lives. Fields that do not apply to the kind are ``""``; ``agent`` is
+    the LRS's canonical string of the Agent's IFI, ``registration`` ``""`` when none."""
+
+    kind: str  # one of XAPI_DOCUMENT_KINDS
+    doc_id: str  # stateId or profileId
+    activity_id: str = ""
+    agent: str = ""
+    registration: str = ""
+
+
+@runtime_checkable
+class DocumentRepository(Protocol):
+    """xAPI documents: ``{"content": bytes, "content_type": str, "etag": str, "updated": str}``.
+
+    Writes are compare-and-set on the etag so that If-Match / If-None-Match (Communication
+    3.1) and JSON merges hold under concurrency."""
+
+    def get(self, key: DocumentKey) -> Document | None: ...
+
+    def save(self, key: DocumentKey, doc: Document, expected_etag: str | None) -> None:
+        """Store ``doc`` if the stored etag equals ``expected_etag`` (None: must not exist),
+        else raise ``ConcurrentUpdate``."""
+        ...
+
+    def delete(self, key: DocumentKey) -> bool:
+        """Delete one document; False when absent."""
+        ...
+
+    def list_ids(
+        self, kind: str, activity_id: str = "", agent: str = "",
+        registration: str | None = None, since: str | None = None,
+    ) -> list[str]:
+        """Ids of the documents in a scope updated after ``since``; ``registration`` None
+        matches every registration (State), ``""`` only documents without one."""
+        ...
+
+    def delete_many(
+        self, kind: str, activity_id: str = "", agent: str = "", registration: str | None = None
+    ) -> int:
+        """Delete every document of a scope (State multi-delete); returns how many."""
+        ...
+
+
+@runtime_checkable
+class ActivityRepository(Protocol):
+    """Canonical Activity objects (``{"id", "objectType": "Activity", "definition": {...}}``),
+    as merged by the LRS from the statements it accepted (Communication 2.5)."""
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, Document]: ...
+
+    def put_many(self, activities: list[Document]) -> None:
+        """Insert or replace whole activity objects (keyed by ``id``)."""
+        ...
