@@ -1,0 +1,159 @@
+"""Schemas of a course (catalogue item): the content a provider writes, and the stored
+course with its vetting state as the API shows it to its owner and to reviewers.
+
+The same :class:`CourseContentSchema` validates the API body, every row of a bulk import and
+the demo data, so there is one definition of a valid course.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
+
+from catalogue_schemas.fields import Duration, LanguageMap, LanguageTag, duration_minutes
+
+CATEGORIES = ("course", "program", "learning-resource", "assessment")
+MODES = ("self-paced", "instructor-led", "classroom")
+LEVELS = ("beginner", "intermediate", "advanced")
+DELIVERY_TYPES = ("lti", "xapi", "cmi5", "external")
+STATES = ("draft", "submitted", "in_review", "changes_requested", "published", "retired")
+
+#: Blob keys as the blob port accepts them: ``a/b/c``, no leading slash, no ``..``.
+_BLOB_KEY = re.compile(r"^(?!/)(?!.*(?:^|/)\.\.(?:/|$))[A-Za-z0-9._\-/]{1,512}$")
+_HTTP_URL = validate.URL(schemes={"http", "https"}, require_tld=False)
+
+
+class DeliverySchema(Schema):
+    """How the course is delivered: ``{"type": "lti", "tool_url"}``, ``{"type": "xapi"|"cmi5",
+    "package": <blob key>}`` or ``{"type": "external", "url"}``. Exactly the field of the type."""
+
+    type = fields.String(required=True, validate=validate.OneOf(DELIVERY_TYPES))
+    tool_url = fields.String(validate=_HTTP_URL, metadata={"description": "LTI 1.3 tool URL"})
+    package = fields.String(validate=validate.Regexp(_BLOB_KEY, error="not a valid blob key"),
+                            metadata={"description": "blob key of the xAPI/cmi5 package"})
+    url = fields.String(validate=_HTTP_URL, metadata={"description": "external course URL"})
+
+    _NEEDS = {"lti": "tool_url", "xapi": "package", "cmi5": "package", "external": "url"}
+
+    @validates_schema
+    def _one_target(self, data: dict[str, Any], **_: Any) -> None:
+        needed = self._NEEDS.get(data.get("type", ""))
+        if needed is None:
+            return
+        if not data.get(needed):
+            raise ValidationError(f"required for delivery type {data['type']!r}", needed)
+        extra = [f for f in ("tool_url", "package", "url") if f != needed and f in data]
+        if extra:
+            raise ValidationError(f"not allowed for delivery type {data['type']!r}", extra[0])
+
+
+class PriceSchema(Schema):
+    """A price as a decimal string (no float rounding) in an ISO 4217 currency."""
+
+    amount = fields.String(
+        load_default="0",
+        validate=validate.Regexp(r"^\d{1,9}(\.\d{1,2})?$", error="a decimal like 0 or 499.00"),
+    )
+    currency = fields.String(
+        load_default="INR",
+        validate=validate.Regexp(r"^[A-Z]{3}$", error="an ISO 4217 code like INR"),
+    )
+
+
+class CompetencyTagSchema(Schema):
+    """Placeholder competency tag (FRAC ids are validated by a later issue): id and level."""
+
+    id = fields.String(required=True, validate=validate.Length(1, 100))
+    level = fields.Integer(required=True, strict=True, validate=validate.Range(1, 5))
+
+
+class CourseContentSchema(Schema):
+    """What a provider writes: one revision of a course."""
+
+    title = LanguageMap(required=True, max_length=300)
+    description = LanguageMap(load_default=dict, max_length=20_000)
+    keywords = fields.List(fields.String(validate=validate.Length(1, 100)),
+                           load_default=list, validate=validate.Length(max=50))
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    mode = fields.String(required=True, validate=validate.OneOf(MODES),
+                         metadata={"description": "learning mode"})
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS),
+                          metadata={"description": "difficulty level"})
+    duration = Duration(required=True)
+    duration_minutes = fields.Integer(dump_only=True)
+    languages = fields.List(LanguageTag(), validate=validate.Length(max=30),
+                            metadata={"description": "languages of the content; "
+                                      "defaults to the languages of the title"})
+    delivery = fields.Nested(DeliverySchema, required=True)
+    licence = fields.String(load_default="proprietary", validate=validate.Length(1, 100),
+                            metadata={"description": "SPDX id (CC-BY-4.0) or 'proprietary'"})
+    price = fields.Nested(PriceSchema, load_default=lambda: {"amount": "0", "currency": "INR"})
+    certificate_offered = fields.Boolean(load_default=False)
+    competencies = fields.List(fields.Nested(CompetencyTagSchema), load_default=list,
+                               validate=validate.Length(max=50))
+    version = fields.String(load_default="1.0", validate=validate.Length(1, 50),
+                            metadata={"description": "the provider's content version"})
+
+    @post_load
+    def _derive(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        # Stored beside the ISO text so that search can filter and sort by minutes.
+        data["duration_minutes"] = duration_minutes(data["duration"])
+        if not data.get("languages"):
+            data["languages"] = list(data["title"])
+        data["keywords"] = list(dict.fromkeys(k.strip() for k in data["keywords"] if k.strip()))
+        return data
+
+
+class RatingSchema(Schema):
+    """Average and count of learner ratings."""
+
+    average = fields.Float(allow_none=True)
+    count = fields.Integer()
+
+
+class CourseSchema(Schema):
+    """A course as its provider and reviewers see it (working revision and live version)."""
+
+    id = fields.String()
+    provider_id = fields.String()
+    state = fields.String(metadata={"enum": list(STATES)})
+    row_version = fields.Integer(metadata={"description": "also the ETag; send it in If-Match"})
+    revision_number = fields.Integer()
+    revision = fields.Nested(CourseContentSchema)
+    live = fields.Nested(CourseContentSchema, allow_none=True)
+    live_version = fields.Integer(allow_none=True)
+    created_at = fields.String()
+    updated_at = fields.String()
+    published_at = fields.String(allow_none=True)
+    rating = fields.Nested(RatingSchema)
+    allowed_actions = fields.List(fields.String(), metadata={
+        "description": "transitions the caller may take now"})
+
+
+class CourseListArgs(Schema):
+    """Query of ``GET /courses``."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    state = fields.List(fields.String(validate=validate.OneOf(STATES)), load_default=list)
+    provider = fields.String(metadata={"description": "reviewers/admins: one provider's"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+    after = fields.String(metadata={"description": "id of the last course of the previous page"})
+
+
+class CoursePageSchema(Schema):
+    """A page of courses."""
+
+    items = fields.List(fields.Nested(CourseSchema))
+    next = fields.String(allow_none=True)
