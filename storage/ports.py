@@ -298,7 +298,8 @@ class StatementRecord:
     fingerprint: str
     keys: tuple[str, ...]
     voids: str | None = None  # id of the statement this voiding statement voids
-    ref: str | None = None  # id targeted by a StatementRef object (inherits its keys)
+    ref: str | None = None  # id targeted by a StatementRef object (the LRS already merged the
+    # target's keys into ``keys``; informational for adapters)
     org_id: str | None = None  # organisation of the credential that stored it
 
 
@@ -337,9 +338,9 @@ class StatementRepository(Protocol):
         One transaction: a record whose id exists with the same fingerprint is skipped, with a
         different one raises ``DuplicateKey`` and nothing of the batch is stored. The repository
         sets ``statement["stored"]`` (one timestamp for the batch, taken inside the write so that
-        stored order is commit order where the backend allows), adds the keys of the ``ref``
-        target to the record's keys (Communication 2.1.3 "Filter Conditions for StatementRefs"),
-        and marks the ``voids`` target voided (Data 2.3.2)."""
+        stored order is commit order where the backend allows) and marks the ``voids`` target
+        voided (Data 2.3.2). Keys are stored as given (the LRS merged in a StatementRef
+        target's keys, Communication 2.1.3 "Filter Conditions for StatementRefs")."""
         ...
 
     def get(self, statement_id: str) -> Document | None:
