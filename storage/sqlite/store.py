@@ -1,0 +1,200 @@
+"""The embedded store: one SQLite file, a connection per thread, explicit transactions.
+
+The file runs in WAL mode (readers never block the one writer) with ``synchronous=NORMAL``
+(durable at checkpoints, never corrupt), so that many threads of one process and several
+processes (gunicorn workers) share it. Every repository write goes through
+:meth:`SqliteStore.transaction` (``BEGIN IMMEDIATE``, nested as SAVEPOINTs), which makes a
+multi-row write (a course, its search index and its audit event) atomic.
+
+Repositories are built from :data:`REPOSITORY_MODULES`: each module exposes ``SCHEMA`` (a tuple of
+``CREATE ... IF NOT EXISTS`` statements), ``SCHEMA_VERSION`` and ``attach(store)``, which sets the
+repository attributes (``store.courses = ...``). A later capability appends its module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from storage.errors import DuplicateKey, StorageError, StoreUnavailable
+
+#: Modules whose ``SCHEMA``/``attach`` make up the store, in creation order.
+REPOSITORY_MODULES: tuple[str, ...] = ("storage.sqlite.marketplace",)
+
+#: sqlite3 OperationalError messages that mean "the file cannot be used right now".
+_UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly", "read-only",
+                "no such file", "not a database", "database or disk is full", "busy")
+
+
+def translate(exc: sqlite3.Error) -> StorageError:
+    """The :mod:`storage.errors` exception for a sqlite3 error (STYLE habit 2)."""
+    message = str(exc)
+    lowered = message.lower()
+    if isinstance(exc, sqlite3.IntegrityError) and (
+        "unique constraint" in lowered or "primary key" in lowered
+    ):
+        return DuplicateKey(message)
+    if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and any(
+        marker in lowered for marker in _UNAVAILABLE
+    ):
+        return StoreUnavailable(message)
+    return StorageError(message)
+
+
+@contextlib.contextmanager
+def translated() -> Iterator[None]:
+    """Run a block with sqlite3 errors turned into storage errors."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise translate(exc) from exc
+
+
+def path_from_url(url: str) -> Path:
+    """``sqlite:///rel/path.db`` -> ``rel/path.db``; ``sqlite:////abs/path.db`` -> ``/abs/...``
+    (SQLAlchemy's convention). A query string is ignored."""
+    prefix = "sqlite:///"
+    if not url.lower().startswith(prefix) or len(url) == len(prefix):
+        raise StoreUnavailable(f"store URL {url!r}: expected sqlite:///relative/path or "
+                               "sqlite:////absolute/path")
+    return Path(url[len(prefix):].split("?", 1)[0])
+
+
+class SqliteStore:
+    """Every repository over one SQLite file (see the module docstring)."""
+
+    def __init__(self, path: Path, busy_timeout_ms: int = 5000,
+                 modules: Sequence[str] = REPOSITORY_MODULES) -> None:
+        self.path = path
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        with translated():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        loaded = [importlib.import_module(name) for name in modules]
+        self._migrate(loaded)
+        for module in loaded:
+            module.attach(self)
+
+    # -- connections ------------------------------------------------------------------------
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection (opened on first use)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        if self._closed:
+            raise StoreUnavailable("the store is closed")
+        with translated():
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves; check_same_thread=False
+            # only so that close() may close every thread's connection.
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                   timeout=self.busy_timeout_ms / 1000)
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: the search index stays hot
+            conn.execute("PRAGMA mmap_size = 268435456")
+        self._local.conn = conn
+        self._local.depth = 0
+        with self._lock:
+            self._connections.append(conn)
+        return conn
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """An atomic write: ``BEGIN IMMEDIATE`` (takes the write lock at once, so a
+        read-then-write cannot deadlock), or a SAVEPOINT when already inside one."""
+        conn = self.connection()
+        depth = self._local.depth
+        with translated():
+            conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT sp{depth}")
+        self._local.depth = depth + 1
+        try:
+            yield conn
+        except BaseException:
+            self._local.depth = depth
+            with translated():
+                if depth == 0:
+                    conn.execute("ROLLBACK")
+                else:
+                    conn.execute(f"ROLLBACK TO sp{depth}")
+                    conn.execute(f"RELEASE sp{depth}")
+            raise
+        self._local.depth = depth
+        with translated():
+            conn.execute("COMMIT" if depth == 0 else f"RELEASE sp{depth}")
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: several SELECTs see one snapshot of the file (WAL)."""
+        conn = self.connection()
+        if self._local.depth:
+            with translated():
+                yield conn
+            return
+        with translated():
+            conn.execute("BEGIN DEFERRED")
+        self._local.depth = 1
+        try:
+            with translated():
+                yield conn
+        finally:
+            self._local.depth = 0
+            with translated():
+                conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
+        """All rows of one SELECT (errors translated)."""
+        with translated():
+            return self.connection().execute(sql, params).fetchall()
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def _migrate(self, modules: list[Any]) -> None:
+        """Create each module's schema once per ``SCHEMA_VERSION`` (recorded in
+        ``schema_migrations`` so that a later version can add statements)."""
+        with self.transaction() as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                         "module TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+            for module in modules:
+                row = conn.execute("SELECT version FROM schema_migrations WHERE module = ?",
+                                   (module.__name__,)).fetchone()
+                if row is not None and row[0] >= module.SCHEMA_VERSION:
+                    continue
+                for statement in module.SCHEMA:
+                    conn.execute(statement)
+                conn.execute("INSERT OR REPLACE INTO schema_migrations VALUES (?, ?)",
+                             (module.__name__, module.SCHEMA_VERSION))
+
+    # -- Store protocol ---------------------------------------------------------------------
+
+    def ping(self) -> None:
+        """Raise ``StoreUnavailable`` when the file cannot be read."""
+        self.query("SELECT count(*) FROM schema_migrations")
+
+    def close(self) -> None:
+        """Close every thread's connection; the store cannot be used afterwards."""
+        with self._lock:
+            self._closed = True
+            connections, self._connections = self._connections, []
+        for conn in connections:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+        self._local = threading.local()
+
+
+def open_store(url: str, **options: Any) -> SqliteStore:
+    """The store for a ``sqlite:///...`` URL (the parent directory is created).
+    Options: ``busy_timeout_ms`` (default 5000), ``modules`` (default
+    :data:`REPOSITORY_MODULES`)."""
+    return SqliteStore(path_from_url(url), **options)
