@@ -1,14 +1,32 @@
-"""The content marketplace: catalogue, vetting workflow, search, reviews (routes -> service -> ports)."""
+"""The content marketplace: catalogue, vetting workflow, search, reviews.
+
+routes -> service -> storage ports.
+"""
 
 from __future__ import annotations
+
+import hashlib
+import secrets
 
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the marketplace blueprints on the app's flask-smorest ``Api``."""
+    """Register the marketplace blueprints on the app's flask-smorest ``Api`` and set up the
+    per-process search state (cursor signing key, provider-name cache)."""
     from marketplace.routes import blueprints
+    from marketplace.search import CursorCodec, ProviderNames
 
+    config = app.extensions["hub.config"]
+    store = app.extensions["hub.store"]
+    # Cursors are signed with a key derived from the app secret, so every worker behind the
+    # load balancer accepts the others' cursors; without a secret, a random per-process key.
+    secret = (config.secret_key or "").encode() or secrets.token_bytes(32)
+    key = hashlib.sha256(b"hub.catalogue.cursor\0" + secret).digest()
+    app.extensions["marketplace.search"] = {
+        "codec": CursorCodec(key),
+        "names": ProviderNames(store.organisations.get),
+    }
     api = app.extensions["hub.api"]
     for blp in blueprints():
         api.register_blueprint(blp)

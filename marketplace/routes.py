@@ -1,11 +1,220 @@
 """HTTP routes of the marketplace (flask-smorest blueprints): schema loads, service acts,
-schema dumps."""
+schema dumps. No try/except here: errors surface as problem+json through :mod:`hub.errors_http`.
+
+- ``courses``: the providers' and reviewers' API (authenticated; tenancy in the service).
+- ``catalogue``: the public catalogue (search, live course, JSON-LD, reviews).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+import orjson
+from flask import Response, current_app, request
 from flask_smorest import Blueprint
+
+from catalogue_schemas.course import (
+    CourseContentSchema,
+    CourseListArgs,
+    CoursePageSchema,
+    CourseSchema,
+)
+from catalogue_schemas.review import (
+    ReviewInSchema,
+    ReviewListArgs,
+    ReviewOutSchema,
+    ReviewPageSchema,
+)
+from catalogue_schemas.search import PublicCourseSchema, SearchArgs, SearchResultSchema
+from catalogue_schemas.workflow import (
+    AuditTrailSchema,
+    ImportFileSchema,
+    ImportReportSchema,
+    TransitionSchema,
+)
+from hub import get_config, get_store
+from hub.auth import current_principal
+from hub.errors import PermissionDenied
+from marketplace import importer, jsonld, reviews, service
+from marketplace.search import public_course, search_catalogue
+
+SECURED = {"security": [{"basic": []}]}
+IF_MATCH = {"parameters": [{
+    "in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+    "description": "ETag from a previous GET; 412 when the course changed since",
+}]}
+
+courses = Blueprint("courses", __name__, url_prefix="",
+                    description="Providers' courses and the vetting workflow (authenticated).")
+catalogue = Blueprint("catalogue", __name__, url_prefix="/catalogue",
+                      description="The public catalogue of published courses (no auth).")
+
+
+def _principal() -> Any:
+    return current_principal(required=True)
+
+
+def _with_etag(course: dict[str, Any], status: int = 200) -> tuple[Any, int, dict[str, str]]:
+    return (service.with_actions(_principal(), course), status,
+            {"ETag": service.etag(course)})
+
+
+def _search_state() -> dict[str, Any]:
+    return current_app.extensions["marketplace.search"]  # type: ignore[no-any-return]
+
+
+def _json(body: Any, mimetype: str = "application/json") -> Response:
+    # orjson: several times faster than the stdlib encoder on a 20-item search page.
+    return Response(orjson.dumps(body), mimetype=mimetype)
+
+
+# --- providers and reviewers --------------------------------------------------------------------
+
+
+@courses.route("/courses", methods=["POST"])
+@courses.arguments(CourseContentSchema)
+@courses.response(201, CourseSchema)
+@courses.doc(**SECURED)
+def create_course(content: dict[str, Any]) -> Any:
+    """Create a draft course (publisher of a provider organisation)."""
+    course = service.create_course(get_store(), _principal(), content)
+    body, status, headers = _with_etag(course, 201)
+    headers["Location"] = f"/courses/{course['id']}"
+    return body, status, headers
+
+
+@courses.route("/courses", methods=["GET"])
+@courses.arguments(CourseListArgs, location="query")
+@courses.response(200, CoursePageSchema)
+@courses.doc(**SECURED)
+def list_courses(args: dict[str, Any]) -> Any:
+    """Own courses (every provider's for reviewers and admins), filtered by state."""
+    return service.list_courses(get_store(), _principal(), args["state"], args.get("provider"),
+                                args["limit"], args.get("after"))
+
+
+@courses.route("/review-queue", methods=["GET"])
+@courses.arguments(CourseListArgs, location="query")
+@courses.response(200, CoursePageSchema)
+@courses.doc(**SECURED)
+def review_queue(args: dict[str, Any]) -> Any:
+    """Courses submitted or in review, for reviewers."""
+    return service.review_queue(get_store(), _principal(), args["limit"], args.get("after"))
+
+
+@courses.route("/courses/import", methods=["POST"])
+@courses.arguments(ImportFileSchema, location="files")
+@courses.response(200, ImportReportSchema)
+@courses.doc(**SECURED)
+def import_courses(files: dict[str, Any]) -> Any:
+    """Bulk import a JSON Lines or CSV file of courses (``?submit=true`` submits them).
+
+    Valid rows are stored, invalid ones reported by line and field; no row is stored in part."""
+    principal = _principal()
+    if principal.org_kind != "provider" or not principal.has("publisher"):
+        raise PermissionDenied("only a publisher of a provider organisation imports courses")
+    upload = files["file"]
+    rows = importer.rows_from_upload(upload.filename or "", upload.stream)
+    submit = request.args.get("submit", "").lower() in ("1", "true", "yes")
+    return importer.import_catalogue(get_store(), principal.org_id, rows, submit=submit,
+                                     actor=principal.key)
+
+
+@courses.route("/courses/<course_id>", methods=["GET"])
+@courses.response(200, CourseSchema)
+@courses.doc(**SECURED)
+def get_course(course_id: str) -> Any:
+    """One course with its working revision and live version (owner, reviewers)."""
+    return _with_etag(service.load_visible(get_store(), _principal(), course_id))
+
+
+@courses.route("/courses/<course_id>", methods=["PUT"])
+@courses.arguments(CourseContentSchema)
+@courses.response(200, CourseSchema)
+@courses.doc(**SECURED, **IF_MATCH)
+def edit_course(content: dict[str, Any], course_id: str) -> Any:
+    """Replace the working revision (a published course gets a new draft revision)."""
+    course = service.edit_course(get_store(), _principal(), course_id, content,
+                                 request.headers.get("If-Match"))
+    return _with_etag(course)
+
+
+@courses.route("/courses/<course_id>/transitions", methods=["POST"])
+@courses.arguments(TransitionSchema)
+@courses.response(200, CourseSchema)
+@courses.doc(**SECURED, **IF_MATCH)
+def transition_course(body: dict[str, Any], course_id: str) -> Any:
+    """Take a workflow action; 409 naming the allowed actions when illegal from here."""
+    course = service.transition_course(get_store(), _principal(), course_id, body["action"],
+                                       body.get("comment"), request.headers.get("If-Match"))
+    return _with_etag(course)
+
+
+@courses.route("/courses/<course_id>/audit", methods=["GET"])
+@courses.response(200, AuditTrailSchema)
+@courses.doc(**SECURED)
+def course_audit(course_id: str) -> Any:
+    """Every audit event of the course, oldest first."""
+    return {"items": service.audit_trail(get_store(), _principal(), course_id)}
+
+
+# --- public catalogue ---------------------------------------------------------------------------
+
+
+@catalogue.route("/search", methods=["GET"])
+@catalogue.arguments(SearchArgs, location="query")
+@catalogue.response(200, SearchResultSchema)
+def search(args: dict[str, Any]) -> Any:
+    """Full-text search over published courses with filters, facets and a signed cursor."""
+    state = _search_state()
+    result = search_catalogue(get_store(), args, state["codec"], state["names"],
+                              get_config().public_url)
+    return _json(result)
+
+
+def _public(course_id: str) -> dict[str, Any]:
+    course = reviews.published_course(get_store(), course_id)
+    return public_course(course, _search_state()["names"](course["provider_id"]),
+                         get_config().public_url)
+
+
+@catalogue.route("/courses/<course_id>.jsonld", methods=["GET"])
+@catalogue.response(200, PublicCourseSchema, content_type=jsonld.JSONLD_MIMETYPE)
+def course_jsonld(course_id: str) -> Any:
+    """schema.org ``Course`` JSON-LD of a published course."""
+    return _json(jsonld.course_jsonld(_public(course_id)), jsonld.JSONLD_MIMETYPE)
+
+
+@catalogue.route("/courses/<course_id>", methods=["GET"])
+@catalogue.response(200, PublicCourseSchema)
+def public_course_view(course_id: str) -> Any:
+    """The live version of a published course (JSON-LD for ``Accept: application/ld+json``)."""
+    item = _public(course_id)
+    best = request.accept_mimetypes.best_match(["application/json", jsonld.JSONLD_MIMETYPE])
+    if best == jsonld.JSONLD_MIMETYPE:
+        return _json(jsonld.course_jsonld(item), jsonld.JSONLD_MIMETYPE)
+    return _json(item)
+
+
+@catalogue.route("/courses/<course_id>/reviews", methods=["POST"])
+@catalogue.arguments(ReviewInSchema)
+@catalogue.response(201, ReviewOutSchema)
+@catalogue.alt_response(200, schema=ReviewOutSchema, description="the learner's review updated")
+@catalogue.doc(**SECURED)
+def post_review(body: dict[str, Any], course_id: str) -> Any:
+    """Rate a published course for a learner (201 new, 200 replaced)."""
+    review, created = reviews.post_review(get_store(), _principal(), course_id, body)
+    return review, 201 if created else 200
+
+
+@catalogue.route("/courses/<course_id>/reviews", methods=["GET"])
+@catalogue.arguments(ReviewListArgs, location="query")
+@catalogue.response(200, ReviewPageSchema)
+def list_reviews(args: dict[str, Any], course_id: str) -> Any:
+    """Reviews of a published course, newest first (learner ids stay private)."""
+    return reviews.list_reviews(get_store(), course_id, args["limit"], args.get("cursor"))
 
 
 def blueprints() -> list[Blueprint]:
     """Every marketplace blueprint, for :func:`marketplace.init_app`."""
-    return []
+    return [courses, catalogue]

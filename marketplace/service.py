@@ -1,0 +1,207 @@
+"""Catalogue rules: create, edit and move courses through the vetting workflow.
+
+Services receive the store (a :class:`storage.ports.Store`) and the caller
+(:class:`hub.auth.Principal`); they never see Flask. Tenancy lives here: a provider's credential
+sees only its own organisation's courses, and another provider's course is *not found* (404),
+never forbidden, so that ids do not leak. Reviewers and admins see every course.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from typing import Any
+
+from hub.auth import Principal, utcnow
+from hub.errors import NotFound, PermissionDenied, PreconditionFailed, ValidationError
+from marketplace import vetting
+
+Document = dict[str, Any]
+
+
+def new_course_id() -> str:
+    """A fresh course id (URL-safe, no dots so that ``<id>.jsonld`` is unambiguous)."""
+    return "crs_" + uuid.uuid4().hex
+
+
+def audit_event(course_id: str, actor: str, org_id: str, source: str | None, target: str,
+                action: str, comment: str | None = None, revision_number: int | None = None,
+                at: str | None = None) -> Document:
+    """One audit event: who (credential key, organisation), when, from, to, action, why."""
+    return {
+        "id": "evt_" + uuid.uuid4().hex,
+        "course_id": course_id,
+        "at": at or utcnow(),
+        "actor": actor,
+        "org_id": org_id,
+        "from": source,
+        "to": target,
+        "action": action,
+        "comment": comment,
+        "revision_number": revision_number,
+    }
+
+
+def new_course(provider_id: str, content: Document, actor: str, org_id: str,
+               submit: bool = False, now: str | None = None,
+               course_id: str | None = None) -> tuple[Document, list[Document]]:
+    """A new draft course (submitted when ``submit``) and its audit events, not yet stored.
+
+    Used by the API, the bulk importer and the demo loader so that every course starts alike.
+    """
+    now = now or utcnow()
+    course_id = course_id or new_course_id()
+    course: Document = {
+        "id": course_id,
+        "provider_id": provider_id,
+        "state": "draft",
+        "row_version": 1,
+        "revision": content,
+        "revision_number": 1,
+        "live": None,
+        "live_version": None,
+        "created_at": now,
+        "updated_at": now,
+        "published_at": None,
+        "rating": {"average": None, "count": 0},
+        "search_seq": None,
+    }
+    events = [audit_event(course_id, actor, org_id, None, "draft", "create", None, 1, now)]
+    if submit:
+        course["state"] = "submitted"
+        events.append(audit_event(course_id, actor, org_id, "draft", "submitted", "submit",
+                                  None, 1, now))
+    return course, events
+
+
+def is_visible(principal: Principal, course: Document) -> bool:
+    """Owners see their courses; reviewers and admins see all."""
+    return course["provider_id"] == principal.org_id or principal.has(vetting.REVIEWER)
+
+
+def load_visible(store: Any, principal: Principal, course_id: str) -> Document:
+    """The course if the caller may see it, else 404 (also for another provider's course)."""
+    course = store.courses.get(course_id)
+    if course is None or not is_visible(principal, course):
+        raise NotFound(f"no course {course_id!r}")
+    return course
+
+
+def with_actions(principal: Principal, course: Document) -> Document:
+    """The course as the API shows it: plus the actions this caller may take now."""
+    shown = dict(course)
+    shown["allowed_actions"] = vetting.allowed_actions(principal, course["state"],
+                                                       course["provider_id"])
+    return shown
+
+
+def check_if_match(course: Document, if_match: str | None) -> None:
+    """RFC 9110 §13.1.1 If-Match against the course's ETag (its ``row_version``); 412 if
+    stale. ``*`` matches any existing course; no header means no precondition."""
+    if if_match is None or if_match.strip() == "*":
+        return
+    current = etag(course)
+    candidates = [c.strip().removeprefix("W/") for c in if_match.split(",")]
+    if current not in candidates:
+        raise PreconditionFailed(
+            f"the course changed (ETag now {current}); fetch it again and retry",
+            current_etag=current,
+        )
+
+
+def etag(course: Document) -> str:
+    """The ETag of a course: its quoted ``row_version``."""
+    return f'"{course["row_version"]}"'
+
+
+def create_course(store: Any, principal: Principal, content: Document) -> Document:
+    """``POST /courses``: a publisher of a provider organisation creates a draft."""
+    if principal.org_kind != "provider" or not principal.has(vetting.PUBLISHER):
+        raise PermissionDenied("only a publisher of a provider organisation creates courses")
+    course, events = new_course(principal.org_id, content, principal.key, principal.org_id)
+    store.courses.add(course, events[0])
+    return course
+
+
+def list_courses(store: Any, principal: Principal, states: list[str], provider: str | None,
+                 limit: int, after: str | None) -> Document:
+    """``GET /courses``: own courses; every provider's for reviewers/admins (``provider``
+    narrows). One extra row tells whether there is a next page."""
+    if principal.has(vetting.REVIEWER):
+        owner = provider
+    elif provider not in (None, principal.org_id):
+        return {"items": [], "next": None}  # another tenant's list: empty, not an error
+    else:
+        owner = principal.org_id
+    rows = store.courses.list_for_provider(owner, states or None, limit + 1, after)
+    page = rows[:limit]
+    return {
+        "items": [with_actions(principal, c) for c in page],
+        "next": page[-1]["id"] if len(rows) > limit else None,
+    }
+
+
+def review_queue(store: Any, principal: Principal, limit: int, after: str | None) -> Document:
+    """``GET /review-queue``: every course waiting for or in review (reviewers only)."""
+    if not principal.has(vetting.REVIEWER):
+        raise PermissionDenied("the review queue is for reviewers")
+    return list_courses(store, principal, ["submitted", "in_review"], None, limit, after)
+
+
+def edit_course(store: Any, principal: Principal, course_id: str, content: Document,
+                if_match: str | None) -> Document:
+    """``PUT /courses/<id>``: replace the working revision.
+
+    In ``draft``/``changes_requested`` the revision is edited in place. Editing a published
+    course starts a new revision in ``draft`` while ``live`` keeps serving the published one.
+    """
+    course = load_visible(store, principal, course_id)
+    if course["provider_id"] != principal.org_id or not principal.has(vetting.PUBLISHER):
+        raise PermissionDenied("only the provider's publishers edit a course")
+    check_if_match(course, if_match)
+    vetting.check_editable(course["state"])
+    now = utcnow()
+    updated = copy.deepcopy(course)
+    updated["revision"] = content
+    updated["updated_at"] = now
+    if course["state"] in vetting.REVISABLE_STATES:
+        updated["state"] = "draft"
+        updated["revision_number"] = course["revision_number"] + 1
+        action = "revise"
+    else:
+        action = "edit"
+    event = audit_event(course_id, principal.key, principal.org_id, course["state"],
+                        updated["state"], action, None, updated["revision_number"], now)
+    return store.courses.replace(updated, course["row_version"], event)  # type: ignore[no-any-return]
+
+
+def transition_course(store: Any, principal: Principal, course_id: str, action: str,
+                      comment: str | None, if_match: str | None) -> Document:
+    """``POST /courses/<id>/transitions``: take one workflow action, atomically with its
+    audit event. Publishing copies the revision to ``live`` in the same ``replace()`` call, so
+    readers see either the old live version or the new one, never a mix."""
+    course = load_visible(store, principal, course_id)
+    check_if_match(course, if_match)
+    edge = vetting.find_transition(principal, course["state"], action, course["provider_id"])
+    comment = (comment or "").strip() or None
+    if edge.needs_comment and comment is None:
+        raise ValidationError.for_field("comment", f"a reason is required to {action}")
+    now = utcnow()
+    updated = copy.deepcopy(course)
+    updated["state"] = edge.target
+    updated["updated_at"] = now
+    if action == "publish":
+        updated["live"] = copy.deepcopy(course["revision"])
+        updated["live_version"] = course["revision_number"]
+        updated["published_at"] = now
+    elif action == "retire":
+        updated["live"] = None
+    event = audit_event(course_id, principal.key, principal.org_id, course["state"],
+                        edge.target, action, comment, course["revision_number"], now)
+    return store.courses.replace(updated, course["row_version"], event)  # type: ignore[no-any-return]
+
+
+def audit_trail(store: Any, principal: Principal, course_id: str) -> list[Document]:
+    """``GET /courses/<id>/audit``: every event, oldest first (owner and reviewers only)."""
+    load_visible(store, principal, course_id)
+    return store.courses.audit_trail(course_id)  # type: ignore[no-any-return]
