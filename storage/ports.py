@@ -344,7 +344,8 @@ class StatementRepository(Protocol):
         ...
 
     def get(self, statement_id: str) -> Document | None:
-        """``{"statement": {...}, "voided": bool, "voids": str | None}`` or None."""
+        """``{"statement": {...}, "voided": bool, "voids": str | None, "org_id": str | None}``
+        or None."""
         ...
 
     def get_many(self, ids: Iterable[str]) -> dict[str, Document]:
