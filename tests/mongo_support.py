@@ -1,7 +1,9 @@
 """How tests reach MongoDB: mongomock by default, a real server when ``MONGODB_URI`` is set.
 
-Owned by the MongoDB adapter's work; ``mongo_store_url()`` yields a store URL for a fresh database
-and drops it afterwards.
+``mongo_store_url()`` yields a store URL naming a fresh database and drops it afterwards. Without
+``MONGODB_URI`` the adapter's :data:`storage.mongodb.CLIENT_FACTORY` is swapped for
+``mongomock.MongoClient`` (each mongomock client is its own in-memory server, so every test's
+URL gets an empty one); the adapter's code is the same in both cases.
 """
 
 from __future__ import annotations
@@ -10,18 +12,78 @@ import contextlib
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
+
+#: Host named in mongomock URLs (nothing listens there; mongomock never connects).
+MOCK_BASE = "mongodb://mongomock.invalid:27017"
+
+
+def _patch_mongomock_bulk_write() -> None:
+    """mongomock 4.3 predates pymongo 4.11, whose ``UpdateOne``/``ReplaceOne`` pass a ``sort``
+    argument to the bulk builder: ``bulk_write`` fails with ``TypeError: add_update() got an
+    unexpected keyword argument 'sort'``. Accept it (and refuse a real sort, which mongomock
+    cannot honour) so that ``bulk_write`` works as on a server."""
+    from mongomock.collection import BulkOperationBuilder
+
+    if getattr(BulkOperationBuilder, "_hub_sort_patch", False):
+        return
+    add_update, add_replace = BulkOperationBuilder.add_update, BulkOperationBuilder.add_replace
+
+    def _no_sort(sort: Any) -> None:
+        if sort is not None:
+            raise NotImplementedError("mongomock cannot sort the target of an update")
+
+    def patched_update(self: Any, *args: Any, sort: Any = None, **kwargs: Any) -> Any:
+        _no_sort(sort)
+        return add_update(self, *args, **kwargs)
+
+    def patched_replace(self: Any, *args: Any, sort: Any = None, **kwargs: Any) -> Any:
+        _no_sort(sort)
+        return add_replace(self, *args, **kwargs)
+
+    BulkOperationBuilder.add_update = patched_update
+    BulkOperationBuilder.add_replace = patched_replace
+    BulkOperationBuilder._hub_sort_patch = True
+
+
+def _with_database(uri: str, db: str) -> str:
+    """``uri`` naming database ``db``; a database already in ``uri`` stays its authSource."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(uri)
+    query = parts.query
+    old = parts.path.strip("/")
+    if old and "authsource=" not in query.lower():
+        query = "&".join(q for q in (query, f"authSource={old}") if q)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + db, query, ""))
+
+
+def using_real_server() -> bool:
+    """True when the tests talk to the server named by ``MONGODB_URI``."""
+    return bool(os.environ.get("MONGODB_URI"))
 
 
 @contextlib.contextmanager
 def mongo_store_url() -> Iterator[str]:
-    """A URL naming a fresh, empty database."""
+    """A URL naming a fresh, empty database, dropped (and its client closed) afterwards."""
+    import storage.mongodb as adapter
+
     db = "hubtest_" + uuid.uuid4().hex[:12]
     real = os.environ.get("MONGODB_URI")
+    saved_factory = adapter.CLIENT_FACTORY
     if real:
-        base = real.rstrip("/")
-        yield f"{base}/{db}"
-        return
-    import pytest
+        url = _with_database(real, db)
+    else:
+        import mongomock
 
-    pytest.skip("MongoDB adapter not written yet")
-    yield ""
+        _patch_mongomock_bulk_write()
+        adapter.CLIENT_FACTORY = mongomock.MongoClient
+        url = f"{MOCK_BASE}/{db}"
+    try:
+        yield url
+    finally:
+        try:
+            adapter.get_client(url).drop_database(db)
+        finally:
+            adapter.close_client(url)
+            adapter.CLIENT_FACTORY = saved_factory

@@ -1,0 +1,109 @@
+"""The MongoDB adapter: every repository of :mod:`storage.ports` on pymongo.
+
+``open_store("mongodb://host:27017/hub")`` (or ``mongodb+srv://``) returns a :class:`MongoStore`.
+The database is the URL's path (``hub`` when there is none). The adapter is written for a real
+replica set: every write that must be atomic is a single-document write (the audit trail is
+embedded in the course document), compare-and-set filters on ``row_version``, and nothing relies
+on multi-document transactions.
+
+Repositories come from an explicit module list, like the SQLite store: each module of
+:data:`REPOSITORY_MODULES` has ``ensure_indexes(db)`` (run once by :func:`open_store`, at
+start-up) and ``attach(store)`` (sets its repositories as attributes of the store).
+
+One ``MongoClient`` per process and URL (STYLE habit 4), made by :data:`CLIENT_FACTORY` so that
+the tests can put ``mongomock.MongoClient`` in its place without touching the adapter's code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pymongo
+from pymongo.database import Database
+
+from storage.mongodb.errors import translate_errors
+
+#: Modules that contribute repositories; later capabilities append theirs.
+REPOSITORY_MODULES: tuple[str, ...] = ("storage.mongodb.marketplace",)
+
+#: Makes a client from a URL and options; tests swap in ``mongomock.MongoClient``.
+CLIENT_FACTORY: Any = pymongo.MongoClient
+
+#: The database used when the URL names none.
+DEFAULT_DATABASE = "hub"
+
+_clients: dict[tuple[int, str], Any] = {}
+_clients_lock = threading.Lock()
+
+
+def database_name(url: str) -> str:
+    """The database a store URL names (its path), ``hub`` by default."""
+    name = unquote(urlsplit(url).path.lstrip("/"))
+    return name or DEFAULT_DATABASE
+
+
+def get_client(url: str, **options: Any) -> Any:
+    """The process's client for ``url``, created on first use.
+
+    Keyed by process id too: a client must not cross a ``fork`` (gunicorn workers), as pymongo
+    documents that ``MongoClient`` is not fork-safe.
+    """
+    key = (os.getpid(), url)
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            # The full URL goes to the driver: its path is also the default authSource.
+            client = CLIENT_FACTORY(url, **options)
+            _clients[key] = client
+        return client
+
+
+def close_client(url: str) -> None:
+    """Close and forget the process's client for ``url`` (shutdown, tests)."""
+    with _clients_lock:
+        client = _clients.pop((os.getpid(), url), None)
+    if client is not None:
+        client.close()
+
+
+class MongoStore:
+    """The repositories of one MongoDB database.
+
+    Attributes are set by the ``attach`` function of each module in :data:`REPOSITORY_MODULES`
+    (``organisations``, ``credentials``, ``courses``, ``reviews``, ...).
+    """
+
+    def __init__(self, url: str, db: Database[Any]) -> None:
+        self.url = url
+        self.db = db
+
+    @translate_errors
+    def ping(self) -> None:
+        """Run the server's ``ping`` command; ``StoreUnavailable`` when it cannot be reached."""
+        self.db.command("ping")
+
+    def close(self) -> None:
+        """Release this store. The client is shared by every store of the process on the same
+        URL, so it stays open; :func:`close_client` closes it."""
+
+
+def _modules() -> list[Any]:
+    return [importlib.import_module(name) for name in REPOSITORY_MODULES]
+
+
+@translate_errors
+def open_store(url: str, **options: Any) -> MongoStore:
+    """Open the store named by ``url`` and create its indexes (at start-up, idempotent).
+
+    ``options`` go to the client on its first creation (e.g. ``serverSelectionTimeoutMS``).
+    """
+    db = get_client(url, **options)[database_name(url)]
+    store = MongoStore(url, db)
+    for module in _modules():
+        module.ensure_indexes(db)
+        module.attach(store)
+    return store
