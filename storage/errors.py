@@ -28,5 +28,12 @@ class BlobNotFound(StorageError):
     """No blob under that key."""
 
 
+class InvalidBlobKey(StorageError, ValueError):
+    """A blob key that is not a safe relative path (leading ``/``, ``..``, empty segment...).
+
+    A ``ValueError`` too, so that callers may treat it as bad input (400) without importing
+    storage; the app shell maps it to a validation error naming ``key``."""
+
+
 class UnknownScheme(StorageError, ValueError):
     """A store or blob URL whose scheme no adapter handles (raised at start-up)."""
