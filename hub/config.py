@@ -22,6 +22,8 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "HUB_MAX_BODY_BYTES": (str(64 * 1024 * 1024), "Largest request body accepted (413 above)"),
     "HUB_SECRET_KEY": (None, "Secret for signing cursors; random per process when unset"),
     "HUB_LOG_LEVEL": ("INFO", "Python logging level"),
+    "HUB_FORWARDING_WORKER": ("on", "Run the xAPI statement-forwarding worker thread in each "
+                              "process ('off': run 'hub xapi forward' from cron instead)"),
     "PORT": ("8000", "Port that 'make run' serves on"),
     "MONGODB_URI": (None, "Tests only: run the MongoDB contract tests against this server "
                     "instead of mongomock"),

@@ -1,0 +1,406 @@
+"""Statement forwarding: accepted statements are copied to downstream LRSs, asynchronously.
+
+An organisation registers a downstream LRS (its xAPI endpoint, HTTP Basic credentials and an
+optional filter by verb ids and activity id prefixes). The statements service calls
+:func:`enqueue_forwarding` inside the transaction that stores a batch, so each matching statement
+lands in a durable outbox in the store atomically with the statement itself (no statement is
+stored without its outbox entry, none is forwarded that was not stored). A worker
+(:class:`ForwardingWorker`, a thread started lazily in each hub process, or ``hub xapi forward
+--once`` from cron) drains the outbox with :func:`forward_once`: per downstream, oldest first, in
+batches, with exponential back-off after a failure. Ingestion never waits for a downstream: it
+only writes outbox rows.
+
+Delivery is at least once: a crash between a successful POST and the outbox delete sends the
+batch again. That is safe because xAPI 1.0.3 Communication 2.1.2 makes a re-POST of a statement
+with the same id and content a no-op for the downstream LRS. A statement the downstream rejects
+for good (400, 409, 413: it would be rejected on every retry) is isolated by resending its batch
+one statement at a time; the rejected ones become dead letters (counted as ``failed``, kept in
+the store with the error) so that they never block the statements behind them.
+
+Known limits: attachment bodies are not forwarded (a statement whose attachment has no
+``fileUrl`` is rejected downstream and becomes a dead letter); the downstream URL is fetched by
+the hub, so only trusted organisations should hold ``lrs-writer`` (server-side request risk).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import logging
+import os
+import random
+import threading
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import orjson
+
+from hub.auth import Principal, utcnow
+from hub.errors import NotFound, PermissionDenied, ValidationError
+
+log = logging.getLogger(__name__)
+
+#: The xAPI version header sent downstream (Communication 3.3: required on every request).
+XAPI_VERSION = "1.0.3"
+
+#: Downstream answers that will not change on retry: the batch (or one statement of it) is bad.
+PERMANENT_STATUSES = frozenset({400, 409, 413})
+
+#: Fields of a forwarder that clients never see again once registered.
+SECRET_FIELDS = ("password",)
+
+
+@dataclass(frozen=True)
+class ForwardingPolicy:
+    """How the worker sends: batch size, HTTP timeout, back-off and lease lengths."""
+
+    batch_size: int = 100
+    timeout: float = 10.0
+    backoff_base: float = 1.0  # seconds before the first retry
+    backoff_max: float = 900.0  # never wait more than 15 minutes between attempts
+    lease_seconds: float = 120.0  # one process owns a downstream this long per round
+    batches_per_round: int = 20  # then let other downstreams have a turn
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds to wait after ``attempts`` consecutive failures: exponential, capped, with
+        jitter (x0.5..1) so that many hubs retrying one downstream do not march in step."""
+        delay = min(self.backoff_max, self.backoff_base * 2 ** max(0, attempts - 1))
+        return delay * (0.5 + random.random() / 2)
+
+
+def _at(dt: datetime) -> str:
+    """A datetime in the store's timestamp format (sorts as text)."""
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# --------------------------------------------------------------------------------------------
+# Registration
+# --------------------------------------------------------------------------------------------
+
+
+def register_forwarder(store: Any, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
+    """Register a downstream LRS for an organisation; ``data`` was loaded by the route's schema.
+
+    An ``admin`` may register for any organisation (``org_id``); an ``lrs-writer`` only for its
+    own, since it forwards the statements its own organisation writes."""
+    org_id = data.get("org_id") or principal.org_id
+    if org_id != principal.org_id and "admin" not in principal.roles:
+        raise PermissionDenied("an lrs-writer may register forwarding for its own organisation")
+    if store.organisations.get(org_id) is None:
+        raise ValidationError.for_field("org_id", f"no organisation {org_id!r}")
+    forwarder = {
+        "id": "fwd_" + uuid.uuid4().hex[:16],
+        "org_id": org_id,
+        "url": data["url"].rstrip("/"),
+        "username": data.get("username"),
+        "password": data.get("password"),
+        "verbs": sorted(set(data.get("verbs") or ())),
+        "activity_prefixes": sorted(set(data.get("activity_prefixes") or ())),
+        "active": bool(data.get("active", True)),
+        "label": data.get("label"),
+        "created_at": utcnow(),
+        "created_by": principal.key,
+        "sent": 0,
+        "failed": 0,
+        "attempts": 0,
+        "last_error": None,
+        "last_error_at": None,
+        "last_sent_at": None,
+        "next_attempt_at": None,
+        "lease_owner": None,
+        "lease_until": None,
+    }
+    store.forwarding.add(forwarder)
+    return forwarder
+
+
+def _visible(principal: Principal, forwarder: dict[str, Any] | None) -> dict[str, Any]:
+    """The forwarder when the caller may see it; 404 otherwise (no existence leak)."""
+    if forwarder is None or (forwarder["org_id"] != principal.org_id
+                             and "admin" not in principal.roles):
+        raise NotFound("no such forwarding registration")
+    return forwarder
+
+
+def forwarding_status(store: Any, principal: Principal, forwarder_id: str) -> dict[str, Any]:
+    """One registration with its progress (pending, sent, failed, last error, next attempt)."""
+    forwarder = _visible(principal, store.forwarding.get(forwarder_id))
+    return with_progress(store, forwarder)
+
+
+def list_forwarders(store: Any, principal: Principal) -> list[dict[str, Any]]:
+    """The caller's organisation's registrations (every one for an admin), with progress."""
+    org = None if "admin" in principal.roles else principal.org_id
+    return [with_progress(store, f) for f in store.forwarding.list(org)]
+
+
+def with_progress(store: Any, forwarder: dict[str, Any]) -> dict[str, Any]:
+    """A registration as clients see it: no password, plus the outbox counts."""
+    pending, dead = store.forwarding.counts(forwarder["id"])
+    shown = {k: v for k, v in forwarder.items() if k not in SECRET_FIELDS}
+    shown["pending"] = pending
+    shown["dead_letters"] = dead
+    return shown
+
+
+# --------------------------------------------------------------------------------------------
+# Ingestion side: the outbox
+# --------------------------------------------------------------------------------------------
+
+
+def matches(forwarder: dict[str, Any], statement: dict[str, Any]) -> bool:
+    """Does ``statement`` pass the forwarder's filter? Verb ids match exactly; activity id
+    prefixes match the statement's object when it is an Activity (Data 2.4.4.1: an object
+    without ``objectType`` is an Activity). Empty lists do not filter."""
+    verbs = forwarder.get("verbs")
+    if verbs and (statement.get("verb") or {}).get("id") not in verbs:
+        return False
+    prefixes = forwarder.get("activity_prefixes")
+    if prefixes:
+        obj = statement.get("object") or {}
+        if obj.get("objectType", "Activity") != "Activity":
+            return False
+        activity_id = obj.get("id") or ""
+        return any(activity_id.startswith(p) for p in prefixes)
+    return True
+
+
+@contextlib.contextmanager
+def atomic(store: Any) -> Iterator[None]:
+    """The store's transaction when it has one (SQLite), else nothing.
+
+    MongoDB without multi-document transactions: the statements are written first and the
+    outbox right after, so a crash between the two writes forwards nothing of that batch (the
+    statements themselves are safe). That window is the one non-atomic spot of forwarding."""
+    transaction = getattr(store, "transaction", None)
+    if transaction is None:
+        yield
+        return
+    with transaction():
+        yield
+
+
+def enqueue_forwarding(store: Any, org_id: str, statements: Iterable[dict[str, Any]]) -> int:
+    """Put every statement that a registration of ``org_id`` wants in the outbox.
+
+    Call it inside the transaction that inserts ``statements`` (their stored form), so that the
+    outbox and the statements commit or roll back together. Costs one indexed read per batch
+    when the organisation forwards nothing; never does network I/O. Returns the entries written
+    and wakes this process's worker when there are any."""
+    repo = getattr(store, "forwarding", None)
+    if repo is None:  # an adapter without forwarding: nothing can have been registered
+        return 0
+    forwarders = repo.active_for_org(org_id)
+    if not forwarders:
+        return 0
+    now = utcnow()
+    entries = [
+        {"forwarder_id": f["id"], "statement_id": s.get("id"), "statement": s,
+         "enqueued_at": now}
+        for s in statements
+        for f in forwarders
+        if matches(f, s)
+    ]
+    if entries:
+        repo.enqueue(entries)
+        wake_worker()
+    return len(entries)
+
+
+# --------------------------------------------------------------------------------------------
+# Delivery side
+# --------------------------------------------------------------------------------------------
+
+
+def post_statements(forwarder: dict[str, Any], statements: list[dict[str, Any]],
+                    timeout: float) -> tuple[int, str]:
+    """POST a batch to the downstream's Statements resource (Communication 2.1.2).
+
+    Returns (HTTP status, error text); status 0 when the downstream could not be reached."""
+    headers = {"Content-Type": "application/json", "X-Experience-API-Version": XAPI_VERSION}
+    if forwarder.get("username") is not None:
+        pair = f"{forwarder['username']}:{forwarder.get('password') or ''}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+    request = urllib.request.Request(f"{forwarder['url']}/statements",
+                                     data=orjson.dumps(statements), headers=headers,
+                                     method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return int(response.status), ""
+    except urllib.error.HTTPError as exc:
+        body = exc.read(300).decode("utf-8", "replace")
+        exc.close()
+        return int(exc.code), f"HTTP {exc.code}: {' '.join(body.split())}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return 0, f"unreachable: {reason}"
+
+
+def _deliver(store: Any, forwarder: dict[str, Any], policy: ForwardingPolicy,
+             tally: dict[str, int], stop: threading.Event | None) -> None:
+    """Drain one downstream's outbox until it is empty, it fails, its round is over, or the
+    worker is asked to stop (checked between batches)."""
+    repo = store.forwarding
+    fid = forwarder["id"]
+    for _ in range(policy.batches_per_round):
+        if stop is not None and stop.is_set():
+            return
+        entries = repo.pending(fid, policy.batch_size)
+        if not entries:
+            return
+        status, error = post_statements(forwarder, [e["statement"] for e in entries],
+                                        policy.timeout)
+        if 200 <= status < 300:
+            repo.remove(fid, [e["seq"] for e in entries])
+            repo.update(fid, {"attempts": 0, "last_sent_at": utcnow(), "next_attempt_at": None},
+                        inc={"sent": len(entries)})
+            tally["sent"] += len(entries)
+            continue
+        if status in PERMANENT_STATUSES:
+            _isolate(store, forwarder, entries, policy, tally)
+            continue
+        attempts = int(repo.get(fid).get("attempts") or 0) + 1
+        retry_at = datetime.now(UTC) + timedelta(seconds=policy.backoff(attempts))
+        repo.update(fid, {"attempts": attempts, "last_error": error, "last_error_at": utcnow(),
+                          "next_attempt_at": _at(retry_at)})
+        tally["errors"] += 1
+        return
+
+
+def _isolate(store: Any, forwarder: dict[str, Any], entries: list[dict[str, Any]],
+             policy: ForwardingPolicy, tally: dict[str, int]) -> None:
+    """The downstream refused a batch for good: send its statements one by one so that only
+    the ones it rejects become dead letters and the others still get through."""
+    repo = store.forwarding
+    fid = forwarder["id"]
+    for entry in entries:
+        status, error = post_statements(forwarder, [entry["statement"]], policy.timeout)
+        if 200 <= status < 300:
+            repo.remove(fid, [entry["seq"]])
+            repo.update(fid, {"last_sent_at": utcnow()}, inc={"sent": 1})
+            tally["sent"] += 1
+        elif status in PERMANENT_STATUSES:
+            repo.bury(fid, entry["seq"], error)
+            repo.update(fid, {"last_error": error, "last_error_at": utcnow()},
+                        inc={"failed": 1})
+            tally["dead"] += 1
+        else:  # the downstream went away in the middle: the rest waits for the next round
+            return
+
+
+def forward_once(store: Any, policy: ForwardingPolicy | None = None,
+                 owner: str | None = None, stop: threading.Event | None = None,
+                 ) -> dict[str, int]:
+    """One pass over every downstream that is due; returns ``{"forwarders", "sent", "dead",
+    "errors"}``. Safe to run from several processes at once: each downstream is leased to one
+    of them for ``policy.lease_seconds``. ``stop`` ends the pass early (worker shutdown)."""
+    policy = policy or ForwardingPolicy()
+    owner = owner or f"{os.getpid()}-{threading.get_ident()}"
+    tally = {"forwarders": 0, "sent": 0, "dead": 0, "errors": 0}
+    now = datetime.now(UTC)
+    for fid in store.forwarding.due(_at(now)):
+        until = _at(now + timedelta(seconds=policy.lease_seconds))
+        if not store.forwarding.lease(fid, owner, _at(now), until):
+            continue  # another process is sending to this downstream
+        try:
+            forwarder = store.forwarding.get(fid)
+            if forwarder is not None and forwarder.get("active"):
+                tally["forwarders"] += 1
+                _deliver(store, forwarder, policy, tally, stop)
+        finally:
+            store.forwarding.release(fid, owner)
+    return tally
+
+
+# --------------------------------------------------------------------------------------------
+# The background worker
+# --------------------------------------------------------------------------------------------
+
+
+class ForwardingWorker:
+    """A daemon thread that runs :func:`forward_once` whenever something was enqueued in this
+    process, and every ``poll`` seconds anyway (other processes enqueue too, and back-offs
+    expire)."""
+
+    def __init__(self, store: Any, policy: ForwardingPolicy | None = None,
+                 poll: float = 2.0) -> None:
+        self.store = store
+        self.policy = policy or ForwardingPolicy()
+        self.poll = poll
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="xapi-forwarding", daemon=True)
+
+    def start(self) -> ForwardingWorker:
+        """Start the thread (once)."""
+        if not self._thread.is_alive() and not self._stop.is_set():
+            self._thread.start()
+        return self
+
+    def wake(self) -> None:
+        """Run a pass now rather than at the next poll."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the thread to finish its pass and wait for it."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        """True while the thread is alive."""
+        return self._thread.is_alive()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                forward_once(self.store, self.policy, stop=self._stop)
+            except Exception:  # the worker must outlive a store or network hiccup
+                log.exception("statement forwarding pass failed; retrying in %.1f s", self.poll)
+            self._wake.wait(self.poll)
+
+
+_workers_lock = threading.Lock()
+
+
+def wake_worker() -> None:
+    """Start (lazily) or wake the current app's forwarding worker, when the app runs one.
+
+    Outside a request or CLI context, or with ``HUB_FORWARDING_WORKER=off``, it does nothing:
+    ``hub xapi forward --once`` from cron does the work then."""
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    worker = app.extensions.get("xapi.forwarding_worker")
+    if worker is None:
+        if not worker_enabled(app):
+            return
+        with _workers_lock:
+            worker = app.extensions.get("xapi.forwarding_worker")
+            if worker is None:
+                worker = ForwardingWorker(app.extensions["hub.store"]).start()
+                app.extensions["xapi.forwarding_worker"] = worker
+    worker.wake()
+
+
+def worker_enabled(app: Any) -> bool:
+    """``HUB_FORWARDING_WORKER`` (app config first, then the environment) is not off."""
+    value = app.config.get("HUB_FORWARDING_WORKER", os.environ.get("HUB_FORWARDING_WORKER", "on"))
+    return str(value).strip().lower() not in ("off", "0", "false", "no")
+
+
+def stop_worker(app: Any) -> None:
+    """Stop the app's worker if one runs (tests, shutdown hooks)."""
+    worker = app.extensions.pop("xapi.forwarding_worker", None)
+    if worker is not None:
+        worker.stop()
