@@ -103,13 +103,16 @@ def content_index(course: Document, seq: int | None) -> dict[str, Any]:
     return entry
 
 
-def _live_changed(old: Document | None, new: Document) -> bool:
-    return new.get("live") is not None and (old is None or old.get("live") != new.get("live"))
+def _needs_new_seq(old: Document, new: Document) -> bool:
+    """``search_seq`` is handed out whenever ``live`` becomes a new non-None value."""
+    return new.get("live") is not None and (
+        old.get("live") != new.get("live") or old.get("search_seq") is None
+    )
 
 
 def _stored(course: Document, seq: int | None, audit: list[Document]) -> Document:
-    rating = course.get("rating") or {}
-    doc = {"_id": course["id"], **course, "search_seq": seq, "audit": audit}
+    rating = course.get("rating") or {"average": None, "count": 0}
+    doc = {"_id": course["id"], **course, "rating": rating, "search_seq": seq, "audit": audit}
     doc["_idx"] = {
         **content_index(course, seq),
         **rating_index(rating.get("average"), rating.get("count") or 0),
@@ -178,7 +181,7 @@ class MongoCourseRepository:
         if current is None or current.get("row_version") != expected_version:
             raise ConcurrentUpdate(f"course {course['id']!r} is not at row_version "
                                    f"{expected_version}")
-        if _live_changed(current, course):
+        if _needs_new_seq(current, course):
             seq: int | None = next_search_seqs(self.db, 1)[0]
         else:
             seq = current.get("search_seq") if course.get("live") is not None else None

@@ -41,7 +41,7 @@ class MongoReviewRepository:
         then recompute the course's average and count from every review of the course."""
         key = {"course_id": review["course_id"], "learner_id": review["learner_id"]}
         update = {
-            "$set": {k: v for k, v in review.items() if k != "created_at"},
+            "$set": {k: v for k, v in review.items() if k not in ("created_at", "cursor")},
             "$setOnInsert": {"created_at": review.get("created_at")},
         }
         try:

@@ -25,7 +25,14 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 
 from storage.catalogue_index import facet_filters_except, parse_text_query
-from storage.ports import FACET_FIELDS, RATING_BUCKETS, CourseQuery, CourseResults
+from storage.ports import (
+    DURATION_BANDS,
+    FACET_FIELDS,
+    RATING_BUCKETS,
+    SORT_ORDERS,
+    CourseQuery,
+    CourseResults,
+)
 
 #: ``_idx`` path of each facet field's values.
 FACET_PATHS: dict[str, str] = {
@@ -61,8 +68,9 @@ def rating_sort_key(average: float | None) -> float:
 
 
 def minutes_sort_key(minutes: int | None) -> int:
-    """Sort key of a duration; a course without one sorts first (as NULL does in SQLite)."""
-    return -1 if minutes is None else int(minutes)
+    """Sort and filter key of a duration: a course without one counts as 0 minutes, as in the
+    SQLite adapter's ``minutes`` column."""
+    return int(minutes or 0)
 
 
 def rating_buckets(average: float | None) -> list[str]:
@@ -78,7 +86,6 @@ def ensure_indexes(db: Database[Any]) -> None:
     courses.create_index([("_idx.terms", 1), ("_idx.seq", 1)], name="idx_terms")
     for field, path in FACET_PATHS.items():
         courses.create_index([(path, 1), ("_idx.seq", 1)], name=f"idx_{field}")
-    courses.create_index([("_idx.minutes", 1)], name="idx_minutes")
     courses.create_index([("_idx.rating_average", 1)], name="idx_rating_average")
     for order, keys in SORT_KEYS.items():
         if order != "relevance":
@@ -104,11 +111,11 @@ def filter_conditions(query: CourseQuery) -> list[dict[str, Any]]:
         if values:
             conditions.append({path: {"$in": list(values)}})
     if query.min_minutes is not None:
-        conditions.append({"_idx.minutes": {"$gte": query.min_minutes}})
+        conditions.append({"_idx.minutes_sort": {"$gte": int(query.min_minutes)}})
     if query.max_minutes is not None:
-        conditions.append({"_idx.minutes": {"$lte": query.max_minutes}})
+        conditions.append({"_idx.minutes_sort": {"$lte": int(query.max_minutes)}})
     if query.min_rating is not None:
-        conditions.append({"_idx.rating_average": {"$gte": query.min_rating}})
+        conditions.append({"_idx.rating_average": {"$gte": float(query.min_rating)}})
     return conditions
 
 
@@ -164,7 +171,9 @@ def _key_of(doc: dict[str, Any], path: str) -> Any:
 
 def _items(coll: Collection[Any], query: CourseQuery, tokens: list[str],
            conditions: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]]:
-    order = query.sort if query.sort in SORT_KEYS else "relevance"
+    order = query.sort
+    if order not in SORT_ORDERS:
+        raise ValueError(f"unknown sort {order!r}; use one of {', '.join(SORT_ORDERS)}")
     if order == "relevance" and not tokens:
         order = "newest"  # relevance without text is newest first (storage.ports.SORT_ORDERS)
     keys = SORT_KEYS[order]
@@ -175,7 +184,7 @@ def _items(coll: Collection[Any], query: CourseQuery, tokens: list[str],
         pipeline.append({"$match": keyset_condition(keys, tuple(query.after))})
     pipeline += [
         {"$sort": dict(keys)},
-        {"$limit": max(int(query.limit), 0) or 1},
+        {"$limit": int(query.limit)},
         {"$project": {"audit": 0}},
     ]
     docs = list(coll.aggregate(pipeline)) if query.limit > 0 else []
@@ -207,11 +216,20 @@ def _facets_and_total(coll: Collection[Any], query: CourseQuery, tokens: list[st
     total_rows = result.get("_total") or []
     total = int(total_rows[0]["n"]) if total_rows else 0
     facets = {
-        field: sorted(((str(row["_id"]), int(row["count"])) for row in result.get(field) or []
-                       if row["_id"] is not None), key=lambda vc: (-vc[1], vc[0]))
+        field: facet_order(field, {str(row["_id"]): int(row["count"])
+                                   for row in result.get(field) or [] if row["_id"] is not None})
         for field in FACET_FIELDS
     }
     return total, facets
+
+
+def facet_order(field: str, counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Facet values as every adapter lists them: duration bands and rating buckets in their
+    declared order, other fields by count descending, then value."""
+    fixed = {"duration": DURATION_BANDS, "rating": RATING_BUCKETS}.get(field)
+    if fixed is not None:
+        return [(value, counts[value]) for value in fixed if counts.get(value)]
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def run(coll: Collection[Any], query: CourseQuery, snapshot: int) -> CourseResults:
