@@ -19,7 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory. ``test_config`` overrides settings by env-var name
     (``{"HUB_STORE_URL": "sqlite:///tmp/x.db"}``) and Flask config keys (``TESTING``)."""
     import storage
-    from hub import auth, cli, docs, errors_http, health
+    from hub import admin, auth, cli, docs, errors_http, health
     from storage import open_blobs, open_store
 
     config = Config.from_env(test_config)
@@ -52,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from marketplace import init_app as init_marketplace
 
     init_marketplace(app)
+    admin.init_app(app)  # platform admins' organisations/credentials API and GET /me
 
     try:  # the LRS lands with its own issue; the shell does not depend on it
         from xapi import init_app as init_xapi

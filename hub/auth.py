@@ -22,10 +22,9 @@ from typing import Any, TypeVar
 
 from flask import Flask, g, request
 
+# The vocabulary is defined beside the schemas that validate it (no Flask there) and re-exported.
+from catalogue_schemas.organisation import ORG_KINDS, ROLES
 from hub.errors import AuthenticationError, Conflict, PermissionDenied, ValidationError
-
-ORG_KINDS = ("provider", "institution", "department", "lms", "platform-admin")
-ROLES = ("publisher", "reviewer", "curator", "lrs-writer", "lrs-reader", "admin")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
