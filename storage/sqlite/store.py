@@ -121,7 +121,7 @@ class SqliteStore:
         self._local.depth = depth + 1
         try:
             yield conn
-        except BaseException:
+        except BaseException as exc:
             self._local.depth = depth
             with translated():
                 if depth == 0:
@@ -129,6 +129,8 @@ class SqliteStore:
                 else:
                     conn.execute(f"ROLLBACK TO sp{depth}")
                     conn.execute(f"RELEASE sp{depth}")
+            if isinstance(exc, sqlite3.Error):
+                raise translate(exc) from exc
             raise
         self._local.depth = depth
         with translated():
