@@ -28,7 +28,9 @@ from pymongo.database import Database
 from storage.mongodb.errors import translate_errors
 
 #: Modules that contribute repositories; later capabilities append theirs.
-REPOSITORY_MODULES: tuple[str, ...] = ("storage.mongodb.marketplace", "storage.mongodb.forwarding")
+REPOSITORY_MODULES: tuple[str, ...] = (
+    "storage.mongodb.marketplace", "storage.mongodb.forwarding", "storage.mongodb.xapi",
+)
 
 #: Makes a client from a URL and options; tests swap in ``mongomock.MongoClient``.
 CLIENT_FACTORY: Any = pymongo.MongoClient

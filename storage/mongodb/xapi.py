@@ -1,0 +1,296 @@
+"""The xAPI repositories on MongoDB: statements, documents, activities.
+
+Statements (``xapi_statements``): ``_id`` is the statement id, so a sharded deployment shards on
+``{_id: "hashed"}`` and a by-id read goes to one shard. The statement itself is kept as JSON text
+(``body``): xAPI extension keys are IRIs full of dots, which MongoDB field names should not carry,
+and the ``exact`` format must give back what was received. Beside it: ``stored``, ``seq``
+(insertion order, from the ``counters`` collection), ``fp`` (content fingerprint), ``voided``,
+``voids``, ``org_id`` and ``k``, the index keys of the LRS (``storage.ports.StatementRecord``).
+
+Every filter of Communication 2.1.3 is a key with its own prefix (``verb|``, ``agent|``,
+``agent*|`` for related agents, ``act|``, ``act*|`` for related activities, ``reg|``), so the one
+compound multikey index ``(k, stored desc, seq desc)`` serves as the "(verb, stored desc)",
+agent, activity, registration and related-array indexes at once: a filtered page is one index
+range scan in order. Pages are ordered by ``stored`` then ``seq`` (insertion) and the cursor is
+the last ``(stored, seq)``, a keyset that stays valid while statements are added.
+
+Atomicity without multi-document transactions: a batch is checked for conflicting ids first and
+written with one ordered ``insert_many``; when a concurrent writer slips the same id in between,
+the statements this batch did write are deleted again and the batch is retried once (so the
+re-check sees that id). A process crash in the middle of ``insert_many`` can still leave part of
+a batch on a real server; that is the one gap a replica-set transaction would close.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import pymongo
+from pymongo import ReturnDocument
+from pymongo.database import Database
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from storage.errors import ConcurrentUpdate, DuplicateKey
+from storage.mongodb.errors import translate_errors
+from storage.ports import Document, DocumentKey, StatementPage, StatementQuery, StatementRecord
+
+#: The counter document that hands out statement sequence numbers.
+SEQ_COUNTER = "xapi_statement_seq"
+#: Fields read back for a statement (never the bulky key array).
+_STATEMENT_FIELDS = {"body": 1, "voided": 1, "voids": 1, "org_id": 1, "stored": 1, "seq": 1}
+
+
+def ensure_indexes(db: Database[Any]) -> None:
+    """Indexes matching the queries (created at start-up, idempotent)."""
+    statements = db.xapi_statements
+    statements.create_index([("k", 1), ("stored", -1), ("seq", -1)], name="key_stored")
+    statements.create_index([("stored", -1), ("seq", -1)], name="stored")
+    statements.create_index([("org_id", 1), ("stored", -1), ("seq", -1)], name="org_stored")
+    db.xapi_documents.create_index(
+        [("kind", 1), ("activity_id", 1), ("agent", 1), ("registration", 1), ("updated", 1)],
+        name="scope_updated")
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _encode_cursor(stored: str, seq: int) -> str:
+    return f"{seq}:{stored}"
+
+
+def _decode_cursor(cursor: str) -> tuple[str, int]:
+    seq, _, stored = cursor.partition(":")
+    return stored, int(seq)
+
+
+class MongoStatementRepository:
+    """``storage.ports.StatementRepository`` on the ``xapi_statements`` collection."""
+
+    def __init__(self, db: Database[Any]) -> None:
+        self.db = db
+        self.coll = db.xapi_statements
+
+    @translate_errors
+    def insert(self, records: list[StatementRecord]) -> tuple[str, list[str]]:
+        """Store a batch all-or-nothing (see the module docstring for how)."""
+        try:
+            return self._insert(records)
+        except _LostRace:
+            pass
+        try:
+            return self._insert(records)  # the re-check now sees the concurrent writer's ids
+        except _LostRace as exc:
+            raise DuplicateKey("a concurrent writer keeps storing ids of this batch") from exc
+
+    def _insert(self, records: list[StatementRecord]) -> tuple[str, list[str]]:
+        stored = _now()
+        if not records:
+            return stored, []
+        ids = list({r.id for r in records})
+        existing = {d["_id"]: d["fp"] for d in self.coll.find({"_id": {"$in": ids}}, {"fp": 1})}
+        fresh: list[StatementRecord] = []
+        seen: set[str] = set()
+        for record in records:
+            known = existing.get(record.id)
+            if known is not None:
+                if known != record.fingerprint:
+                    raise DuplicateKey(f"statement {record.id} exists with other content")
+                continue
+            if record.id not in seen:
+                seen.add(record.id)
+                fresh.append(record)
+        if not fresh:
+            return stored, []
+        counter = self.db.counters.find_one_and_update(
+            {"_id": SEQ_COUNTER}, {"$inc": {"value": len(fresh)}}, upsert=True,
+            return_document=ReturnDocument.AFTER)
+        first = int(counter["value"]) - len(fresh) + 1
+        stored = _now()  # after the sequence numbers: stored order follows seq order
+        batch = uuid.uuid4().hex
+        docs = []
+        for offset, record in enumerate(fresh):
+            record.statement["stored"] = stored
+            docs.append({
+                "_id": record.id, "seq": first + offset, "stored": stored,
+                "fp": record.fingerprint, "voided": False, "voids": record.voids,
+                "org_id": record.org_id, "k": sorted(set(record.keys)), "batch": batch,
+                "body": orjson.dumps(record.statement).decode(),
+            })
+        try:
+            self.coll.insert_many(docs, ordered=True)
+        except (BulkWriteError, DuplicateKeyError) as exc:
+            # Someone stored one of these ids since the check: undo our part, then retry.
+            self.coll.delete_many({"batch": batch})
+            raise _LostRace from exc
+        voided = [r.voids for r in fresh if r.voids]
+        if voided:
+            self.coll.update_many({"_id": {"$in": voided}}, {"$set": {"voided": True}})
+        return stored, [r.id for r in fresh]
+
+    @translate_errors
+    def get(self, statement_id: str) -> Document | None:
+        """One statement with its voided flag and organisation."""
+        return self.get_many([statement_id]).get(statement_id)
+
+    @translate_errors
+    def get_many(self, ids: Iterable[str]) -> dict[str, Document]:
+        """Several statements by id (absent ones left out)."""
+        wanted = list(set(ids))
+        if not wanted:
+            return {}
+        return {
+            d["_id"]: {"statement": orjson.loads(d["body"]), "voided": bool(d.get("voided")),
+                       "voids": d.get("voids"), "org_id": d.get("org_id")}
+            for d in self.coll.find({"_id": {"$in": wanted}}, _STATEMENT_FIELDS)
+        }
+
+    @translate_errors
+    def query(self, query: StatementQuery) -> StatementPage:
+        """One page, newest first unless ``ascending``."""
+        conditions: list[dict[str, Any]] = [{"voided": False}]
+        if query.keys:
+            keys = list(dict.fromkeys(query.keys))
+            conditions.append({"k": keys[0]} if len(keys) == 1 else {"k": {"$all": keys}})
+        stored_range: dict[str, str] = {}
+        if query.since:
+            stored_range["$gt"] = query.since
+        if query.until:
+            stored_range["$lte"] = query.until
+        if stored_range:
+            conditions.append({"stored": stored_range})
+        if query.org_id is not None:
+            conditions.append({"org_id": query.org_id})
+        if query.cursor:
+            stored, seq = _decode_cursor(query.cursor)
+            after = "$gt" if query.ascending else "$lt"
+            conditions.append({"$or": [{"stored": {after: stored}},
+                                       {"stored": stored, "seq": {after: seq}}]})
+        direction = pymongo.ASCENDING if query.ascending else pymongo.DESCENDING
+        cursor = (self.coll.find({"$and": conditions}, _STATEMENT_FIELDS)
+                  .sort([("stored", direction), ("seq", direction)])
+                  .limit(query.limit + 1))
+        docs = list(cursor)
+        more = len(docs) > query.limit
+        docs = docs[:query.limit]
+        next_cursor = _encode_cursor(docs[-1]["stored"], docs[-1]["seq"]) if more else None
+        return StatementPage([orjson.loads(d["body"]) for d in docs], next_cursor)
+
+    @translate_errors
+    def count(self) -> int:
+        """How many statements are stored (voided ones included)."""
+        return int(self.coll.count_documents({}))
+
+
+class _LostRace(Exception):
+    """A concurrent writer stored an id of the batch between the check and the insert."""
+
+
+def _document_id(key: DocumentKey) -> str:
+    """One unambiguous string for the whole document key (a JSON array of its parts)."""
+    return orjson.dumps([key.kind, key.activity_id, key.agent, key.registration,
+                         key.doc_id]).decode()
+
+
+class MongoDocumentRepository:
+    """``storage.ports.DocumentRepository`` on ``xapi_documents`` (one document per key)."""
+
+    def __init__(self, db: Database[Any]) -> None:
+        self.coll = db.xapi_documents
+
+    @translate_errors
+    def get(self, key: DocumentKey) -> Document | None:
+        """One document or None."""
+        doc = self.coll.find_one({"_id": _document_id(key)})
+        if doc is None:
+            return None
+        return {"content": bytes(doc["content"]), "content_type": doc["content_type"],
+                "etag": doc["etag"], "updated": doc["updated"]}
+
+    @translate_errors
+    def save(self, key: DocumentKey, doc: Document, expected_etag: str | None) -> None:
+        """Compare-and-set on the etag: an insert when none is expected, else an update
+        filtered on the expected etag (both single-document, atomic)."""
+        fields = {"content": bytes(doc["content"]), "content_type": doc["content_type"],
+                  "etag": doc["etag"], "updated": doc["updated"]}
+        doc_id = _document_id(key)
+        if expected_etag is None:
+            try:
+                self.coll.insert_one({
+                    "_id": doc_id, "kind": key.kind, "activity_id": key.activity_id,
+                    "agent": key.agent, "registration": key.registration, "doc_id": key.doc_id,
+                    **fields})
+            except DuplicateKeyError as exc:
+                raise ConcurrentUpdate(f"document {key.doc_id} exists") from exc
+            return
+        result = self.coll.update_one({"_id": doc_id, "etag": expected_etag}, {"$set": fields})
+        if result.matched_count != 1:
+            raise ConcurrentUpdate(f"document {key.doc_id} changed")
+
+    @translate_errors
+    def delete(self, key: DocumentKey) -> bool:
+        """Delete one document."""
+        return self.coll.delete_one({"_id": _document_id(key)}).deleted_count > 0
+
+    @staticmethod
+    def _scope(kind: str, activity_id: str, agent: str,
+               registration: str | None) -> dict[str, Any]:
+        scope: dict[str, Any] = {"kind": kind, "activity_id": activity_id, "agent": agent}
+        if registration is not None:
+            scope["registration"] = registration
+        return scope
+
+    @translate_errors
+    def list_ids(self, kind: str, activity_id: str = "", agent: str = "",
+                 registration: str | None = None, since: str | None = None) -> list[str]:
+        """Ids in a scope, optionally updated after ``since``, sorted."""
+        scope = self._scope(kind, activity_id, agent, registration)
+        if since:
+            scope["updated"] = {"$gt": since}
+        return sorted({d["doc_id"] for d in self.coll.find(scope, {"doc_id": 1})})
+
+    @translate_errors
+    def delete_many(self, kind: str, activity_id: str = "", agent: str = "",
+                    registration: str | None = None) -> int:
+        """Delete a scope (State multi-delete)."""
+        scope = self._scope(kind, activity_id, agent, registration)
+        return int(self.coll.delete_many(scope).deleted_count)
+
+
+class MongoActivityRepository:
+    """``storage.ports.ActivityRepository`` on ``xapi_activities`` (``_id`` = activity id,
+    the definition as JSON text for the same reason as statements: extension keys)."""
+
+    def __init__(self, db: Database[Any]) -> None:
+        self.coll = db.xapi_activities
+
+    @translate_errors
+    def get_many(self, ids: Iterable[str]) -> dict[str, Document]:
+        """Canonical activities by id."""
+        wanted = list(set(ids))
+        if not wanted:
+            return {}
+        return {d["_id"]: orjson.loads(d["body"])
+                for d in self.coll.find({"_id": {"$in": wanted}})}
+
+    @translate_errors
+    def put_many(self, activities: list[Document]) -> None:
+        """Insert or replace, one unordered bulk write."""
+        if not activities:
+            return
+        self.coll.bulk_write(
+            [pymongo.ReplaceOne({"_id": a["id"]}, {"_id": a["id"],
+                                                   "body": orjson.dumps(a).decode()},
+                                upsert=True) for a in activities],
+            ordered=False)
+
+
+def attach(store: Any) -> None:
+    """Give the store its xAPI repositories."""
+    store.statements = MongoStatementRepository(store.db)
+    store.xapi_documents = MongoDocumentRepository(store.db)
+    store.activities = MongoActivityRepository(store.db)
