@@ -1,0 +1,70 @@
+"""Fixtures of the marketplace API tests: the cast of organisations and a valid course body."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+
+def course_body(**overrides: Any) -> dict[str, Any]:
+    """A valid ``POST /courses`` body; keyword arguments replace top-level fields."""
+    body: dict[str, Any] = {
+        "title": {"en": "Public Financial Management", "hi": "सार्वजनिक वित्तीय प्रबंधन"},
+        "description": {"en": "Budgets, treasury and audit for district officers.",
+                        "hi": "ज़िला अधिकारियों के लिए बजट, कोष और लेखा परीक्षा।"},
+        "keywords": ["finance", "budget"],
+        "category": "course",
+        "mode": "self-paced",
+        "level": "beginner",
+        "duration": "PT2H30M",
+        "delivery": {"type": "lti", "tool_url": "https://tool.example.org/lti/launch"},
+        "licence": "CC-BY-4.0",
+        "price": {"amount": "0", "currency": "INR"},
+        "certificate_offered": True,
+        "competencies": [{"id": "COMP-001", "level": 2}],
+        "version": "1.0",
+    }
+    body.update(copy.deepcopy(overrides))
+    return body
+
+
+class Cast:
+    """Two providers, a reviewer board, an admin and an LMS, each with a credential."""
+
+    def __init__(self, tenants: Any, client: Any) -> None:
+        self.client = client
+        self.a = tenants.make("Provider A")
+        self.b = tenants.make("Provider B")
+        self.reviewer = tenants.make("Review Board", "platform-admin", ("reviewer",))
+        self.admin = tenants.make("Hub Admin", "platform-admin", ("admin",))
+        self.lms = tenants.make("State LMS", "lms", ("lrs-writer",))
+
+    def create(self, who: dict[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
+        """Create a draft course as ``who`` (provider A by default); returns the course."""
+        res = self.client.post("/courses", json=course_body(**overrides),
+                               headers=(who or self.a)["headers"])
+        assert res.status_code == 201, res.json
+        return res.json  # type: ignore[no-any-return]
+
+    def act(self, course_id: str, action: str, who: dict[str, Any],
+            comment: str | None = None, status: int = 200) -> dict[str, Any]:
+        """Take a workflow action and check the status."""
+        res = self.client.post(f"/courses/{course_id}/transitions",
+                               json={"action": action, "comment": comment},
+                               headers=who["headers"])
+        assert res.status_code == status, res.json
+        return res.json  # type: ignore[no-any-return]
+
+    def publish(self, who: dict[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
+        """Create and take a course all the way to published."""
+        course = self.create(who, **overrides)
+        self.act(course["id"], "submit", who or self.a)
+        self.act(course["id"], "start_review", self.reviewer)
+        return self.act(course["id"], "publish", self.reviewer)
+
+
+@pytest.fixture
+def cast(tenants: Any, client: Any) -> Cast:
+    return Cast(tenants, client)
