@@ -24,7 +24,8 @@ from typing import Any
 from storage.errors import DuplicateKey, StorageError, StoreUnavailable
 
 #: Modules whose ``SCHEMA``/``attach`` make up the store, in creation order.
-REPOSITORY_MODULES: tuple[str, ...] = ("storage.sqlite.marketplace", "storage.sqlite.forwarding")
+REPOSITORY_MODULES: tuple[str, ...] = ("storage.sqlite.marketplace", "storage.sqlite.forwarding",
+                                       "storage.sqlite.xapi")
 
 #: sqlite3 OperationalError messages that mean "the file cannot be used right now".
 _UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly", "read-only",

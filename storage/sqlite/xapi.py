@@ -1,0 +1,334 @@
+"""The xAPI repositories on SQLite: statements, documents, activities.
+
+Statements keep their JSON as text with the columns the LRS needs (id, stored, voided). The
+filters of Communication 2.1.3 go through one side table of index keys (``storage.ports.
+StatementRecord.keys``) stored as 64-bit hashes in a ``WITHOUT ROWID`` table whose primary key
+``(key, seq)`` is the composite "(filter, stored)" index: a filtered page is one range scan in
+order, and a key row costs about 20 bytes on disk. ``seq`` is the insertion order; ``stored``
+is taken inside the write transaction, so ``seq`` order is ``stored`` order and keyset cursors
+on ``seq`` are stable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from storage.errors import ConcurrentUpdate, DuplicateKey
+from storage.ports import Document, DocumentKey, StatementPage, StatementQuery, StatementRecord
+from storage.sqlite.store import translated
+
+SCHEMA_VERSION = 1
+
+SCHEMA: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS xapi_statements (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    stored TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    voided INTEGER NOT NULL DEFAULT 0,
+    voids TEXT,
+    org_id TEXT,
+    body TEXT NOT NULL
+)""",
+    """CREATE INDEX IF NOT EXISTS xapi_statements_stored ON xapi_statements (stored)""",
+    """CREATE TABLE IF NOT EXISTS xapi_statement_keys (
+    key INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (key, seq)
+) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS xapi_documents (
+    kind TEXT NOT NULL,
+    activity_id TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    registration TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    content BLOB NOT NULL,
+    content_type TEXT NOT NULL,
+    etag TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    PRIMARY KEY (kind, activity_id, agent, registration, doc_id)
+) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS xapi_activities (
+    id TEXT PRIMARY KEY,
+    body TEXT NOT NULL
+)""",
+)
+
+_MAX_VARS = 500  # stay well under SQLite's bound-parameter limit
+
+
+def key_hash(key: str) -> int:
+    """The signed 64-bit integer stored for an index key (collisions: ~2^-64 per pair)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big",
+                          signed=True)
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _chunks(items: list[str]) -> Iterable[list[str]]:
+    for i in range(0, len(items), _MAX_VARS):
+        yield items[i:i + _MAX_VARS]
+
+
+class SqliteStatementRepository:
+    """``storage.ports.StatementRepository`` on SQLite."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    def insert(self, records: list[StatementRecord]) -> tuple[str, list[str]]:
+        """One transaction for the whole batch (see the port)."""
+        if not records:
+            return _now(), []
+        with translated(), self._store.transaction() as conn:
+            existing = self._fingerprints(conn, [r.id for r in records])
+            fresh: list[StatementRecord] = []
+            seen: set[str] = set()
+            for record in records:
+                known = existing.get(record.id)
+                if known is not None:
+                    if known != record.fingerprint:
+                        raise DuplicateKey(f"statement {record.id} exists with other content")
+                    continue
+                if record.id in seen:
+                    continue
+                seen.add(record.id)
+                fresh.append(record)
+            stored = _now()  # inside the write lock: stored order is commit order
+            if not fresh:
+                return stored, []
+            row = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM xapi_statements").fetchone()
+            first = int(row[0]) + 1
+            statement_rows = []
+            key_rows = []
+            for offset, record in enumerate(fresh):
+                seq = first + offset
+                record.statement["stored"] = stored
+                statement_rows.append((
+                    seq, record.id, stored, record.fingerprint, record.voids, record.org_id,
+                    orjson.dumps(record.statement).decode(),
+                ))
+                key_rows.extend((key_hash(k), seq) for k in set(record.keys))
+            conn.executemany(
+                "INSERT INTO xapi_statements (seq, id, stored, fingerprint, voids, org_id, body)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)", statement_rows)
+            conn.executemany(
+                "INSERT OR IGNORE INTO xapi_statement_keys (key, seq) VALUES (?, ?)", key_rows)
+            voided = [(r.voids,) for r in fresh if r.voids]
+            if voided:
+                conn.executemany("UPDATE xapi_statements SET voided = 1 WHERE id = ?", voided)
+        return stored, [r.id for r in fresh]
+
+    @staticmethod
+    def _fingerprints(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(set(ids))):
+            marks = ",".join("?" * len(chunk))
+            for sid, fp in conn.execute(
+                f"SELECT id, fingerprint FROM xapi_statements WHERE id IN ({marks})", chunk
+            ):
+                found[sid] = fp
+        return found
+
+    def get(self, statement_id: str) -> Document | None:
+        """One statement with its voided flag."""
+        return self.get_many([statement_id]).get(statement_id)
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, Document]:
+        """Several statements by id."""
+        out: dict[str, Document] = {}
+        for chunk in _chunks(list(set(ids))):
+            marks = ",".join("?" * len(chunk))
+            for sid, body, voided, voids, org_id in self._store.query(
+                "SELECT id, body, voided, voids, org_id FROM xapi_statements"
+                f" WHERE id IN ({marks})", chunk,
+            ):
+                out[sid] = {"statement": orjson.loads(body), "voided": bool(voided),
+                            "voids": voids, "org_id": org_id}
+        return out
+
+    def _seq_bounds(self, conn: sqlite3.Connection, query: StatementQuery) -> tuple[int, int]:
+        """``since``/``until`` on ``stored`` as an open seq interval (lo, hi)."""
+        lo, hi = 0, 1 << 62
+        if query.since:
+            row = conn.execute(
+                "SELECT MIN(seq) FROM xapi_statements WHERE stored > ?", (query.since,)
+            ).fetchone()
+            lo = (row[0] - 1) if row[0] is not None else hi
+        if query.until:
+            row = conn.execute(
+                "SELECT MAX(seq) FROM xapi_statements WHERE stored <= ?", (query.until,)
+            ).fetchone()
+            hi = (row[0] + 1) if row[0] is not None else 0
+        if query.cursor:
+            last = int(query.cursor)
+            if query.ascending:
+                lo = max(lo, last)
+            else:
+                hi = min(hi, last)
+        return lo, hi
+
+    def query(self, query: StatementQuery) -> StatementPage:
+        """One page, newest first unless ``ascending``."""
+        with self._store.reading() as conn:
+            return self._page(conn, query)
+
+    def _page(self, conn: sqlite3.Connection, query: StatementQuery) -> StatementPage:
+        lo, hi = self._seq_bounds(conn, query)
+        if lo + 1 >= hi:
+            return StatementPage([], None)
+        order = "ASC" if query.ascending else "DESC"
+        params: list[Any] = []
+        if query.keys:
+            first, *rest = (key_hash(k) for k in query.keys)
+            sql = ("SELECT s.seq, s.body FROM xapi_statement_keys k "
+                   "JOIN xapi_statements s ON s.seq = k.seq "
+                   "WHERE k.key = ? AND k.seq > ? AND k.seq < ? AND s.voided = 0")
+            params += [first, lo, hi]
+            for other in rest:
+                sql += (" AND EXISTS (SELECT 1 FROM xapi_statement_keys k2 "
+                        "WHERE k2.key = ? AND k2.seq = k.seq)")
+                params.append(other)
+            order_col = "k.seq"
+        else:
+            sql = ("SELECT s.seq, s.body FROM xapi_statements s "
+                   "WHERE s.seq > ? AND s.seq < ? AND s.voided = 0")
+            params += [lo, hi]
+            order_col = "s.seq"
+        if query.org_id is not None:
+            sql += " AND s.org_id = ?"
+            params.append(query.org_id)
+        sql += f" ORDER BY {order_col} {order} LIMIT ?"
+        params.append(query.limit + 1)
+        rows = conn.execute(sql, params).fetchall()
+        more = len(rows) > query.limit
+        rows = rows[:query.limit]
+        statements = [orjson.loads(body) for _, body in rows]
+        cursor = str(rows[-1][0]) if more and rows else None
+        return StatementPage(statements, cursor)
+
+    def count(self) -> int:
+        """How many statements are stored (voided ones included)."""
+        return int(self._store.query("SELECT COUNT(*) FROM xapi_statements")[0][0])
+
+
+class SqliteDocumentRepository:
+    """``storage.ports.DocumentRepository`` on SQLite."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    @staticmethod
+    def _where(key: DocumentKey) -> tuple[str, tuple[str, ...]]:
+        return ("kind = ? AND activity_id = ? AND agent = ? AND registration = ? AND doc_id = ?",
+                (key.kind, key.activity_id, key.agent, key.registration, key.doc_id))
+
+    def get(self, key: DocumentKey) -> Document | None:
+        """One document or None."""
+        where, params = self._where(key)
+        rows = self._store.query(
+            f"SELECT content, content_type, etag, updated FROM xapi_documents WHERE {where}",
+            params,
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return {"content": bytes(row[0]), "content_type": row[1], "etag": row[2],
+                "updated": row[3]}
+
+    def save(self, key: DocumentKey, doc: Document, expected_etag: str | None) -> None:
+        """Compare-and-set on the etag."""
+        where, params = self._where(key)
+        values = (doc["content"], doc["content_type"], doc["etag"], doc["updated"])
+        with translated(), self._store.transaction() as conn:
+            if expected_etag is None:
+                try:
+                    conn.execute(
+                        "INSERT INTO xapi_documents (kind, activity_id, agent, registration,"
+                        " doc_id, content, content_type, etag, updated)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", params + values)
+                except sqlite3.IntegrityError as exc:
+                    raise ConcurrentUpdate(f"document {key.doc_id} exists") from exc
+                return
+            cur = conn.execute(
+                "UPDATE xapi_documents SET content = ?, content_type = ?, etag = ?, updated = ?"
+                f" WHERE {where} AND etag = ?", values + params + (expected_etag,))
+            if cur.rowcount != 1:
+                raise ConcurrentUpdate(f"document {key.doc_id} changed")
+
+    def delete(self, key: DocumentKey) -> bool:
+        """Delete one document."""
+        where, params = self._where(key)
+        with translated(), self._store.transaction() as conn:
+            return conn.execute(f"DELETE FROM xapi_documents WHERE {where}", params).rowcount > 0
+
+    @staticmethod
+    def _scope(kind: str, activity_id: str, agent: str, registration: str | None,
+               ) -> tuple[str, list[str]]:
+        sql = "kind = ? AND activity_id = ? AND agent = ?"
+        params = [kind, activity_id, agent]
+        if registration is not None:
+            sql += " AND registration = ?"
+            params.append(registration)
+        return sql, params
+
+    def list_ids(self, kind: str, activity_id: str = "", agent: str = "",
+                 registration: str | None = None, since: str | None = None) -> list[str]:
+        """Ids in a scope, optionally updated after ``since``."""
+        sql, params = self._scope(kind, activity_id, agent, registration)
+        if since:
+            sql += " AND updated > ?"
+            params.append(since)
+        rows = self._store.query(
+            f"SELECT DISTINCT doc_id FROM xapi_documents WHERE {sql} ORDER BY doc_id", params)
+        return [r[0] for r in rows]
+
+    def delete_many(self, kind: str, activity_id: str = "", agent: str = "",
+                    registration: str | None = None) -> int:
+        """Delete a scope."""
+        sql, params = self._scope(kind, activity_id, agent, registration)
+        with translated(), self._store.transaction() as conn:
+            return int(conn.execute(f"DELETE FROM xapi_documents WHERE {sql}", params).rowcount)
+
+
+class SqliteActivityRepository:
+    """``storage.ports.ActivityRepository`` on SQLite."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, Document]:
+        """Canonical activities by id."""
+        out: dict[str, Document] = {}
+        for chunk in _chunks(list(set(ids))):
+            marks = ",".join("?" * len(chunk))
+            for aid, body in self._store.query(
+                f"SELECT id, body FROM xapi_activities WHERE id IN ({marks})", chunk
+            ):
+                out[aid] = orjson.loads(body)
+        return out
+
+    def put_many(self, activities: list[Document]) -> None:
+        """Insert or replace."""
+        if not activities:
+            return
+        with translated(), self._store.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO xapi_activities (id, body) VALUES (?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+                [(a["id"], orjson.dumps(a).decode()) for a in activities])
+
+
+def attach(store: Any) -> None:
+    """Give the store its xAPI repositories."""
+    store.statements = SqliteStatementRepository(store)
+    store.xapi_documents = SqliteDocumentRepository(store)
+    store.activities = SqliteActivityRepository(store)

@@ -1,0 +1,31 @@
+"""The hub's xAPI 1.0.3 Learning Record Store, mounted at ``/xapi`` (issue 3).
+
+A plain Flask blueprint (not flask-smorest: the LRS takes raw and multipart bodies): the
+Statement Resource (:mod:`xapi.statement_routes`), the Document Resources, Activities, Agents
+and About (:mod:`xapi.document_routes`). :mod:`xapi.transport` holds the HTTP rules every
+resource shares (version header, Alternate Request Syntax, CORS, auth).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from xapi import transport
+
+
+def init_app(app: Flask) -> None:
+    """Register the LRS on the app (called by :func:`hub.create_app`)."""
+    from xapi import document_routes, statement_routes
+
+    lrs = Blueprint("xapi", __name__, url_prefix="/xapi")
+    lrs.before_request(transport.before_xapi_request)
+    lrs.after_request(transport.after_xapi_request)
+    lrs.register_blueprint(statement_routes.bp)
+    lrs.register_blueprint(document_routes.bp)
+    app.register_blueprint(lrs)
+    app.wsgi_app = transport.AlternateSyntax(app.wsgi_app)  # type: ignore[method-assign]
+    try:
+        from xapi import forwarding_routes
+    except ImportError:  # pragma: no cover - forwarding lands in parallel
+        return
+    forwarding_routes.init_app(app)

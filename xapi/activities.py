@@ -1,0 +1,67 @@
+"""Canonical Activity definitions (Communication 2.5, Data 2.4.4.1).
+
+The LRS keeps one Activity object per id, merged from the definitions of the statements it
+accepts: language maps merge by language (newer wins per language), other properties are
+replaced by the newer value. ``GET /xapi/activities`` and ``format=canonical`` serve it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+_LANGUAGE_MAPS = ("name", "description")
+
+
+def _activities_in(stmt: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    obj = stmt.get("object")
+    if isinstance(obj, dict):
+        if obj.get("objectType", "Activity") == "Activity":
+            yield obj
+        elif obj.get("objectType") == "SubStatement":
+            yield from _activities_in(obj)
+    context = stmt.get("context")
+    if isinstance(context, dict) and isinstance(context.get("contextActivities"), dict):
+        for value in context["contextActivities"].values():
+            for activity in value if isinstance(value, list) else [value]:
+                if isinstance(activity, dict):
+                    yield activity
+
+
+def merge_definition(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """``new`` over ``old``: language maps by language, everything else replaced."""
+    merged = dict(old or {})
+    for key, value in new.items():
+        if key in _LANGUAGE_MAPS and isinstance(value, dict) and isinstance(merged.get(key),
+                                                                            dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def merge_definitions(store: Any, statements: Iterable[dict[str, Any]]) -> None:
+    """Fold the definitions of accepted statements into the canonical activities."""
+    incoming: dict[str, dict[str, Any]] = {}
+    for stmt in statements:
+        for activity in _activities_in(stmt):
+            aid = activity.get("id")
+            definition = activity.get("definition")
+            if isinstance(aid, str) and isinstance(definition, dict):
+                incoming[aid] = merge_definition(incoming.get(aid), definition)
+    if not incoming:
+        return
+    known = store.activities.get_many(incoming)
+    changed = []
+    for aid, definition in incoming.items():
+        current = known.get(aid, {}).get("definition")
+        merged = merge_definition(current, definition)
+        if merged != current:
+            changed.append({"objectType": "Activity", "id": aid, "definition": merged})
+    store.activities.put_many(changed)
+
+
+def canonical(store: Any, activity_id: str) -> dict[str, Any]:
+    """The Activity object for an id (just the id when the LRS has no definition)."""
+    found = store.activities.get_many([activity_id]).get(activity_id)
+    return found or {"objectType": "Activity", "id": activity_id}

@@ -1,0 +1,202 @@
+"""Attachments (Data 2.4.11, Communication 1.5.2) and signed statements (Data 2.6).
+
+A request with attachment bodies is ``multipart/mixed``: the first part is the statement(s) as
+``application/json``, each further part one attachment body with ``X-Experience-API-Hash`` (its
+SHA-2) and ``Content-Transfer-Encoding: binary``. Bodies are stored in the blob store under
+their SHA-2 (content-addressed, so the same file sent twice is stored once); statements keep only
+the attachment metadata.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import orjson
+
+from hub.errors import ValidationError
+from xapi.index_keys import fingerprint
+
+SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
+#: Data 2.6: the JWS must use one of these.
+SIGNATURE_ALGORITHMS = ("RS256", "RS384", "RS512")
+_BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
+_HASHES = {64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512, 56: hashlib.sha224}
+
+
+def blob_key(sha2: str) -> str:
+    """Where an attachment body lives in the blob store."""
+    return f"xapi/attachments/{sha2.lower()}"
+
+
+def _fail(message: str, field: str = "attachments") -> ValidationError:
+    return ValidationError.for_field(field, message)
+
+
+def parse_multipart(body: bytes, content_type: str) -> tuple[Any, dict[str, bytes]]:
+    """Split a ``multipart/mixed`` request into its JSON and its attachment parts by SHA-2
+    (Communication 1.5.2); 400 on every malformation the spec lists."""
+    match = _BOUNDARY.search(content_type)
+    if not match:
+        raise _fail("multipart/mixed needs a boundary", "Content-Type")
+    delimiter = b"--" + match.group(1).encode("latin-1")
+    chunks = body.split(delimiter)
+    if len(chunks) < 3 or not chunks[-1].startswith(b"--"):
+        raise _fail("the body does not follow its multipart boundary", "Content-Type")
+    parts: list[tuple[dict[str, str], bytes]] = []
+    for chunk in chunks[1:-1]:
+        chunk = chunk[2:] if chunk.startswith(b"\r\n") else chunk.lstrip(b"\n")
+        head, sep, content = chunk.partition(b"\r\n\r\n")
+        if not sep:
+            head, sep, content = chunk.partition(b"\n\n")
+        if not sep:
+            raise _fail("a multipart part has no header block")
+        if content.endswith(b"\r\n"):
+            content = content[:-2]
+        elif content.endswith(b"\n"):
+            content = content[:-1]
+        headers: dict[str, str] = {}
+        for line in head.decode("latin-1").splitlines():
+            name, colon, value = line.partition(":")
+            if colon:
+                headers[name.strip().lower()] = value.strip()
+        parts.append((headers, content))
+    first_headers, first_body = parts[0]
+    if first_headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        raise _fail("the first part must be application/json", "Content-Type")
+    try:
+        statements = orjson.loads(first_body)
+    except orjson.JSONDecodeError:
+        raise _fail("the first part is not valid JSON", "content") from None
+    bodies: dict[str, bytes] = {}
+    for headers, content in parts[1:]:
+        sha2 = headers.get("x-experience-api-hash")
+        if not sha2:
+            raise _fail("every attachment part needs an X-Experience-API-Hash header")
+        if headers.get("content-transfer-encoding", "").lower() != "binary":
+            raise _fail("every attachment part needs Content-Transfer-Encoding: binary")
+        digest = _HASHES.get(len(sha2))
+        if digest is None or digest(content).hexdigest() != sha2.lower():
+            raise _fail(f"the part {sha2} does not hash to its X-Experience-API-Hash")
+        bodies[sha2.lower()] = content
+    return statements, bodies
+
+
+def _attachments(statements: Iterable[Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    for stmt in statements:
+        if isinstance(stmt, dict):
+            for att in stmt.get("attachments") or ():
+                if isinstance(att, dict):
+                    yield stmt, att
+
+
+def check_parts(statements: list[Any], parts: dict[str, bytes]) -> None:
+    """Every attachment without ``fileUrl`` has its body, every body belongs to an attachment
+    (Communication 1.5.2), and every signature verifies (Data 2.6)."""
+    wanted: set[str] = set()
+    for stmt, att in _attachments(statements):
+        sha2 = str(att.get("sha2", "")).lower()
+        is_signature = att.get("usageType") == SIGNATURE_USAGE
+        if is_signature:
+            if att.get("contentType") != "application/octet-stream":
+                raise _fail("a signature attachment must be application/octet-stream",
+                            "attachments.contentType")
+            if sha2 not in parts:
+                raise _fail("a signed statement needs its JWS as an attachment part")
+            verify_signature(stmt, parts[sha2])
+        if sha2 in parts:
+            wanted.add(sha2)
+        elif "fileUrl" not in att:
+            raise _fail(f"no multipart part for the attachment {sha2}")
+    extra = set(parts) - wanted
+    if extra:
+        raise _fail(f"parts that are not attachments of any statement: {sorted(extra)}")
+
+
+def _b64(segment: str) -> bytes:
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def verify_signature(stmt: dict[str, Any], token: bytes) -> None:
+    """Data 2.6: the JWS is well formed, uses RS256/384/512, its payload is the statement
+    without the signature, and when it carries an X.509 chain (``x5c``) it verifies with the
+    first certificate's key."""
+    try:
+        text = token.decode("ascii").strip()
+        head_b64, payload_b64, sig_b64 = text.split(".")
+        header = orjson.loads(_b64(head_b64))
+        payload = orjson.loads(_b64(payload_b64))
+        _b64(sig_b64)
+    except (ValueError, UnicodeDecodeError, orjson.JSONDecodeError):
+        raise _fail("the signature is not a JWS with a JSON payload") from None
+    if not isinstance(header, dict) or header.get("alg") not in SIGNATURE_ALGORITHMS:
+        raise _fail("the JWS must use RS256, RS384 or RS512")
+    if not isinstance(payload, dict):
+        raise _fail("the JWS payload must be a statement")
+    unsigned = dict(stmt)
+    remaining = [a for a in stmt.get("attachments") or ()
+                 if not (isinstance(a, dict) and a.get("usageType") == SIGNATURE_USAGE)]
+    unsigned.pop("attachments", None)
+    if remaining:
+        unsigned["attachments"] = remaining
+    payload_cmp = {k: v for k, v in payload.items() if k != "attachments" or v}
+    if "id" in payload_cmp and "id" in unsigned and payload_cmp["id"] != unsigned["id"]:
+        raise _fail("the JWS payload is not this statement")
+    if fingerprint(payload_cmp) != fingerprint(unsigned):
+        raise _fail("the JWS payload is not this statement")
+    if header.get("x5c"):
+        _verify_x5c(text, header)
+
+
+def _verify_x5c(text: str, header: dict[str, Any]) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from joserfc import jws
+    from joserfc.errors import JoseError
+    from joserfc.jwk import RSAKey
+
+    try:
+        cert = x509.load_der_x509_certificate(base64.b64decode(header["x5c"][0]))
+        pem = cert.public_key().public_bytes(serialization.Encoding.PEM,
+                                             serialization.PublicFormat.SubjectPublicKeyInfo)
+        jws.deserialize_compact(text, RSAKey.import_key(pem),
+                                algorithms=list(SIGNATURE_ALGORITHMS))
+    except (ValueError, TypeError, KeyError, JoseError):
+        raise _fail("the JWS does not verify with its x5c certificate") from None
+
+
+def save_parts(blobs: Any, parts: dict[str, bytes]) -> None:
+    """Store attachment bodies by SHA-2 (before the statements: an orphan body is harmless,
+    a statement without its body is not)."""
+    for sha2, content in parts.items():
+        key = blob_key(sha2)
+        if not blobs.exists(key):
+            blobs.put(key, content)
+
+
+def multipart_response(result: Any, statements: list[dict[str, Any]], blobs: Any,
+                       ) -> tuple[bytes, str]:
+    """A ``multipart/mixed`` body: the JSON result, then each attachment body once
+    (Communication 2.1.3 ``attachments=true``). Returns (body, content type)."""
+    boundary = "xapi-" + uuid.uuid4().hex
+    out = [f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(),
+           orjson.dumps(result), b"\r\n"]
+    seen: set[str] = set()
+    for _, att in _attachments(statements):
+        sha2 = str(att.get("sha2", "")).lower()
+        if not sha2 or sha2 in seen or not blobs.exists(blob_key(sha2)):
+            continue
+        seen.add(sha2)
+        content_type = att.get("contentType", "application/octet-stream")
+        out.append(
+            f"--{boundary}\r\nContent-Type: {content_type}\r\n"
+            f"Content-Transfer-Encoding: binary\r\nX-Experience-API-Hash: {sha2}\r\n\r\n"
+            .encode())
+        out.append(blobs.get(blob_key(sha2)))
+        out.append(b"\r\n")
+    out.append(f"--{boundary}--\r\n".encode())
+    return b"".join(out), f"multipart/mixed; boundary={boundary}"

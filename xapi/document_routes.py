@@ -1,0 +1,191 @@
+"""Routes of the Document Resources and of Activities, Agents and About (Communication 2.2-2.8).
+
+- ``/xapi/activities/state``: activityId + agent (+ registration) + stateId; without stateId,
+  GET lists ids (``since``) and DELETE deletes them all (Communication 2.3);
+- ``/xapi/activities/profile``: activityId + profileId (Communication 2.7);
+- ``/xapi/agents/profile``: agent + profileId (Communication 2.6);
+- ``/xapi/activities``, ``/xapi/agents``, ``/xapi/about``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from hub import get_store
+from hub.errors import ValidationError
+from storage.ports import DocumentKey
+from xapi import activities, documents, transport
+from xapi.index_keys import IFI_PROPERTIES, agent_key
+from xapi.validating import is_iri, is_uuid, parse_agent, parse_timestamp
+
+bp = Blueprint("xapi_documents", __name__)
+
+STATE_PARAMS = ("activityId", "agent", "registration", "stateId", "since")
+ACTIVITY_PROFILE_PARAMS = ("activityId", "profileId", "since")
+AGENT_PROFILE_PARAMS = ("agent", "profileId", "since")
+
+
+def _activity(params: dict[str, str]) -> str:
+    value = params["activityId"]
+    if not is_iri(value):
+        raise ValidationError.for_field("activityId", "must be an IRI")
+    return value
+
+
+def _agent(params: dict[str, str]) -> str:
+    key = agent_key(parse_agent(params["agent"], "agent"))
+    if key is None:
+        raise ValidationError.for_field("agent", "must identify an Agent (one IFI)")
+    return key
+
+
+def _registration(params: dict[str, str]) -> str | None:
+    value = params.get("registration")
+    if value is None:
+        return None
+    if not is_uuid(value):
+        raise ValidationError.for_field("registration", "must be a UUID")
+    return value.lower()
+
+
+def _since(params: dict[str, str]) -> str | None:
+    if "since" not in params:
+        return None
+    return parse_timestamp(params["since"], "since").astimezone(UTC).strftime(
+        "%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _preconditions() -> documents.Preconditions:
+    return documents.Preconditions(request.headers.get("If-Match"),
+                                   request.headers.get("If-None-Match"))
+
+
+def _document_response(doc: dict[str, Any]) -> Response:
+    updated = datetime.fromisoformat(doc["updated"].replace("Z", "+00:00"))
+    return Response(doc["content"], status=200, content_type=doc["content_type"], headers={
+        "ETag": f'"{doc["etag"]}"',
+        "Last-Modified": format_datetime(updated, usegmt=True),
+    })
+
+
+def _write(key: DocumentKey) -> Response:
+    """PUT or POST of one document."""
+    body = request.get_data(cache=False)
+    if request.method == "PUT":
+        documents.put_document(get_store(), key, body, request.content_type, _preconditions())
+    else:
+        documents.post_document(get_store(), key, body, request.content_type, _preconditions())
+    return transport.no_content()
+
+
+def _read_or_list(key: DocumentKey | None, kind: str, scope: dict[str, Any],
+                  since: str | None) -> Response:
+    if key is not None:
+        return _document_response(documents.get_document(get_store(), key))
+    ids = get_store().xapi_documents.list_ids(kind, since=since, **scope)
+    return transport.json_response(ids)
+
+
+@bp.route("/activities/state", methods=["GET", "PUT", "POST", "DELETE"])
+def state() -> Response:
+    """The State Resource (Communication 2.3)."""
+    single = request.method in ("PUT", "POST")
+    required = ("activityId", "agent", "stateId") if single else ("activityId", "agent")
+    params = transport.check_params(STATE_PARAMS, required=required)
+    if request.method == "GET":
+        transport.reader()
+    else:
+        transport.writer()
+    activity_id, agent = _activity(params), _agent(params)
+    registration = _registration(params)
+    since = _since(params)
+    state_id = params.get("stateId")
+    key = (DocumentKey("state", state_id, activity_id, agent, registration or "")
+           if state_id is not None else None)
+    if request.method in ("PUT", "POST"):
+        assert key is not None
+        return _write(key)
+    if request.method == "GET":
+        return _read_or_list(key, "state", {"activity_id": activity_id, "agent": agent,
+                                            "registration": registration}, since)
+    if key is not None:
+        documents.delete_document(get_store(), key, _preconditions())
+    else:
+        get_store().xapi_documents.delete_many("state", activity_id, agent, registration)
+    return transport.no_content()
+
+
+def _profile(kind: str, params: dict[str, str], scope: dict[str, str]) -> Response:
+    since = _since(params)
+    profile_id = params.get("profileId")
+    key = DocumentKey(kind, profile_id, **scope) if profile_id is not None else None
+    if request.method in ("PUT", "POST"):
+        assert key is not None
+        return _write(key)
+    if request.method == "GET":
+        return _read_or_list(key, kind, scope, since)
+    assert key is not None
+    documents.delete_document(get_store(), key, _preconditions())
+    return transport.no_content()
+
+
+def _profile_params(allowed: tuple[str, ...], scope_param: str) -> dict[str, str]:
+    required = (scope_param,) if request.method == "GET" else (scope_param, "profileId")
+    params = transport.check_params(allowed, required=required)
+    if request.method == "GET":
+        transport.reader()
+    else:
+        transport.writer()
+    return params
+
+
+@bp.route("/activities/profile", methods=["GET", "PUT", "POST", "DELETE"])
+def activity_profile() -> Response:
+    """The Activity Profile Resource (Communication 2.7)."""
+    params = _profile_params(ACTIVITY_PROFILE_PARAMS, "activityId")
+    return _profile("activity-profile", params, {"activity_id": _activity(params)})
+
+
+@bp.route("/agents/profile", methods=["GET", "PUT", "POST", "DELETE"])
+def agent_profile() -> Response:
+    """The Agent Profile Resource (Communication 2.6)."""
+    params = _profile_params(AGENT_PROFILE_PARAMS, "agent")
+    return _profile("agent-profile", params, {"agent": _agent(params)})
+
+
+@bp.get("/activities")
+def activity() -> Response:
+    """The canonical Activity object (Communication 2.5)."""
+    params = transport.check_params(("activityId",), required=("activityId",))
+    transport.reader()
+    return transport.json_response(activities.canonical(get_store(), _activity(params)))
+
+
+@bp.get("/agents")
+def agents() -> Response:
+    """The Person object of an Agent (Communication 2.4): what the LRS knows of it, which is
+    the Agent itself (the hub does not link identities)."""
+    params = transport.check_params(("agent",), required=("agent",))
+    transport.reader()
+    agent = parse_agent(params["agent"], "agent")
+    if agent.get("objectType") == "Group":
+        raise ValidationError.for_field("agent", "must be an Agent, not a Group")
+    person: dict[str, Any] = {"objectType": "Person"}
+    if "name" in agent:
+        person["name"] = [agent["name"]]
+    for prop in IFI_PROPERTIES:
+        if prop in agent:
+            person[prop] = [agent[prop]]
+    return transport.json_response(person)
+
+
+@bp.get("/about")
+def about() -> Response:
+    """The About Resource (Communication 2.8): no version header or credential needed."""
+    transport.check_params(())
+    return transport.json_response({"version": ["1.0.3", "1.0.2", "1.0.1", "1.0.0"],
+                                    "extensions": {}})

@@ -1,0 +1,172 @@
+"""The Statement Resource: ``/xapi/statements`` (Communication 2.1).
+
+Views parse the request (JSON or multipart/mixed), hand it to :mod:`xapi.statements` and shape
+the answer; they hold no rules of their own.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import orjson
+from flask import Blueprint, Response, request
+
+from hub import get_blobs, get_config, get_store
+from hub.errors import ValidationError
+from xapi import attachments, formats, statements, transport
+from xapi.validating import is_iri, is_uuid, parse_agent, parse_timestamp
+
+bp = Blueprint("xapi_statements", __name__)
+
+QUERY_PARAMS = ("agent", "verb", "activity", "registration", "related_activities",
+                "related_agents", "since", "until", "limit", "format", "attachments",
+                "ascending")
+SINGLE_PARAMS = ("statementId", "voidedStatementId", "format", "attachments")
+
+
+def _read_statements() -> tuple[Any, dict[str, bytes]]:
+    """The JSON of a PUT/POST and its attachment parts (Communication 1.5)."""
+    ctype = (request.content_type or "").lower()
+    body = request.get_data(cache=False)
+    if ctype.startswith("multipart/mixed"):
+        return attachments.parse_multipart(body, request.content_type or "")
+    if ctype and not ctype.startswith("application/json"):
+        raise ValidationError.for_field(
+            "Content-Type", "statements are application/json or multipart/mixed")
+    try:
+        return orjson.loads(body), {}
+    except orjson.JSONDecodeError:
+        raise ValidationError.for_field("content", "is not valid JSON") from None
+
+
+@bp.put("/statements")
+def put_statement() -> Response:
+    """Store one statement under ``statementId`` (Communication 2.1.1); 204."""
+    params = transport.check_params(("statementId",), required=("statementId",))
+    principal = transport.writer()
+    if not is_uuid(params["statementId"]):
+        raise ValidationError.for_field("statementId", "must be a UUID")
+    payload, parts = _read_statements()
+    if not isinstance(payload, dict):
+        raise ValidationError.for_field("content", "PUT takes one statement object")
+    statements.store_statements(get_store(), get_blobs(), principal, get_config().public_url,
+                                [payload], parts, statement_id=params["statementId"])
+    return transport.no_content()
+
+
+@bp.post("/statements")
+def post_statements() -> Response:
+    """Store one statement or a batch (Communication 2.1.2); 200 with the ids."""
+    transport.check_params(())
+    principal = transport.writer()
+    payload, parts = _read_statements()
+    batch = payload if isinstance(payload, list) else [payload]
+    if not batch:
+        raise ValidationError.for_field("content", "an empty batch")
+    ids = statements.store_statements(get_store(), get_blobs(), principal,
+                                      get_config().public_url, batch, parts)
+    return transport.json_response(ids)
+
+
+def _encode_more(params: dict[str, str], cursor: str) -> str:
+    token = base64.urlsafe_b64encode(orjson.dumps({"p": params, "c": cursor})).decode()
+    return "/xapi/statements?more=" + token.rstrip("=")
+
+
+def _decode_more(token: str) -> tuple[dict[str, str], str]:
+    try:
+        data = orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        return dict(data["p"]), str(data["c"])
+    except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
+        raise ValidationError.for_field("more", "is not a cursor of this LRS") from None
+
+
+def _normalise_time(value: str, param: str) -> str:
+    from datetime import UTC
+
+    return parse_timestamp(value, param).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@bp.get("/statements")
+def get_statements() -> Response:
+    """A single statement or a page of a query (Communication 2.1.3)."""
+    principal = transport.reader()
+    consistent = statements.now_iso()
+    if "more" in request.args:
+        transport.check_params(("more",))
+        params, cursor = _decode_more(request.args["more"])
+    else:
+        params = transport.check_params(set(QUERY_PARAMS) | set(SINGLE_PARAMS))
+        cursor = None
+    fmt = params.get("format", "exact")
+    if fmt not in formats.FORMATS:
+        raise ValidationError.for_field("format", "must be exact, ids or canonical")
+    with_attachments = transport.parse_bool(params, "attachments")
+    single = params.get("statementId") or params.get("voidedStatementId")
+    headers = {"X-Experience-API-Consistent-Through": consistent}
+    if "statementId" in params or "voidedStatementId" in params:
+        extra = set(params) - set(SINGLE_PARAMS)
+        if extra or ("statementId" in params and "voidedStatementId" in params):
+            raise ValidationError.for_field(
+                sorted(extra)[0] if extra else "voidedStatementId",
+                "cannot be combined with statementId/voidedStatementId")
+        stmt = statements.get_statement(get_store(), principal, single or "",
+                                        voided="voidedStatementId" in params)
+        shaped = _shape([stmt], fmt)[0]
+        headers["Last-Modified"] = _http_date(stmt.get("stored"))
+        return _respond(shaped, [stmt], with_attachments, headers)
+    page = _query(principal, params, cursor)
+    shaped_list = _shape(page.statements, fmt)
+    result: dict[str, Any] = {"statements": shaped_list,
+                              "more": _encode_more(params, page.cursor) if page.cursor else ""}
+    return _respond(result, page.statements, with_attachments, headers)
+
+
+def _query(principal: Any, params: dict[str, str], cursor: str | None) -> Any:
+    agent = parse_agent(params["agent"], "agent") if "agent" in params else None
+    for name, check in (("verb", is_iri), ("activity", is_iri), ("registration", is_uuid)):
+        if name in params and not check(params[name]):
+            raise ValidationError.for_field(name, "is not a valid " +
+                                            ("UUID" if name == "registration" else "IRI"))
+    limit_text = params.get("limit", "0")
+    if not limit_text.isdigit():
+        raise ValidationError.for_field("limit", "must be a non-negative integer")
+    keys = statements.query_keys(
+        agent, params.get("verb"), params.get("activity"), params.get("registration"),
+        transport.parse_bool(params, "related_agents"),
+        transport.parse_bool(params, "related_activities"))
+    since = _normalise_time(params["since"], "since") if "since" in params else None
+    until = _normalise_time(params["until"], "until") if "until" in params else None
+    return statements.run_query(get_store(), principal, keys, since, until,
+                                transport.parse_bool(params, "ascending"), int(limit_text),
+                                cursor)
+
+
+def _shape(stmts: list[dict[str, Any]], fmt: str) -> list[dict[str, Any]]:
+    if fmt == "ids":
+        return [formats.to_ids(s) for s in stmts]
+    if fmt == "canonical":
+        ids = {aid for s in stmts for aid in formats.activity_ids(s)}
+        known = get_store().activities.get_many(ids) if ids else {}
+        ranges = formats.parse_accept_language(request.headers.get("Accept-Language"))
+        return [formats.to_canonical(s, known, ranges) for s in stmts]
+    return stmts
+
+
+def _http_date(stamp: str | None) -> str:
+    from datetime import datetime
+    from email.utils import format_datetime
+
+    if not stamp:
+        return ""
+    return format_datetime(datetime.fromisoformat(stamp.replace("Z", "+00:00")), usegmt=True)
+
+
+def _respond(result: Any, stored: list[dict[str, Any]], with_attachments: bool,
+             headers: dict[str, str]) -> Response:
+    if not with_attachments:
+        return transport.json_response(result, headers=headers)
+    body, ctype = attachments.multipart_response(result, stored, get_blobs())
+    return Response(body, status=200, content_type=ctype, headers=headers)
+

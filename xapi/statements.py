@@ -1,0 +1,203 @@
+"""The Statement Resource's rules (Communication 2.1, Data 2.3-2.6), on the storage ports.
+
+Routes hand over parsed statements and attachment parts; this module validates, fills in what
+the LRS sets (``id``, ``authority``, ``version``, ``timestamp``; ``stored`` by the repository),
+computes the index keys, applies voiding, stores the batch in one transaction, and answers
+queries.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from hub.auth import Principal
+from hub.errors import Conflict, NotFound, ValidationError
+from storage.errors import DuplicateKey
+from storage.ports import StatementPage, StatementQuery, StatementRecord
+from xapi import activities, attachments
+from xapi.index_keys import agent_key, fingerprint, statement_keys
+from xapi.validating import check_batch
+
+VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
+#: Page size when the client asks for none or for more (Communication 2.1.3 ``limit``: 0 means
+#: the server's maximum).
+MAX_LIMIT = 500
+#: How deep a chain of StatementRefs is followed when inheriting filter keys.
+_REF_DEPTH = 10
+
+
+def now_iso() -> str:
+    """Now in the store's timestamp format."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def authority_for(principal: Principal, public_url: str) -> dict[str, Any]:
+    """The Agent the LRS records as ``authority`` (Data 2.4.9): the credential, as an account
+    on the hub, named after its organisation."""
+    return {
+        "objectType": "Agent",
+        "name": principal.org_name or principal.org_id,
+        "account": {"homePage": public_url, "name": principal.key},
+    }
+
+
+def sees_everything(principal: Principal) -> bool:
+    """Platform administrators read every organisation's statements; others only their own."""
+    return principal.org_kind == "platform-admin" or "admin" in principal.roles
+
+
+def _record(stmt: dict[str, Any], authority: dict[str, Any], now: str,
+            org_id: str) -> StatementRecord:
+    digest = fingerprint(stmt)  # on the statement as received (Data 2.3.1 comparison)
+    stmt.setdefault("id", str(uuid.uuid4()))
+    stmt["authority"] = authority
+    stmt.setdefault("version", "1.0.0")  # Data 2.4.10
+    stmt.setdefault("timestamp", now)  # Data 2.4.7: the LRS sets it when absent
+    obj = stmt.get("object") or {}
+    ref = obj.get("id") if obj.get("objectType") == "StatementRef" else None
+    voids = ref if stmt["verb"].get("id") == VOIDED_VERB else None
+    return StatementRecord(id=stmt["id"], statement=stmt, fingerprint=digest,
+                           keys=tuple(statement_keys(stmt)), voids=voids, ref=ref,
+                           org_id=org_id)
+
+
+def _merge_ref_keys(store: Any, records: list[StatementRecord]) -> None:
+    """Communication 2.1.3 "Filter Conditions for StatementRefs": a statement targeting another
+    matches the non-time filters its target matches (recursively). Also applies Data 2.3.2:
+    a voiding statement whose target is itself a voiding statement voids nothing."""
+    pending = {r.ref for r in records if r.ref}
+    if not pending:
+        return
+    in_batch = {r.id: r for r in records}
+    found: dict[str, dict[str, Any]] = {}
+    depth = 0
+    while pending and depth < _REF_DEPTH:
+        fetched = store.statements.get_many(pending - found.keys())
+        found.update(fetched)
+        nxt = set()
+        for row in fetched.values():
+            obj = row["statement"].get("object") or {}
+            if obj.get("objectType") == "StatementRef" and obj.get("id") not in found:
+                nxt.add(obj["id"])
+        pending = nxt
+        depth += 1
+
+    def keys_of(target_id: str, seen: set[str]) -> set[str]:
+        if target_id in seen:
+            return set()
+        seen.add(target_id)
+        if target_id in in_batch:
+            stmt = in_batch[target_id].statement
+        elif target_id in found:
+            stmt = found[target_id]["statement"]
+        else:
+            return set()
+        keys = statement_keys(stmt)
+        obj = stmt.get("object") or {}
+        if obj.get("objectType") == "StatementRef":
+            keys |= keys_of(obj.get("id", ""), seen)
+        return keys
+
+    for record in records:
+        if not record.ref:
+            continue
+        record.keys = tuple(set(record.keys) | keys_of(record.ref, {record.id}))
+        target = found.get(record.ref)
+        target_is_voiding = (target is not None and target.get("voids")) or (
+            record.ref in in_batch and in_batch[record.ref].voids)
+        if record.voids and target_is_voiding:
+            record.voids = None
+
+
+def store_statements(store: Any, blobs: Any, principal: Principal, public_url: str,
+                     statements: list[Any], parts: dict[str, bytes] | None = None,
+                     statement_id: str | None = None) -> list[str]:
+    """Validate and store statements atomically; returns their ids in order.
+
+    ``parts`` are the attachment bodies of a multipart request by SHA-2 (Data 2.4.11);
+    ``statement_id`` is the ``statementId`` of a PUT (Communication 2.1.1)."""
+    check_batch(statements)
+    if statement_id is not None:
+        stmt = statements[0]
+        if "id" in stmt and stmt["id"] != statement_id:
+            raise ValidationError.for_field(
+                "statementId", "does not match the statement's id")
+        stmt["id"] = statement_id
+    ids = [s["id"] for s in statements if "id" in s]
+    if len(ids) != len(set(ids)):
+        raise ValidationError.for_field("id", "the batch holds the same id twice")
+    attachments.check_parts(statements, parts or {})
+    now = now_iso()
+    authority = authority_for(principal, public_url)
+    records = [_record(stmt, authority, now, principal.org_id) for stmt in statements]
+    _merge_ref_keys(store, records)
+    attachments.save_parts(blobs, parts or {})
+    try:
+        new_ids = _insert(store, principal, records)
+    except DuplicateKey as exc:
+        # Communication 2.1.2: another statement under an existing id is a 409.
+        raise Conflict(str(exc)) from None
+    if new_ids:
+        activities.merge_definitions(store, [r.statement for r in records])
+    return [r.id for r in records]
+
+
+def _insert(store: Any, principal: Principal, records: list[StatementRecord]) -> list[str]:
+    """One transaction: the statements and their forwarding outbox rows."""
+    from xapi.forwarding import atomic, enqueue_forwarding
+
+    with atomic(store):
+        _, new_ids = store.statements.insert(records)
+        if new_ids:
+            new = set(new_ids)
+            enqueue_forwarding(store, principal.org_id,
+                               [r.statement for r in records if r.id in new])
+    return list(new_ids)
+
+
+def get_statement(store: Any, principal: Principal, statement_id: str,
+                  voided: bool) -> dict[str, Any]:
+    """One statement by ``statementId`` (not voided) or ``voidedStatementId`` (voided only),
+    Communication 2.1.3; 404 otherwise."""
+    row = store.statements.get(statement_id)
+    if row is None or row["voided"] != voided:
+        raise NotFound(f"no statement {statement_id}" + (" voided" if voided else ""))
+    if not sees_everything(principal) and row.get("org_id") != principal.org_id:
+        raise NotFound(f"no statement {statement_id}")
+    return dict(row["statement"])
+
+
+def query_keys(agent: dict[str, Any] | None, verb: str | None, activity: str | None,
+               registration: str | None, related_agents: bool,
+               related_activities: bool) -> tuple[str, ...]:
+    """The index keys (see :mod:`xapi.index_keys`) for the filters of a query."""
+    keys: list[str] = []
+    if verb:
+        keys.append("verb|" + verb)
+    if activity:
+        keys.append(("act*|" if related_activities else "act|") + activity)
+    if agent is not None:
+        ifi = agent_key(agent)
+        if ifi is None:
+            raise ValidationError.for_field("agent", "must have an identifier (IFI)")
+        keys.append(("agent*|" if related_agents else "agent|") + ifi)
+    if registration:
+        keys.append("reg|" + registration.lower())
+    return tuple(keys)
+
+
+def run_query(store: Any, principal: Principal, keys: Iterable[str], since: str | None,
+              until: str | None, ascending: bool, limit: int,
+              cursor: str | None) -> StatementPage:
+    """One page of a statement query."""
+    if limit <= 0 or limit > MAX_LIMIT:
+        limit = MAX_LIMIT
+    query = StatementQuery(
+        keys=tuple(keys), since=since, until=until, ascending=ascending, limit=limit,
+        cursor=cursor, org_id=None if sees_everything(principal) else principal.org_id,
+    )
+    page: StatementPage = store.statements.query(query)
+    return page
