@@ -1,0 +1,229 @@
+"""The special data types of the xAPI Data part (Data 4.0) and the JSON types they sit on.
+
+Every check is a precompiled regular expression or an ``isinstance`` test: the LRS validates
+every statement it ingests, so a check must cost well under a microsecond.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from xapi.validation.errors import fail, join
+
+# Data 4.3 / 2.2.s4.b1.b8: an IRI or IRL needs a scheme (RFC 3987 ``scheme ":" ihier-part``);
+# the rest is best effort (Data 2.2.s4.b6): no whitespace, controls or the characters RFC 3987
+# excludes. Unicode is allowed (that is what makes it an IRI and not a URI).
+_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>"{}|\\^`\x00-\x1f\x7f]+')
+
+# Data 2.4.1 / 4.4: the standard string form. A Statement id is "variant 2" of RFC 4122 (the
+# ``10xx`` variant bits), any version; other UUIDs (registration) only need the standard form.
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_STATEMENT_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
+)
+
+# Data 2.4.2.3: mbox is a mailto IRI of an email address; mbox_sha1sum the hex SHA-1 of it.
+_MBOX = re.compile(r"mailto:[^@\s:/?#]+@[^@\s/?#]+")
+_SHA1 = re.compile(r"[0-9a-fA-F]{40}")
+
+# Data 2.2.s4.b2 / 4.2: language map keys are RFC 5646 language tags; the LRS must at least check
+# the sequence of subtag lengths, which is what this ABNF transcription does (case-insensitive).
+_ALNUM = "[a-z0-9]"
+_LANGTAG = (
+    r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})"  # language [-extlang]
+    r"(?:-[a-z]{4})?"  # script
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"  # region
+    rf"(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*"  # variants
+    rf"(?:-[0-9a-wyz](?:-{_ALNUM}{{2,8}})+)*"  # extensions
+    rf"(?:-x(?:-{_ALNUM}{{1,8}})+)?"  # private use
+)
+_GRANDFATHERED = (
+    "en-gb-oed|i-ami|i-bnn|i-default|i-enochian|i-hak|i-klingon|i-lux|i-mingo|i-navajo|i-pwn|"
+    "i-tao|i-tay|i-tsu|sgn-be-fr|sgn-be-nl|sgn-ch-de|art-lojban|cel-gaulish|no-bok|no-nyn|"
+    "zh-guoyu|zh-hakka|zh-min|zh-min-nan|zh-xiang"
+)
+_LANGUAGE_TAG = re.compile(
+    rf"(?:{_LANGTAG}|x(?:-{_ALNUM}{{1,8}})+|{_GRANDFATHERED})", re.IGNORECASE | re.ASCII
+)
+_KNOWN_TAGS: set[str] = set()  # tags already seen valid; a map key is usually "en-US" again
+
+# Data 4.5: ISO 8601 combined date and time (the RFC 3339 profile and its relaxations: minutes-only
+# precision, basic-format offsets). The offset "-00:00" ("-00", "-0000") means "unknown local
+# offset" in RFC 3339 section 4.3 and is rejected, as the conformance suite requires.
+_TIMESTAMP = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
+    r"(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?"
+)
+
+# Data 4.6: ISO 8601:2004 4.4.3.2 durations: PnYnMnDTnHnMnS or PnW (weeks never combine with
+# other units), at least one component, a fraction only on the smallest (last) component.
+_DURATION = re.compile(
+    r"P(?:\d+(?:[.,]\d+)?W"
+    r"|(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+D)?"
+    r"(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:[.,]\d+)?S)?)?"
+    r"|(?=\d)(?:\d+Y)?(?:\d+M)?\d+(?:[.,]\d+)D"  # a fractional day ends the date part
+    r")"
+)
+
+_IRI_MATCH = _IRI.fullmatch
+_UUID_MATCH = _UUID.fullmatch
+_STATEMENT_UUID_MATCH = _STATEMENT_UUID.fullmatch
+_LANGUAGE_TAG_MATCH = _LANGUAGE_TAG.fullmatch
+
+
+def is_iri(value: Any) -> bool:
+    """True for a string that is an absolute IRI (has a scheme; Data 4.3, 2.2.s4.b1.b8)."""
+    return type(value) is str and _IRI_MATCH(value) is not None
+
+
+def is_uuid(value: Any) -> bool:
+    """True for a UUID in the standard string form (Data 4.4), any variant or version."""
+    return type(value) is str and _UUID_MATCH(value) is not None
+
+
+def is_statement_id(value: Any) -> bool:
+    """True for a Statement id: a UUID of RFC 4122's variant, any version (Data 2.4.1)."""
+    return type(value) is str and _STATEMENT_UUID_MATCH(value) is not None
+
+
+def is_language_tag(value: Any) -> bool:
+    """True for a well-formed RFC 5646 language tag (Data 2.2.s4.b2)."""
+    if type(value) is not str:
+        return False
+    if value in _KNOWN_TAGS:
+        return True
+    if _LANGUAGE_TAG_MATCH(value) is None:
+        return False
+    if len(_KNOWN_TAGS) < 4096:  # bounded: the cache must not grow with hostile input
+        _KNOWN_TAGS.add(value)
+    return True
+
+
+def is_mbox(value: Any) -> bool:
+    """True for a ``mailto:`` IRI of an email address (Data 2.4.2.3)."""
+    return type(value) is str and _MBOX.fullmatch(value) is not None
+
+
+def is_sha1(value: Any) -> bool:
+    """True for the 40 hexadecimal digits of a SHA-1 sum (Data 2.4.2.3 mbox_sha1sum)."""
+    return type(value) is str and _SHA1.fullmatch(value) is not None
+
+
+def is_duration(value: Any) -> bool:
+    """True for an ISO 8601 duration in the format of Data 4.6."""
+    return type(value) is str and _DURATION.fullmatch(value) is not None
+
+
+def is_number(value: Any) -> bool:
+    """True for a JSON number; JSON ``true`` is not a number (Data 2.2.s4.b1.b2)."""
+    kind = type(value)
+    return kind is int or kind is float
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """The aware datetime of an ISO 8601 timestamp (Data 4.5); UTC when it has no offset.
+
+    Raises ``ValueError`` for anything else, including the "unknown offset" ``-00:00``."""
+    if type(value) is not str:
+        raise ValueError("a timestamp must be a string")
+    match = _TIMESTAMP.fullmatch(value)
+    if match is None:
+        raise ValueError(f"not an ISO 8601 timestamp: {value!r}")
+    year, month, day, hour, minute, second, fraction, _zulu, sign, off_h, off_m = match.groups()
+    micro = int((fraction + "00000")[:6]) if fraction else 0
+    if sign is None:
+        tz = UTC
+    else:
+        offset = timedelta(hours=int(off_h), minutes=int(off_m or 0))
+        if not offset and sign == "-":
+            raise ValueError("the offset -00:00 means an unknown offset (RFC 3339 4.3)")
+        if offset >= timedelta(hours=24) or int(off_m or 0) >= 60:
+            raise ValueError(f"offset out of range: {value!r}")
+        tz = timezone(-offset if sign == "-" else offset) if offset else UTC
+    sec = int(second or 0)
+    if sec == 60:  # a leap second (ISO 8601 allows 60); datetime does not, so clamp it
+        sec = 59
+    return datetime(int(year), int(month), int(day), int(hour), int(minute), sec, micro, tz)
+
+
+def has_timezone(value: str) -> bool:
+    """True when an (already valid) timestamp states its offset or ``Z``."""
+    match = _TIMESTAMP.fullmatch(value)
+    return match is not None and (match.group(8) is not None or match.group(9) is not None)
+
+
+# ----- checks that raise, naming the property -------------------------------------------------
+
+
+def check_string(value: Any, path: str) -> None:
+    """A JSON string (Data 2.2.s4.b1.b2: no other type, and not null, Data 2.2.s4.b1.b1)."""
+    if type(value) is not str:
+        fail(path, "must be a string")
+
+
+def check_bool(value: Any, path: str) -> None:
+    """A JSON boolean; the string "true" is not one (Data 2.2.s4.b1.b3)."""
+    if type(value) is not bool:
+        fail(path, "must be a boolean")
+
+
+def check_object(value: Any, path: str) -> dict:
+    """A JSON object; returned for the caller's convenience."""
+    if type(value) is not dict:
+        fail(path, "must be an object")
+    return value
+
+
+def check_iri(value: Any, path: str) -> None:
+    """An absolute IRI (or IRL: an IRL is checked the same way, best effort, Data 2.2.s4.b6)."""
+    if type(value) is not str:
+        fail(path, "must be an IRI string")
+    if _IRI_MATCH(value) is None:
+        fail(path, "must be an absolute IRI with a scheme")
+
+
+def check_uuid(value: Any, path: str) -> None:
+    """A UUID in the standard string form (Data 4.4)."""
+    if type(value) is not str or _UUID_MATCH(value) is None:
+        fail(path, "must be a UUID in standard string form")
+
+
+def check_timestamp(value: Any, path: str, *, require_timezone: bool = False) -> None:
+    """An ISO 8601 timestamp (Data 4.5). xAPI 1.0.3 only says it SHOULD include the time zone
+    (4.5.s1.b4); 2.0 makes it a requirement, hence ``require_timezone``."""
+    try:
+        parse_timestamp(value)
+    except ValueError as exc:
+        fail(path, f"must be an ISO 8601 timestamp ({exc})")
+    if require_timezone and not has_timezone(value):
+        fail(path, "must be an ISO 8601 timestamp with a time zone")
+
+
+def validate_duration(value: Any, path: str = "duration") -> str:
+    """An ISO 8601 duration (Data 4.6), returned; else :class:`StatementInvalid` at ``path``."""
+    if type(value) is not str or _DURATION.fullmatch(value) is None:
+        fail(path, "must be an ISO 8601 duration (e.g. PT1H30M or P4W)")
+    return value
+
+
+def validate_language_map(value: Any, path: str = "languageMap") -> dict:
+    """A language map (Data 4.2): RFC 5646 tags to strings; else :class:`StatementInvalid`."""
+    if type(value) is not dict:
+        fail(path, "must be a language map object")
+    for tag, text in value.items():
+        if tag not in _KNOWN_TAGS and not is_language_tag(tag):
+            fail(join(path, tag), "is not an RFC 5646 language tag")
+        if type(text) is not str:
+            fail(join(path, tag), "must be a string")
+    return value
+
+
+def check_extensions(value: Any, path: str) -> None:
+    """An extensions map (Data 4.1): IRI keys; values are any JSON, null included (4.1.s3.b2)."""
+    if type(value) is not dict:
+        fail(path, "must be an object")
+    for key in value:
+        if _IRI_MATCH(key) is None:
+            fail(join(path, key), "extension keys must be absolute IRIs")
