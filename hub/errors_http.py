@@ -11,8 +11,10 @@ from typing import Any
 
 import marshmallow
 import orjson
-from flask import Flask, Response, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Request, Response, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.utils import cached_property
+from werkzeug.wsgi import LimitedStream
 
 from hub import errors
 from storage import errors as storage_errors
@@ -71,6 +73,8 @@ def to_hub_error(exc: BaseException) -> errors.HubError:
         return exc
     if isinstance(exc, marshmallow.ValidationError):
         return from_marshmallow(exc)
+    if isinstance(exc, storage_errors.InvalidBlobKey):  # bad input, not a storage failure
+        return errors.ValidationError.for_field("key", str(exc))
     for kind, target in _STORAGE_MAP.items():
         if isinstance(exc, kind):
             return target(str(exc) or None)
@@ -122,8 +126,51 @@ def handle_any(exc: BaseException) -> Response:
     return problem_response(hub_error)
 
 
+class _MaxBodyStream(LimitedStream):
+    """A streamed (chunked) body capped at ``HUB_MAX_BODY_BYTES`` that never truncates.
+
+    werkzeug's own cap stops ``read()`` at the limit and returns what it has, so a chunked JSON
+    body over the limit became a 400 (cut JSON) and a raw one (an xAPI document) would be stored
+    cut short. Here, reaching the limit peeks one more byte: if the client sent more, 413.
+    """
+
+    def __init__(self, stream: Any, limit: int) -> None:
+        super().__init__(stream, limit, is_max=True)
+
+    def on_exhausted(self) -> None:
+        """At the limit: a body that ends exactly there is fine, one byte more is 413."""
+        if self._stream.read(1):
+            raise RequestEntityTooLarge()
+
+    def readall(self) -> bytes:
+        """The whole body, or 413 when it is longer than the limit."""
+        data = super().readall()
+        if self.is_exhausted:
+            self.on_exhausted()
+        return data
+
+
+class HubRequest(Request):
+    """Flask's request with a body cap that holds for chunked bodies too (413, RFC 9110 §15.5.14).
+
+    Bodies with a ``Content-Length`` are checked by werkzeug before reading; streamed ones
+    (no length, server sets ``wsgi.input_terminated`` as gunicorn does) get :class:`_MaxBodyStream`.
+    """
+
+    @cached_property
+    def stream(self) -> Any:
+        """The body stream, capped at ``MAX_CONTENT_LENGTH``."""
+        limit = self.max_content_length
+        if (limit is not None and not self.shallow and self.content_length is None
+                and "wsgi.input_terminated" in self.environ):
+            return _MaxBodyStream(self.environ["wsgi.input"], limit)
+        return Request.stream.fget(self)  # type: ignore[attr-defined]
+
+
 def init_app(app: Flask) -> None:
-    """Register the handler for every exception class (after flask-smorest's own)."""
+    """Register the handler for every exception class (after flask-smorest's own), and the
+    request class that enforces the body cap on streamed bodies."""
+    app.request_class = HubRequest
     app.register_error_handler(HTTPException, handle_any)
     app.register_error_handler(errors.HubError, handle_any)
     app.register_error_handler(marshmallow.ValidationError, handle_any)
