@@ -137,11 +137,13 @@ class MongoCourseRepository:
     def add_many(self, courses: list[Document], events: list[Document]) -> None:
         """Insert many courses with their events; a duplicate id writes none of them.
 
-        Not atomic on a real server: MongoDB has no all-or-nothing multi-document insert
-        without a transaction (which a standalone server lacks). The ids are checked first,
-        then ``insert_many(ordered=True)`` stops at the first failure and the documents it did
-        insert are deleted again. What remains: a concurrent reader may see part of a batch
-        for a moment, and a crash between the insert and the clean-up leaves that part.
+        Not atomic on a real server: an all-or-nothing multi-document insert needs a
+        transaction, which this adapter does not use (so that it runs the same on a standalone
+        server, a replica set and a sharded cluster). Instead the ids are checked first, then
+        ``insert_many(ordered=True)`` stops at the first failure (another writer inserting one
+        of the ids in between) and the documents it did insert are deleted again. What
+        remains non-atomic: a concurrent reader may see part of a batch for a moment, and a
+        crash or lost connection between the insert and the clean-up leaves that part.
         """
         ids = [c["id"] for c in courses]
         if len(set(ids)) != len(ids):
