@@ -96,7 +96,7 @@ def state() -> Response:
     single = request.method in ("PUT", "POST")
     required = ("activityId", "agent", "stateId") if single else ("activityId", "agent")
     params = transport.check_params(STATE_PARAMS, required=required)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         transport.reader()
     else:
         transport.writer()
@@ -109,7 +109,7 @@ def state() -> Response:
     if request.method in ("PUT", "POST"):
         assert key is not None
         return _write(key)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _read_or_list(key, "state", {"activity_id": activity_id, "agent": agent,
                                             "registration": registration}, since)
     if key is not None:
@@ -126,7 +126,7 @@ def _profile(kind: str, params: dict[str, str], scope: dict[str, str]) -> Respon
     if request.method in ("PUT", "POST"):
         assert key is not None
         return _write(key)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _read_or_list(key, kind, scope, since)
     assert key is not None
     documents.delete_document(get_store(), key, _preconditions())
@@ -134,9 +134,9 @@ def _profile(kind: str, params: dict[str, str], scope: dict[str, str]) -> Respon
 
 
 def _profile_params(allowed: tuple[str, ...], scope_param: str) -> dict[str, str]:
-    required = (scope_param,) if request.method == "GET" else (scope_param, "profileId")
+    required = (scope_param,) if request.method in ("GET", "HEAD") else (scope_param, "profileId")
     params = transport.check_params(allowed, required=required)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         transport.reader()
     else:
         transport.writer()

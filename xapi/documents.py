@@ -34,9 +34,10 @@ class Preconditions:
         return {tag.strip().removeprefix("W/").strip('"') for tag in value.split(",")}
 
     def check(self, current: dict[str, Any] | None, *, require_for_existing: bool) -> None:
-        """412 when a header does not hold; 409 when a profile exists and neither header was
-        sent on PUT (Communication 3.1: "If a PUT request is received without either header
-        for a resource that already exists, the LRS MUST return 409 Conflict")."""
+        """412 when a header does not hold. With ``require_for_existing`` (profile PUT) and
+        neither header: 409 when the document exists (Communication 3.1: "If a PUT request is
+        received without either header for a resource that already exists, the LRS MUST return
+        409 Conflict"), else 400."""
         if self.if_match is not None:
             tags = self._etags(self.if_match)
             if current is None or ("*" not in tags and current["etag"] not in tags):
@@ -45,10 +46,13 @@ class Preconditions:
             tags = self._etags(self.if_none_match)
             if current is not None and ("*" in tags or current["etag"] in tags):
                 raise PreconditionFailed("If-None-Match: the document exists")
-        if (require_for_existing and current is not None and self.if_match is None
-                and self.if_none_match is None):
-            raise Conflict("the document exists: send If-Match with its ETag (or "
-                           "If-None-Match: *) to say what you expect to overwrite")
+        if require_for_existing and self.if_match is None and self.if_none_match is None:
+            if current is not None:
+                raise Conflict("the document exists: send If-Match with its ETag to say "
+                               "what you expect to overwrite")
+            # Communication 2.6/2.7 (suite XAPI-00273): a profile PUT must carry a precondition.
+            raise ValidationError.for_field(
+                "If-Match", "a profile PUT needs If-Match or If-None-Match")
 
 
 def etag_of(content: bytes) -> str:

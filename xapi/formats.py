@@ -80,7 +80,7 @@ def to_ids(stmt: dict[str, Any]) -> dict[str, Any]:
     if isinstance(obj, dict):
         kind = obj.get("objectType", "Activity")
         if kind == "Activity":
-            out["object"] = {"objectType": "Activity", "id": obj.get("id")}
+            out["object"] = {"id": obj.get("id")}
         elif _is_agent(obj):
             out["object"] = _ids_agent(obj)
         elif kind == "SubStatement":
@@ -94,7 +94,7 @@ def to_ids(stmt: dict[str, Any]) -> dict[str, Any]:
         activities = context.get("contextActivities")
         if isinstance(activities, dict):
             context["contextActivities"] = {
-                k: [{"objectType": "Activity", "id": a.get("id")} for a in v
+                k: [{"id": a.get("id")} for a in v
                     if isinstance(a, dict)] if isinstance(v, list) else v
                 for k, v in activities.items()
             }

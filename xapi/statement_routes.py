@@ -92,7 +92,7 @@ def _normalise_time(value: str, param: str) -> str:
 def get_statements() -> Response:
     """A single statement or a page of a query (Communication 2.1.3)."""
     principal = transport.reader()
-    consistent = statements.now_iso()
+    consistent = transport.consistent_through()
     if "more" in request.args:
         transport.check_params(("more",))
         params, cursor = _decode_more(request.args["more"])

@@ -49,8 +49,20 @@ def sees_everything(principal: Principal) -> bool:
     return principal.org_kind == "platform-admin" or "admin" in principal.roles
 
 
+def _context_activities_as_arrays(stmt: dict[str, Any]) -> None:
+    """Data 2.4.6.2: a single context Activity is returned as an array of one."""
+    for part in (stmt, stmt.get("object")):
+        context = part.get("context") if isinstance(part, dict) else None
+        activities = context.get("contextActivities") if isinstance(context, dict) else None
+        if isinstance(activities, dict):
+            for name, value in activities.items():
+                if isinstance(value, dict):
+                    activities[name] = [value]
+
+
 def _record(stmt: dict[str, Any], authority: dict[str, Any], now: str,
             org_id: str) -> StatementRecord:
+    _context_activities_as_arrays(stmt)
     digest = fingerprint(stmt)  # on the statement as received (Data 2.3.1 comparison)
     stmt.setdefault("id", str(uuid.uuid4()))
     stmt["authority"] = authority

@@ -142,9 +142,20 @@ def before_xapi_request() -> None:
 def after_xapi_request(response: Response) -> Response:
     """Echo the version and allow browser content (CORS) on every xAPI response."""
     response.headers["X-Experience-API-Version"] = XAPI_VERSION
+    if request.path.endswith("/statements") and request.method in ("GET", "HEAD"):
+        # Communication 2.1.3: on every statements GET, whatever the status; everything
+        # committed is visible at once on this store, so "now" is exact.
+        response.headers.setdefault("X-Experience-API-Consistent-Through", consistent_through())
     for name, value in CORS_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
+
+
+def consistent_through() -> str:
+    """Now, as the instant up to which every accepted statement is visible."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def principal_for(*roles: str) -> Principal:
