@@ -374,18 +374,73 @@ def test_background_worker_starts_lazily_and_delivers(hub: Any, tenants: Tenants
     assert status(client, writer["headers"], fid)["sent"] == 5
 
 
-def test_slow_downstream_does_not_slow_enqueueing(hub: Any, tenants: Tenants,
-                                                  downstream: Downstream,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def xapi_post(client: Any, headers: dict[str, str], statements: list[dict[str, Any]]) -> Any:
+    """POST a batch to the hub's own Statements resource, as content would."""
+    return client.post("/xapi/statements", json=statements,
+                       headers={**headers, "X-Experience-API-Version": "1.0.3"})
+
+
+def learning_event(verb: str = COMPLETED) -> dict[str, Any]:
+    """A statement as a learning package sends it (no id, stored or authority)."""
+    return {"actor": {"mbox": "mailto:learner@example.com", "objectType": "Agent"},
+            "verb": {"id": verb, "display": {"en-US": "did"}},
+            "object": {"id": "https://courses.example/c1", "objectType": "Activity"}}
+
+
+def test_a_slow_downstream_does_not_slow_ingestion(hub: Any, tenants: Tenants,
+                                                   downstream: Downstream,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HUB_FORWARDING_WORKER", "on")
-    downstream.delay = 1.0  # every POST downstream takes a second
+    downstream.delay = 2.0  # every POST downstream takes two seconds
+    client = hub.test_client()
     writer = tenants.make("Ministry LMS", "lms", ("lrs-writer",))
-    register(hub.test_client(), writer["headers"], url=downstream.url)
+    fid = register(client, writer["headers"], url=downstream.url)["id"]
     started = time.perf_counter()
     for _ in range(20):
-        ingest(hub, writer["org"]["id"], [statement() for _ in range(10)])
-    assert time.perf_counter() - started < 1.0  # 20 batches while one POST is still in flight
-    assert hub.extensions["xapi.forwarding_worker"].running
+        response = xapi_post(client, writer["headers"], [learning_event() for _ in range(10)])
+        assert response.status_code == 200, response.get_json()
+    elapsed = time.perf_counter() - started
+    assert hub.extensions["xapi.forwarding_worker"].running  # started by the first batch
+    assert elapsed < 2.0  # all 20 batches stored while the first forward is still in flight
+    assert status(client, writer["headers"], fid)["pending"] > 0
+
+
+def test_hub_to_hub_forwarding_over_http(hub: Any, tenants: Tenants, tmp_path: Any) -> None:
+    """The downstream is a second hub (a real LRS) served on 127.0.0.1: statements POSTed to
+    the first arrive there intact, ids kept, and a second pass sends nothing twice."""
+    from werkzeug.serving import make_server
+
+    from hub import create_app
+
+    downstream_app = create_app({"TESTING": True,
+                                 "HUB_STORE_URL": f"sqlite:///{tmp_path / 'downstream.db'}",
+                                 "HUB_BLOB_URL": f"file://{tmp_path / 'downstream-blobs'}"})
+    reader = Tenants(downstream_app).make("State LRS", "platform-admin",
+                                          ("lrs-writer", "lrs-reader"))
+    server = make_server("127.0.0.1", 0, downstream_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = hub.test_client()
+        writer = tenants.make("Ministry LMS", "lms", ("lrs-writer",))
+        register(client, writer["headers"], url=f"http://127.0.0.1:{server.server_port}/xapi",
+                 username=reader["key"], password=reader["secret"], verbs=[COMPLETED])
+        ids = xapi_post(client, writer["headers"],
+                        [learning_event(), learning_event(ATTEMPTED), learning_event()]).get_json()
+
+        assert forward_once(hub.extensions["hub.store"], FAST)["sent"] == 2
+        assert forward_once(hub.extensions["hub.store"], FAST)["sent"] == 0
+
+        got = downstream_app.test_client().get(
+            "/xapi/statements", headers={**reader["headers"], "X-Experience-API-Version": "1.0.3"})
+        assert got.status_code == 200
+        forwarded = got.get_json()["statements"]
+        assert sorted(s["id"] for s in forwarded) == sorted([ids[0], ids[2]])
+        assert {s["verb"]["id"] for s in forwarded} == {COMPLETED}
+    finally:
+        server.shutdown()
+        server.server_close()
+        downstream_app.extensions["hub.store"].close()
 
 
 def test_cli_forward_once(hub: Any, tenants: Tenants, downstream: Downstream) -> None:
