@@ -14,6 +14,12 @@ else 1 (description); the score is the sum, ties broken by course id.
 
 Facets: one ``$facet`` stage computes the total and, per field, counts under every filter
 except the field's own (:func:`storage.catalogue_index.facet_filters_except`).
+
+Snapshot: the default snapshot is the ``counters`` value, read before the queries. Unlike
+SQLite's read transaction, the items query and the facet query are two reads, and a course whose
+``search_seq`` was handed out just before the snapshot may be written just after; such a course
+can show up from the next page on. Keyset pages never repeat or skip a course that was visible
+throughout.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from pymongo import errors as mongo_errors
 
 import storage
 import storage.mongodb as adapter
-from storage.errors import DuplicateKey, StorageError, StoreUnavailable
+from storage.errors import ConcurrentUpdate, DuplicateKey, StorageError, StoreUnavailable
 from storage.mongodb.errors import translate
 from tests.mongo_support import mongo_store_url, using_real_server
 from tests.storage.factories import course_doc, event_doc, org_doc
@@ -188,3 +188,30 @@ def test_mongomock_bulk_write_accepts_current_pymongo_operations(store: Any) -> 
         pymongo.ReplaceOne({"_id": 2}, {"n": 5}, upsert=True),
     ])
     assert sorted(d["n"] for d in store.db.scratch.find()) == [1, 5]
+
+
+def test_the_row_version_filter_of_the_write_is_the_guard(
+    store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer wins between replace's read and its write: the single-document update,
+    filtered on row_version, matches nothing, so neither the change nor its audit event lands."""
+    course = course_doc("c1", "org_p", state="draft")
+    store.courses.add(course, event_doc("e1", "c1", "draft"))
+    read = store.courses.coll.find_one
+    raced: list[bool] = []
+
+    def read_then_lose_the_race(*args: Any, **kwargs: Any) -> Any:
+        found = read(*args, **kwargs)
+        if not raced:  # only replace's own read; later reads are the driver's business
+            raced.append(True)
+            store.db.courses.update_one({"_id": "c1"}, {"$set": {"state": "submitted"},
+                                                        "$inc": {"row_version": 1}})
+        return found
+
+    monkeypatch.setattr(store.courses.coll, "find_one", read_then_lose_the_race)
+    with pytest.raises(ConcurrentUpdate):
+        store.courses.replace(dict(course, state="retired"), 1, event_doc("e2", "c1", "retired"))
+    monkeypatch.undo()
+    assert raced
+    assert store.courses.get("c1")["state"] == "submitted"
+    assert [e["id"] for e in store.courses.audit_trail("c1")] == ["e1"]
