@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 ACTIONS = ("submit", "withdraw", "start_review", "request_changes", "publish", "retire")
 
@@ -57,9 +57,17 @@ class ImportReportSchema(Schema):
 
 
 class ImportFileSchema(Schema):
-    """``POST /courses/import`` multipart form."""
+    """``POST /courses/import`` multipart form: the file."""
 
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary",
                                                "description": ".jsonl or .csv file"})
+
+
+class ImportOptionsSchema(Schema):
+    """``POST /courses/import`` query."""
+
+    class Meta:
+        unknown = EXCLUDE
+
     submit = fields.Boolean(load_default=False,
                             metadata={"description": "submit every imported course for review"})

@@ -29,6 +29,7 @@ from catalogue_schemas.search import PublicCourseSchema, SearchArgs, SearchResul
 from catalogue_schemas.workflow import (
     AuditTrailSchema,
     ImportFileSchema,
+    ImportOptionsSchema,
     ImportReportSchema,
     TransitionSchema,
 )
@@ -103,10 +104,11 @@ def review_queue(args: dict[str, Any]) -> Any:
 
 
 @courses.route("/courses/import", methods=["POST"])
+@courses.arguments(ImportOptionsSchema, location="query")
 @courses.arguments(ImportFileSchema, location="files")
 @courses.response(200, ImportReportSchema)
 @courses.doc(**SECURED)
-def import_courses(files: dict[str, Any]) -> Any:
+def import_courses(options: dict[str, Any], files: dict[str, Any]) -> Any:
     """Bulk import a JSON Lines or CSV file of courses (``?submit=true`` submits them).
 
     Valid rows are stored, invalid ones reported by line and field; no row is stored in part."""
@@ -115,8 +117,8 @@ def import_courses(files: dict[str, Any]) -> Any:
         raise PermissionDenied("only a publisher of a provider organisation imports courses")
     upload = files["file"]
     rows = importer.rows_from_upload(upload.filename or "", upload.stream)
-    submit = request.args.get("submit", "").lower() in ("1", "true", "yes")
-    return importer.import_catalogue(get_store(), principal.org_id, rows, submit=submit,
+    return importer.import_catalogue(get_store(), principal.org_id, rows,
+                                     submit=options["submit"],
                                      actor=principal.key)
 
 
@@ -162,7 +164,7 @@ def course_audit(course_id: str) -> Any:
 
 
 @catalogue.route("/search", methods=["GET"])
-@catalogue.arguments(SearchArgs, location="query")
+@catalogue.arguments(SearchArgs(), location="query")  # an instance: no schema build per call
 @catalogue.response(200, SearchResultSchema)
 def search(args: dict[str, Any]) -> Any:
     """Full-text search over published courses with filters, facets and a signed cursor."""
