@@ -13,7 +13,7 @@ from typing import Any
 import click
 import orjson
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup
 
 from hub.auth import ORG_KINDS, ROLES, create_credential, create_organisation
 from hub.errors import HubError
@@ -29,8 +29,10 @@ def _fail(exc: HubError) -> None:
     sys.exit(2 if exc.status == 400 else 1)
 
 
-org = click.Group("org", help="Organisations (providers, institutions, departments, LMSes).")
-credential = click.Group("credential", help="API credentials of an organisation.")
+# AppGroup: every command runs inside the app context, also under Flask's test CLI runner and the
+# `flask` command (only `hub`, a FlaskGroup, pushes one by itself).
+org = AppGroup("org", help="Organisations (providers, institutions, departments, LMSes).")
+credential = AppGroup("credential", help="API credentials of an organisation.")
 
 
 @org.command("create")

@@ -1,0 +1,89 @@
+"""``/openapi.json`` (OpenAPI 3.1 from the marshmallow schemas) and ``/docs`` (works offline)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+ADMIN_PATHS = {"/admin/organisations", "/admin/organisations/{org_id}",
+               "/admin/organisations/{org_id}/credentials", "/admin/credentials/{key}", "/me"}
+MARKETPLACE_PATHS = {"/courses", "/catalogue/search"}
+
+
+@pytest.fixture
+def spec(client: Any) -> dict[str, Any]:
+    resp = client.get("/openapi.json")
+    assert resp.status_code == 200
+    assert resp.mimetype == "application/json"
+    return resp.get_json()  # type: ignore[no-any-return]
+
+
+def test_is_a_valid_openapi_31_document(spec: dict[str, Any]) -> None:
+    from openapi_spec_validator import validate
+
+    assert re.fullmatch(r"3\.1\.\d+", spec["openapi"])
+    validate(spec)  # raises on any schema violation of the OpenAPI 3.1 meta-schema
+
+
+def test_lists_admin_and_marketplace_paths(spec: dict[str, Any]) -> None:
+    paths = set(spec["paths"])
+    assert paths >= ADMIN_PATHS
+    assert paths >= MARKETPLACE_PATHS
+    assert set(spec["paths"]["/admin/organisations"]) >= {"get", "post"}
+    assert "delete" in spec["paths"]["/admin/credentials/{key}"]
+
+
+def test_admin_operations_are_documented_from_their_schemas(spec: dict[str, Any]) -> None:
+    post = spec["paths"]["/admin/organisations"]["post"]
+    assert "201" in post["responses"]
+    assert post["security"] == [{"basic": []}]
+    ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    schema = spec["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    assert set(schema["required"]) == {"name", "kind"}
+    assert "platform-admin" in schema["properties"]["kind"]["enum"]
+    created = spec["paths"]["/admin/organisations/{org_id}/credentials"]["post"]["responses"]
+    new_ref = created["201"]["content"]["application/json"]["schema"]["$ref"]
+    assert "secret" in spec["components"]["schemas"][new_ref.rsplit("/", 1)[-1]]["properties"]
+    listed = spec["paths"]["/admin/organisations/{org_id}/credentials"]["get"]["responses"]
+    list_ref = listed["200"]["content"]["application/json"]["schema"]["$ref"]
+    item_ref = spec["components"]["schemas"][list_ref.rsplit("/", 1)[-1]]["properties"][
+        "items"]["items"]["$ref"]
+    item = spec["components"]["schemas"][item_ref.rsplit("/", 1)[-1]]
+    assert "secret" not in item["properties"] and "secret_hash" not in item["properties"]
+
+
+# Anything the browser would fetch by itself: scripts, images, frames, stylesheets, fonts.
+_REMOTE_LOAD = re.compile(
+    r"""(?:\ssrc\s*=\s*["']?\s*(?:https?:)?//)"""
+    r"""|(?:<link\b[^>]*\bhref\s*=\s*["']?\s*(?:https?:)?//)"""
+    r"""|(?:@import\s+(?:url\()?\s*["']?\s*(?:https?:)?//)"""
+    r"""|(?:url\(\s*["']?\s*(?:https?:)?//)""",
+    re.IGNORECASE,
+)
+
+
+def test_docs_is_html_that_loads_nothing_from_the_network(client: Any,
+                                                           spec: dict[str, Any]) -> None:
+    resp = client.get("/docs")
+    assert resp.status_code == 200
+    assert resp.mimetype == "text/html"
+    html = resp.get_data(as_text=True)
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert _REMOTE_LOAD.search(html) is None, _REMOTE_LOAD.search(html)
+    for path in ADMIN_PATHS | MARKETPLACE_PATHS:
+        assert f"<code>{path}</code>" in html
+    assert spec["info"]["title"] in html
+
+
+@pytest.mark.parametrize("snippet", [
+    '<script src="https://cdn.example/redoc.js"></script>',
+    "<link rel=stylesheet href='//fonts.example/css'>",
+    "<img src=http://x/y.png>",
+    "<style>@import url(https://x/y.css);</style>",
+])
+def test_remote_load_detector_catches_cdn_assets(snippet: str) -> None:
+    # the offline check above is only as good as this pattern
+    assert _REMOTE_LOAD.search(snippet)
+    assert not _REMOTE_LOAD.search('<a href="https://spec.example/">spec</a> <a href=openapi.json>')
