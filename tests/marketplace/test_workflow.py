@@ -219,3 +219,36 @@ def test_writes_need_a_credential(client: Any, cast: Cast) -> None:
     assert res.status_code == 401 and res.mimetype == "application/problem+json"
     assert client.post("/courses", json=course_body(),
                        headers=cast.lms["headers"]).status_code == 403
+
+
+def test_publishing_a_revision_is_one_atomic_replace(cast: Cast, client: Any,
+                                                      app: Any) -> None:
+    cid = cast.publish()["id"]
+    client.put(f"/courses/{cid}", json=course_body(version="2.0"), headers=cast.a["headers"])
+    cast.act(cid, "submit", cast.a)
+    cast.act(cid, "start_review", cast.reviewer)
+    store = app.extensions["hub.store"]
+    calls: list[dict[str, Any]] = []
+    original = store.courses.replace
+
+    def spy(course: dict[str, Any], expected: int, event: Any = None) -> Any:
+        calls.append({"live": course["live"]["version"], "event": event["action"]})
+        return original(course, expected, event)
+
+    store.courses.replace = spy
+    try:
+        cast.act(cid, "publish", cast.reviewer)
+    finally:
+        store.courses.replace = original
+    assert calls == [{"live": "2.0", "event": "publish"}]
+
+
+def test_reviewer_may_retire_but_not_edit(cast: Cast, client: Any) -> None:
+    cid = cast.publish()["id"]
+    assert client.get("/catalogue/search").json["total"] == 1
+    res = client.put(f"/courses/{cid}", json=course_body(), headers=cast.reviewer["headers"])
+    assert res.status_code == 403
+    assert cast.act(cid, "retire", cast.reviewer)["state"] == "retired"
+    assert client.get("/catalogue/search").json["total"] == 0
+    problem = cast.act(cid, "publish", cast.reviewer, status=409)
+    assert problem["allowed_actions"] == []
