@@ -7,7 +7,8 @@ listed, read and deleted.
 
 tincan 1.0 quirks these tests live with (they are the client's, not the LRS's): boolean query
 parameters are sent as Python's ``True``; ``save_state`` sends its PUT twice and drops the
-registration; document ETags are never read back from responses.
+registration; document ETags are never read back from responses; and it cannot create a
+profile document (see :func:`create_profile`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from tincan.documents import (  # noqa: E402
     AgentProfileDocument,
     StateDocument,
 )
+from tincan.http_request import HTTPRequest  # noqa: E402
 
 from tests.conftest import Tenants  # noqa: E402
 
@@ -192,15 +194,50 @@ def test_state_documents(lrs: RemoteLRS) -> None:
     assert ok(lrs.retrieve_state_ids(activity, agent)) == []
 
 
+def create_profile(lrs: RemoteLRS, resource: str, params: dict[str, str],
+                   content: str) -> None:
+    """Create a profile document through tincan's own transport.
+
+    tincan 1.0's ``save_*_profile`` sends a PUT without If-Match/If-None-Match for a document it
+    has no ETag for, which a conformant LRS must refuse with 400 (Communication 3.1; conformance
+    suite XAPI-00273, "fails without ETag header"). So creation adds ``If-None-Match: *``."""
+    request = HTTPRequest(method="PUT", resource=resource, content=content,
+                          headers={"Content-Type": "application/json", "If-None-Match": "*"})
+    request.query_params = params
+    response = lrs._send_request(request)
+    assert response.response.status == 204, response.data
+
+
+def etag_of(response: Any) -> str:
+    """The ETag of a document response (tincan 1.0 never reads it back: it looks for the header
+    in a list of tuples)."""
+    etag = response.response.getheader("ETag")
+    assert etag
+    return str(etag)
+
+
 def test_activity_profile_documents(lrs: RemoteLRS) -> None:
     activity = course(3)
     profile = ActivityProfileDocument(id="syllabus", activity=activity,
                                       content=json.dumps({"weeks": 4}),
                                       content_type="application/json")
-    assert lrs.save_activity_profile(profile).success
+    refused = lrs.save_activity_profile(profile)  # no ETag, no If-None-Match
+    assert refused.response.status == 400
+    create_profile(lrs, "activities/profile", {"activityId": activity.id,
+                                               "profileId": "syllabus"}, profile.content.decode())
     assert ok(lrs.retrieve_activity_profile_ids(activity)) == ["syllabus"]
-    got = ok(lrs.retrieve_activity_profile(activity, "syllabus"))
-    assert json.loads(got.content) == {"weeks": 4}
+    got = lrs.retrieve_activity_profile(activity, "syllabus")
+    assert json.loads(ok(got).content) == {"weeks": 4}
+
+    profile.etag = etag_of(got)  # tincan then sends If-Match: an update
+    profile.content = json.dumps({"weeks": 6})
+    assert lrs.save_activity_profile(profile).response.status == 204
+    assert json.loads(ok(lrs.retrieve_activity_profile(activity, "syllabus")).content) == {
+        "weeks": 6}
+    assert lrs.save_activity_profile(profile).response.status == 412  # that ETag is stale now
+    assert lrs.delete_activity_profile(profile).response.status == 412  # deletes check it too
+
+    profile.etag = etag_of(lrs.retrieve_activity_profile(activity, "syllabus"))
     assert lrs.delete_activity_profile(profile).success
     assert ok(lrs.retrieve_activity_profile_ids(activity)) == []
 
@@ -210,10 +247,19 @@ def test_agent_profile_documents(lrs: RemoteLRS) -> None:
     profile = AgentProfileDocument(id="preferences", agent=agent,
                                    content=json.dumps({"language": "ta"}),
                                    content_type="application/json")
-    assert lrs.save_agent_profile(profile).success
+    assert lrs.save_agent_profile(profile).response.status == 400  # as for activity profiles
+    create_profile(lrs, "agents/profile", {"agent": agent.to_json("1.0.3"),
+                                           "profileId": "preferences"},
+                   profile.content.decode())
     assert ok(lrs.retrieve_agent_profile_ids(agent)) == ["preferences"]
-    got = ok(lrs.retrieve_agent_profile(agent, "preferences"))
-    assert json.loads(got.content) == {"language": "ta"}
+    got = lrs.retrieve_agent_profile(agent, "preferences")
+    assert json.loads(ok(got).content) == {"language": "ta"}
+    profile.etag = etag_of(got)
+    profile.content = json.dumps({"language": "hi"})
+    assert lrs.save_agent_profile(profile).response.status == 204
+    latest = lrs.retrieve_agent_profile(agent, "preferences")
+    assert json.loads(ok(latest).content) == {"language": "hi"}
+    profile.etag = etag_of(latest)  # tincan sends If-Match on delete as well
     assert lrs.delete_agent_profile(profile).success
     assert ok(lrs.retrieve_agent_profile_ids(agent)) == []
 
