@@ -39,6 +39,8 @@ class SearchArgs(Schema):
     min_rating = fields.Float(load_default=None, validate=validate.Range(0, 5))
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORT_ORDERS))
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+    facets = fields.Boolean(load_default=True, metadata={
+        "description": "false skips the facet counts (faster; e.g. for later pages)"})
     cursor = fields.String(load_default=None, validate=validate.Length(max=4096),
                            metadata={"description": "the 'next' of the previous page"})
 

@@ -47,10 +47,10 @@ def _unb64(text: str) -> bytes:
 
 
 def fingerprint(args: Document) -> str:
-    """A short digest of everything that defines the result sequence (not limit, not cursor),
+    """A short digest of everything that defines the result sequence (not limit, cursor, facets),
     with multi-valued filters order-independent."""
     canon = {k: (sorted(v) if isinstance(v, list) else v)
-             for k, v in sorted(args.items()) if k not in ("limit", "cursor")}
+             for k, v in sorted(args.items()) if k not in ("limit", "cursor", "facets")}
     return _b64(hashlib.sha256(orjson.dumps(canon)).digest()[:12])
 
 
@@ -143,6 +143,7 @@ def build_query(args: Document, codec: CursorCodec) -> tuple[CourseQuery, str]:
         limit=(args.get("limit") or 20) + 1,
         after=after,
         snapshot=snapshot,
+        facets=args.get("facets", True),
     )
     return query, fp
 
