@@ -10,7 +10,7 @@ from xapi.validation.datatypes import (
     check_string,
     validate_language_map,
 )
-from xapi.validation.errors import fail, join, reject_unknown
+from xapi.validation.errors import fail, reject_unknown
 
 _ACTIVITY_KEYS = frozenset(("objectType", "id", "definition"))
 _COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
@@ -49,14 +49,14 @@ def check_activity(value: Any, path: str) -> None:
     and an optional definition."""
     if type(value) is not dict:
         fail(path, "must be an Activity object")
-    reject_unknown(value, _ACTIVITY_KEYS, path)
     if "objectType" in value and value["objectType"] != "Activity":
-        fail(join(path, "objectType"), 'must be "Activity"')
+        fail((path, "objectType"), 'must be "Activity"')
+    reject_unknown(value, _ACTIVITY_KEYS, path)
     if "id" not in value:
-        fail(join(path, "id"), "is required")
-    check_iri(value["id"], join(path, "id"))
+        fail((path, "id"), "is required")
+    check_iri(value["id"], (path, "id"))
     if "definition" in value:
-        check_definition(value["definition"], join(path, "definition"))
+        check_definition(value["definition"], (path, "definition"))
 
 
 def check_definition(value: Any, path: str) -> None:
@@ -65,15 +65,15 @@ def check_definition(value: Any, path: str) -> None:
         fail(path, "must be an Activity Definition object")
     reject_unknown(value, _DEFINITION_KEYS, path)
     if "name" in value:
-        validate_language_map(value["name"], join(path, "name"))
+        validate_language_map(value["name"], (path, "name"))
     if "description" in value:
-        validate_language_map(value["description"], join(path, "description"))
+        validate_language_map(value["description"], (path, "description"))
     if "type" in value:
-        check_iri(value["type"], join(path, "type"))
+        check_iri(value["type"], (path, "type"))
     if "moreInfo" in value:
-        check_iri(value["moreInfo"], join(path, "moreInfo"))
+        check_iri(value["moreInfo"], (path, "moreInfo"))
     if "extensions" in value:
-        check_extensions(value["extensions"], join(path, "extensions"))
+        check_extensions(value["extensions"], (path, "extensions"))
     if "interactionType" in value:
         _check_interaction(value, path)
     else:
@@ -81,7 +81,7 @@ def check_definition(value: Any, path: str) -> None:
         # interactionType; the conformance suite (XAPI-00064) wants them rejected without one.
         for key in ("correctResponsesPattern", *_COMPONENT_LISTS):
             if key in value:
-                fail(join(path, "interactionType"), f"is required when {key} is used")
+                fail((path, "interactionType"), f"is required when {key} is used")
 
 
 def _check_interaction(definition: dict, path: str) -> None:
@@ -89,20 +89,20 @@ def _check_interaction(definition: dict, path: str) -> None:
     kind = definition["interactionType"]
     allowed = INTERACTION_COMPONENTS.get(kind) if type(kind) is str else None
     if allowed is None:
-        fail(join(path, "interactionType"), "must be one of " + ", ".join(INTERACTION_COMPONENTS))
+        fail((path, "interactionType"), "must be one of " + ", ".join(INTERACTION_COMPONENTS))
     if "correctResponsesPattern" in definition:
         pattern = definition["correctResponsesPattern"]
-        pattern_path = join(path, "correctResponsesPattern")
+        pattern_path = (path, "correctResponsesPattern")
         if type(pattern) is not list:
             fail(pattern_path, "must be an array of strings")
         for index, response in enumerate(pattern):
-            check_string(response, join(pattern_path, index))
+            check_string(response, (pattern_path, index))
     for key in _COMPONENT_LISTS:
         if key not in definition:
             continue
         if key not in allowed:
-            fail(join(path, key), f'is not used by interactionType "{kind}"')
-        _check_components(definition[key], join(path, key))
+            fail((path, key), f'is not used by interactionType "{kind}"')
+        _check_components(definition[key], (path, key))
 
 
 def _check_components(value: Any, path: str) -> None:
@@ -112,16 +112,16 @@ def _check_components(value: Any, path: str) -> None:
         fail(path, "must be an array of interaction components")
     seen: set[str] = set()
     for index, component in enumerate(value):
-        item = join(path, index)
+        item = (path, index)
         if type(component) is not dict:
             fail(item, "must be an interaction component object")
         reject_unknown(component, _COMPONENT_KEYS, item)
         if "id" not in component:
-            fail(join(item, "id"), "is required")
+            fail((item, "id"), "is required")
         component_id = component["id"]
-        check_string(component_id, join(item, "id"))
+        check_string(component_id, (item, "id"))
         if component_id in seen:
-            fail(join(item, "id"), "must be distinct within the array")
+            fail((item, "id"), "must be distinct within the array")
         seen.add(component_id)
         if "description" in component:
-            validate_language_map(component["description"], join(item, "description"))
+            validate_language_map(component["description"], (item, "description"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from xapi.validation.datatypes import _IRI_MATCH, check_iri, check_string, is_mbox, is_sha1
-from xapi.validation.errors import fail, join, reject_unknown
+from xapi.validation.errors import fail, reject_unknown
 
 IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
 _AGENT_KEYS = frozenset(("objectType", "name", *IFIS))
@@ -21,19 +21,19 @@ def _check_ifis(obj: dict, path: str, *, required: bool) -> int:
     if "mbox" in obj:
         count += 1
         if not is_mbox(obj["mbox"]):
-            fail(join(path, "mbox"), "must be a mailto: IRI of an email address")
+            fail((path, "mbox"), "must be a mailto: IRI of an email address")
     if "mbox_sha1sum" in obj:
         count += 1
         if not is_sha1(obj["mbox_sha1sum"]):
-            fail(join(path, "mbox_sha1sum"), "must be the 40 hex digits of a SHA-1 sum")
+            fail((path, "mbox_sha1sum"), "must be the 40 hex digits of a SHA-1 sum")
     if "openid" in obj:
         count += 1
         value = obj["openid"]
         if type(value) is not str or _IRI_MATCH(value) is None:
-            fail(join(path, "openid"), "must be an absolute URI")
+            fail((path, "openid"), "must be an absolute URI")
     if "account" in obj:
         count += 1
-        _check_account(obj["account"], join(path, "account"))
+        _check_account(obj["account"], (path, "account"))
     if count > 1:
         fail(path, "must have exactly one inverse functional identifier, not several")
     if required and count == 0:
@@ -49,22 +49,22 @@ def _check_account(value: Any, path: str) -> None:
         fail(path, "must be an Account object")
     reject_unknown(value, _ACCOUNT_KEYS, path)
     if "homePage" not in value:
-        fail(join(path, "homePage"), "is required")
-    check_iri(value["homePage"], join(path, "homePage"))
+        fail((path, "homePage"), "is required")
+    check_iri(value["homePage"], (path, "homePage"))
     if "name" not in value:
-        fail(join(path, "name"), "is required")
-    check_string(value["name"], join(path, "name"))
+        fail((path, "name"), "is required")
+    check_string(value["name"], (path, "name"))
 
 
 def check_agent(value: Any, path: str) -> None:
     """An Agent (Data 2.4.2.1): optional objectType "Agent", optional name, exactly one IFI."""
     if type(value) is not dict:
         fail(path, "must be an Agent object")
-    reject_unknown(value, _AGENT_KEYS, path)
     if "objectType" in value and value["objectType"] != "Agent":
-        fail(join(path, "objectType"), 'must be "Agent"')
+        fail((path, "objectType"), 'must be "Agent"')
+    reject_unknown(value, _AGENT_KEYS, path)
     if "name" in value:
-        check_string(value["name"], join(path, "name"))
+        check_string(value["name"], (path, "name"))
     _check_ifis(value, path, required=True)
 
 
@@ -74,11 +74,11 @@ def check_group(value: Any, path: str, *, identified: bool | None = None) -> Non
     (2.4.2.2.s4.b2, s5.b2). ``identified`` demands one kind (True/False) when not None."""
     if type(value) is not dict:
         fail(path, "must be a Group object")
-    reject_unknown(value, _GROUP_KEYS, path)
     if value.get("objectType") != "Group":
-        fail(join(path, "objectType"), 'must be "Group"')
+        fail((path, "objectType"), 'must be "Group"')
+    reject_unknown(value, _GROUP_KEYS, path)
     if "name" in value:
-        check_string(value["name"], join(path, "name"))
+        check_string(value["name"], (path, "name"))
     count = _check_ifis(value, path, required=False)
     if identified is True and count == 0:
         fail(path, "must be an Identified Group (with one inverse functional identifier)")
@@ -86,16 +86,16 @@ def check_group(value: Any, path: str, *, identified: bool | None = None) -> Non
         fail(path, "must be an Anonymous Group (without an inverse functional identifier)")
     if "member" in value:
         members = value["member"]
-        member_path = join(path, "member")
+        member_path = (path, "member")
         if type(members) is not list:
             fail(member_path, "must be an array of Agents")
         for index, member in enumerate(members):
-            item = join(member_path, index)
+            item = (member_path, index)
             if type(member) is dict and member.get("objectType") == "Group":
-                fail(join(item, "objectType"), "a Group's members must be Agents, not Groups")
+                fail((item, "objectType"), "a Group's members must be Agents, not Groups")
             check_agent(member, item)
     elif count == 0:
-        fail(join(path, "member"), "is required in an Anonymous Group")
+        fail((path, "member"), "is required in an Anonymous Group")
 
 
 def check_actor(value: Any, path: str) -> None:
@@ -108,7 +108,7 @@ def check_actor(value: Any, path: str) -> None:
     elif object_type == "Group":
         check_group(value, path)
     else:
-        fail(join(path, "objectType"), 'must be "Agent" or "Group"')
+        fail((path, "objectType"), 'must be "Agent" or "Group"')
 
 
 def check_authority(value: Any, path: str) -> None:
@@ -117,7 +117,7 @@ def check_authority(value: Any, path: str) -> None:
     if type(value) is dict and value.get("objectType") == "Group":
         check_group(value, path, identified=False)
         if len(value["member"]) != 2:
-            fail(join(path, "member"), "an authority Group must have exactly two Agents")
+            fail((path, "member"), "an authority Group must have exactly two Agents")
         return
     check_agent(value, path)
 

@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from xapi.validation.errors import fail, join
+from xapi.validation.errors import fail
 
 # Data 4.3 / 2.2.s4.b1.b8: an IRI or IRL needs a scheme (RFC 3987 ``scheme ":" ihier-part``);
 # the rest is best effort (Data 2.2.s4.b6): no whitespace, controls or the characters RFC 3987
@@ -214,9 +214,9 @@ def validate_language_map(value: Any, path: str = "languageMap") -> dict:
         fail(path, "must be a language map object")
     for tag, text in value.items():
         if tag not in _KNOWN_TAGS and not is_language_tag(tag):
-            fail(join(path, tag), "is not an RFC 5646 language tag")
+            fail((path, tag), "is not an RFC 5646 language tag")
         if type(text) is not str:
-            fail(join(path, tag), "must be a string")
+            fail((path, tag), "must be a string")
     return value
 
 
@@ -226,4 +226,4 @@ def check_extensions(value: Any, path: str) -> None:
         fail(path, "must be an object")
     for key in value:
         if _IRI_MATCH(key) is None:
-            fail(join(path, key), "extension keys must be absolute IRIs")
+            fail((path, key), "extension keys must be absolute IRIs")

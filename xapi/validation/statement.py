@@ -21,7 +21,7 @@ from xapi.validation.datatypes import (
     is_statement_id,
     validate_language_map,
 )
-from xapi.validation.errors import fail, join, reject_unknown
+from xapi.validation.errors import fail, reject_unknown
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
@@ -84,20 +84,20 @@ def check_statement(stmt: Any, path: str, rules: Rules) -> None:
         fail(path, "a Statement must be a JSON object")
     reject_unknown(stmt, _STATEMENT_KEYS, path)
     if "id" in stmt and not is_statement_id(stmt["id"]):
-        fail(join(path, "id"), "must be a UUID (RFC 4122 variant, standard string form)")
+        fail((path, "id"), "must be a UUID (RFC 4122 variant, standard string form)")
     _check_core(stmt, path, rules, substatement=False)
     if "stored" in stmt:
-        check_timestamp(stmt["stored"], join(path, "stored"), require_timezone=False)
+        check_timestamp(stmt["stored"], (path, "stored"), require_timezone=False)
     if "authority" in stmt:
-        check_authority(stmt["authority"], join(path, "authority"))
+        check_authority(stmt["authority"], (path, "authority"))
     if "version" in stmt:
         version = stmt["version"]
         if type(version) is not str or _VERSION.fullmatch(version) is None:
-            fail(join(path, "version"), 'must be "1.0", "1.0.x" or "2.0.x"')
+            fail((path, "version"), 'must be "1.0", "1.0.x" or "2.0.x"')
     # Data 2.3.2.s2.b1: a voiding Statement's object is the StatementRef of the voided one.
     verb = stmt["verb"]
     if verb["id"] == VOIDED and stmt["object"].get("objectType") != "StatementRef":
-        fail(join(path, "object"), "a voiding Statement's object must be a StatementRef")
+        fail((path, "object"), "a voiding Statement's object must be a StatementRef")
 
 
 def _check_core(stmt: dict, path: str, rules: Rules, *, substatement: bool) -> None:
@@ -105,25 +105,25 @@ def _check_core(stmt: dict, path: str, rules: Rules, *, substatement: bool) -> N
     result, context, timestamp, attachments."""
     for key in ("actor", "verb", "object"):
         if key not in stmt:
-            fail(join(path, key), "is required")
-    check_actor(stmt["actor"], join(path, "actor"))
-    _check_verb(stmt["verb"], join(path, "verb"))
-    object_path = join(path, "object")
+            fail((path, key), "is required")
+    check_actor(stmt["actor"], (path, "actor"))
+    _check_verb(stmt["verb"], (path, "verb"))
+    object_path = (path, "object")
     obj = stmt["object"]
     if substatement:
         _check_object(obj, object_path, rules, allow_substatement=False)
     else:
         _check_object(obj, object_path, rules, allow_substatement=True)
     if "result" in stmt:
-        _check_result(stmt["result"], join(path, "result"))
+        _check_result(stmt["result"], (path, "result"))
     if "context" in stmt:
-        _check_context(stmt["context"], join(path, "context"), obj, rules)
+        _check_context(stmt["context"], (path, "context"), obj, rules)
     if "timestamp" in stmt:
         check_timestamp(
-            stmt["timestamp"], join(path, "timestamp"), require_timezone=rules.require_timezone
+            stmt["timestamp"], (path, "timestamp"), require_timezone=rules.require_timezone
         )
     if "attachments" in stmt:
-        _check_attachments(stmt["attachments"], join(path, "attachments"))
+        _check_attachments(stmt["attachments"], (path, "attachments"))
 
 
 def _check_verb(value: Any, path: str) -> None:
@@ -132,10 +132,10 @@ def _check_verb(value: Any, path: str) -> None:
         fail(path, "must be a Verb object")
     reject_unknown(value, _VERB_KEYS, path)
     if "id" not in value:
-        fail(join(path, "id"), "is required")
-    check_iri(value["id"], join(path, "id"))
+        fail((path, "id"), "is required")
+    check_iri(value["id"], (path, "id"))
     if "display" in value:
-        validate_language_map(value["display"], join(path, "display"))
+        validate_language_map(value["display"], (path, "display"))
 
 
 def _check_object(value: Any, path: str, rules: Rules, *, allow_substatement: bool) -> None:
@@ -154,12 +154,12 @@ def _check_object(value: Any, path: str, rules: Rules, *, allow_substatement: bo
         check_statement_ref(value, path)
     elif object_type == "SubStatement":
         if not allow_substatement:
-            fail(join(path, "objectType"), "a SubStatement cannot contain a SubStatement")
+            fail((path, "objectType"), "a SubStatement cannot contain a SubStatement")
         reject_unknown(value, _SUBSTATEMENT_KEYS, path)
         _check_core(value, path, rules, substatement=True)
     else:
         fail(
-            join(path, "objectType"),
+            (path, "objectType"),
             'must be "Activity", "Agent", "Group", "StatementRef" or "SubStatement"',
         )
 
@@ -170,10 +170,10 @@ def check_statement_ref(value: Any, path: str) -> None:
         fail(path, "must be a StatementRef object")
     reject_unknown(value, _STATEMENT_REF_KEYS, path)
     if value.get("objectType") != "StatementRef":
-        fail(join(path, "objectType"), 'must be "StatementRef"')
+        fail((path, "objectType"), 'must be "StatementRef"')
     if "id" not in value:
-        fail(join(path, "id"), "is required")
-    check_uuid(value["id"], join(path, "id"))
+        fail((path, "id"), "is required")
+    check_uuid(value["id"], (path, "id"))
 
 
 def _check_result(value: Any, path: str) -> None:
@@ -182,19 +182,19 @@ def _check_result(value: Any, path: str) -> None:
         fail(path, "must be a Result object")
     reject_unknown(value, _RESULT_KEYS, path)
     if "score" in value:
-        _check_score(value["score"], join(path, "score"))
+        _check_score(value["score"], (path, "score"))
     if "success" in value:
-        check_bool(value["success"], join(path, "success"))
+        check_bool(value["success"], (path, "success"))
     if "completion" in value:
-        check_bool(value["completion"], join(path, "completion"))
+        check_bool(value["completion"], (path, "completion"))
     if "response" in value:
-        check_string(value["response"], join(path, "response"))
+        check_string(value["response"], (path, "response"))
     if "duration" in value:
         duration = value["duration"]
         if type(duration) is not str or _DURATION.fullmatch(duration) is None:
-            fail(join(path, "duration"), "must be an ISO 8601 duration (Data 4.6)")
+            fail((path, "duration"), "must be an ISO 8601 duration (Data 4.6)")
     if "extensions" in value:
-        check_extensions(value["extensions"], join(path, "extensions"))
+        check_extensions(value["extensions"], (path, "extensions"))
 
 
 def _check_score(value: Any, path: str) -> None:
@@ -204,18 +204,18 @@ def _check_score(value: Any, path: str) -> None:
     reject_unknown(value, _SCORE_KEYS, path)
     for key in value:
         if not is_number(value[key]):
-            fail(join(path, key), "must be a number")
+            fail((path, key), "must be a number")
     scaled = value.get("scaled")
     if scaled is not None and not -1 <= scaled <= 1:
-        fail(join(path, "scaled"), "must be between -1 and 1")
+        fail((path, "scaled"), "must be between -1 and 1")
     low, high, raw = value.get("min"), value.get("max"), value.get("raw")
     if low is not None and high is not None and not low < high:
-        fail(join(path, "min"), "must be less than max")
+        fail((path, "min"), "must be less than max")
     if raw is not None:
         if low is not None and raw < low:
-            fail(join(path, "raw"), "must not be less than min")
+            fail((path, "raw"), "must not be less than min")
         if high is not None and raw > high:
-            fail(join(path, "raw"), "must not be greater than max")
+            fail((path, "raw"), "must not be greater than max")
 
 
 def _check_context(value: Any, path: str, obj: dict, rules: Rules) -> None:
@@ -224,30 +224,30 @@ def _check_context(value: Any, path: str, obj: dict, rules: Rules) -> None:
         fail(path, "must be a Context object")
     reject_unknown(value, rules.context_keys, path)
     if "registration" in value:
-        check_uuid(value["registration"], join(path, "registration"))
+        check_uuid(value["registration"], (path, "registration"))
     if "instructor" in value:
-        check_actor(value["instructor"], join(path, "instructor"))
+        check_actor(value["instructor"], (path, "instructor"))
     if "team" in value:
-        check_group(value["team"], join(path, "team"))
+        check_group(value["team"], (path, "team"))
     if "contextActivities" in value:
-        _check_context_activities(value["contextActivities"], join(path, "contextActivities"))
+        _check_context_activities(value["contextActivities"], (path, "contextActivities"))
     # Data 2.4.6.s4.b1/b2: revision and platform only when the Object is an Activity.
     is_activity = obj.get("objectType", "Activity") == "Activity"
     for key in ("revision", "platform"):
         if key in value:
-            check_string(value[key], join(path, key))
+            check_string(value[key], (path, key))
             if not is_activity:
-                fail(join(path, key), "is only allowed when the Statement's object is an Activity")
+                fail((path, key), "is only allowed when the Statement's object is an Activity")
     if "language" in value and not is_language_tag(value["language"]):
-        fail(join(path, "language"), "must be an RFC 5646 language tag")
+        fail((path, "language"), "must be an RFC 5646 language tag")
     if "statement" in value:
-        check_statement_ref(value["statement"], join(path, "statement"))
+        check_statement_ref(value["statement"], (path, "statement"))
     if "extensions" in value:
-        check_extensions(value["extensions"], join(path, "extensions"))
+        check_extensions(value["extensions"], (path, "extensions"))
     if "contextAgents" in value:
-        _check_context_actors(value["contextAgents"], join(path, "contextAgents"), agents=True)
+        _check_context_actors(value["contextAgents"], (path, "contextAgents"), agents=True)
     if "contextGroups" in value:
-        _check_context_actors(value["contextGroups"], join(path, "contextGroups"), agents=False)
+        _check_context_actors(value["contextGroups"], (path, "contextGroups"), agents=False)
 
 
 def _check_context_activities(value: Any, path: str) -> None:
@@ -257,10 +257,10 @@ def _check_context_activities(value: Any, path: str) -> None:
         fail(path, "must be an object")
     reject_unknown(value, _CONTEXT_ACTIVITY_KEYS, path)
     for key, activities in value.items():
-        key_path = join(path, key)
+        key_path = (path, key)
         if type(activities) is list:
             for index, activity in enumerate(activities):
-                check_activity(activity, join(key_path, index))
+                check_activity(activity, (key_path, index))
         else:
             check_activity(activities, key_path)
 
@@ -277,25 +277,25 @@ def _check_context_actors(value: Any, path: str, *, agents: bool) -> None:
         else ("contextGroup", "group", _CONTEXT_GROUP_KEYS)
     )
     for index, item in enumerate(value):
-        item_path = join(path, index)
+        item_path = (path, index)
         if type(item) is not dict:
             fail(item_path, "must be an object")
         reject_unknown(item, keys, item_path)
         if item.get("objectType") != object_type:
-            fail(join(item_path, "objectType"), f'must be "{object_type}"')
+            fail((item_path, "objectType"), f'must be "{object_type}"')
         if member not in item:
-            fail(join(item_path, member), "is required")
+            fail((item_path, member), "is required")
         if agents:
-            check_agent(item[member], join(item_path, member))
+            check_agent(item[member], (item_path, member))
         else:
-            check_group(item[member], join(item_path, member))
+            check_group(item[member], (item_path, member))
         if "relevantTypes" in item:
             types = item["relevantTypes"]
-            types_path = join(item_path, "relevantTypes")
+            types_path = (item_path, "relevantTypes")
             if type(types) is not list or not types:
                 fail(types_path, "must be a non-empty array of IRIs")
             for position, iri in enumerate(types):
-                check_iri(iri, join(types_path, position))
+                check_iri(iri, (types_path, position))
 
 
 def _check_attachments(value: Any, path: str) -> None:
@@ -303,7 +303,7 @@ def _check_attachments(value: Any, path: str) -> None:
     if type(value) is not list:
         fail(path, "must be an array of Attachment objects")
     for index, attachment in enumerate(value):
-        _check_attachment(attachment, join(path, index))
+        _check_attachment(attachment, (path, index))
 
 
 def _check_attachment(value: Any, path: str) -> None:
@@ -314,19 +314,19 @@ def _check_attachment(value: Any, path: str) -> None:
     reject_unknown(value, _ATTACHMENT_KEYS, path)
     for key in ("usageType", "display", "contentType", "length", "sha2"):
         if key not in value:
-            fail(join(path, key), "is required")
-    check_iri(value["usageType"], join(path, "usageType"))
-    validate_language_map(value["display"], join(path, "display"))
+            fail((path, key), "is required")
+    check_iri(value["usageType"], (path, "usageType"))
+    validate_language_map(value["display"], (path, "display"))
     if "description" in value:
-        validate_language_map(value["description"], join(path, "description"))
+        validate_language_map(value["description"], (path, "description"))
     content_type = value["contentType"]
     if type(content_type) is not str or _MEDIA_TYPE.fullmatch(content_type) is None:
-        fail(join(path, "contentType"), "must be an Internet Media Type")
+        fail((path, "contentType"), "must be an Internet Media Type")
     length = value["length"]
     if type(length) is not int or length < 0:
-        fail(join(path, "length"), "must be a non-negative integer")
+        fail((path, "length"), "must be a non-negative integer")
     sha2 = value["sha2"]
     if type(sha2) is not str or _SHA2.fullmatch(sha2) is None:
-        fail(join(path, "sha2"), "must be the hex digest of a SHA-2 hash")
+        fail((path, "sha2"), "must be the hex digest of a SHA-2 hash")
     if "fileUrl" in value:
-        check_iri(value["fileUrl"], join(path, "fileUrl"))
+        check_iri(value["fileUrl"], (path, "fileUrl"))
