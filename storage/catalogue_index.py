@@ -29,6 +29,11 @@ from storage.ports import DURATION_BANDS, CourseQuery
 #: also folds diacritics of decomposed Latin text; the category list keeps combining marks).
 FTS5_TOKENIZE = "unicode61 remove_diacritics 2 categories 'L* N* Co Mc Mn'"
 
+#: Relevance of a text match (sort ``relevance``): each query token scores the weight of the best
+#: field whose words it prefixes; a course's score is the sum over the tokens. It depends on the
+#: course alone (unlike bm25's corpus statistics), so pages stay stable while others publish.
+RELEVANCE_WEIGHTS: dict[str, int] = {"title": 4, "keywords": 2, "description": 1}
+
 #: Unicode general categories that belong to a word (as FTS5_TOKENIZE's ``categories``).
 _WORD_CATEGORIES = frozenset(
     ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "Co", "Mc", "Mn")

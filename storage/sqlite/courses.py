@@ -27,6 +27,20 @@ def bump(conn: sqlite3.Connection, counter: str, by: int = 1) -> int:
     return int(row[0])
 
 
+#: Generations of search_changes kept (older ones are pruned; a process further behind rebuilds).
+CHANGE_LOG_KEPT = 20_000
+
+
+def touched(conn: sqlite3.Connection, rid: int) -> None:
+    """Record that course ``rid``'s search entry changed: a new ``search_generation`` (which
+    tells every process its in-memory bitmaps are stale) logged in ``search_changes``."""
+    generation = bump(conn, "search_generation")
+    conn.execute("INSERT INTO search_changes VALUES (?, ?)", (generation, rid))
+    if generation % 1000 == 0:
+        conn.execute("DELETE FROM search_changes WHERE generation <= ?",
+                     (generation - CHANGE_LOG_KEPT,))
+
+
 def unindex(conn: sqlite3.Connection, rid: int) -> None:
     """Remove a course from every search table."""
     for table in ("course_search", "course_languages", "course_competencies"):
@@ -63,7 +77,10 @@ class SqliteCourseRepository:
     """Courses as whole aggregates with audit events and a search index."""
 
     def __init__(self, store: SqliteStore) -> None:
+        from storage.sqlite.search_bitmaps import BitmapCache
+
         self.store = store
+        self._search_cache = BitmapCache()
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -78,7 +95,7 @@ class SqliteCourseRepository:
         if doc["live"] is not None:
             assert rid is not None
             index(conn, rid, doc)
-            bump(conn, "search_generation")
+            touched(conn, rid)
 
     @staticmethod
     def _event(conn: sqlite3.Connection, event: Document | None) -> None:
@@ -130,7 +147,7 @@ class SqliteCourseRepository:
                 unindex(conn, rid)
                 if live is not None:
                     index(conn, rid, doc)
-                bump(conn, "search_generation")
+                touched(conn, rid)
             self._event(conn, event)
         return doc
 
@@ -149,7 +166,7 @@ class SqliteCourseRepository:
                 "WHERE rid = ?",
                 (average, -1.0 if average is None else float(average), int(count), row[0]),
             )
-            bump(conn, "search_generation")
+            touched(conn, row[0])
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -197,4 +214,4 @@ class SqliteCourseRepository:
         """Catalogue search (see :func:`storage.sqlite.search.search`)."""
         from storage.sqlite.search import search
 
-        return search(self.store, query)
+        return search(self.store, self._search_cache, query)

@@ -18,7 +18,7 @@ from storage.ports import Document
 if TYPE_CHECKING:
     from storage.sqlite.store import SqliteStore
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS organisations (
@@ -62,6 +62,10 @@ SCHEMA: tuple[str, ...] = (
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS course_fts USING fts5(
         title, keywords, description, tokenize="{FTS5_TOKENIZE}", prefix='2 3')""",
     "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    # Which course each search_generation touched, so that every process can patch its
+    # in-memory search bitmaps instead of rebuilding them (storage.sqlite.search_bitmaps).
+    """CREATE TABLE IF NOT EXISTS search_changes (
+        generation INTEGER PRIMARY KEY, rid INTEGER NOT NULL)""",
     "INSERT OR IGNORE INTO counters VALUES ('search_seq', 0), ('search_generation', 0)",
     """CREATE TABLE IF NOT EXISTS reviews (
         course_id TEXT NOT NULL, learner_id TEXT NOT NULL, rating INTEGER NOT NULL,

@@ -1,0 +1,313 @@
+"""An in-memory, bitmap form of the SQLite search index, so that facets cost microseconds.
+
+Why: counting eight disjunctive facets over 50,000 matching courses with ``GROUP BY`` costs
+eight scans (~250 ms measured on the 2-core machine), and merely fetching 50,000 compact rows
+into Python costs ~80 ms. Here every facet value is a Python ``int`` used as a bitmap over course
+row ids (``rid``); a facet count is ``(value_bits & match_bits).bit_count()``, a few
+microseconds for 50,000 courses, and a disjunctive count is the same over a different match set.
+
+Consistency: the bitmaps are built from the tables inside the caller's read transaction and are
+tagged with the ``search_generation`` counter, which every write to the search index increments
+(in the same transaction as the write). A search reads the counter in its own read transaction
+and rebuilds (or updates from the ``search_changes`` log) when the counter moved, so each
+process (gunicorn worker) sees exactly the committed data, whoever wrote it.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from storage.ports import RATING_BUCKETS
+
+if TYPE_CHECKING:
+    import sqlite3
+
+#: Sort orders kept in memory -> key columns of ``course_search`` with "descending" flags; the
+#: course id ascending is always the last key (the tie-breaker of storage.ports.SORT_ORDERS).
+ORDERS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "newest": (("published_at", True), ("id", False)),
+    "title": (("title_sort", False), ("id", False)),
+    "rating": (("rating_key", True), ("rating_count", True), ("id", False)),
+    "duration": (("minutes", False), ("id", False)),
+    "id": (("id", False),),
+}
+
+#: Facet field -> column of ``course_search`` (single-valued fields).
+COLUMNS: dict[str, str] = {"provider": "provider", "category": "category", "mode": "mode",
+                           "level": "level", "duration": "band"}
+
+_ROW_COLUMNS = ("rid", "id", "seq", "provider", "category", "mode", "level", "minutes", "band",
+                "rating", "rating_key", "rating_count", "title_sort", "published_at")
+
+#: Set-bit positions of every byte value (bitmap -> list of rids without testing each bit).
+_BYTE_BITS: tuple[tuple[int, ...], ...] = tuple(
+    tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256))
+
+#: Above this many changed rows since the last build, rebuild instead of patching.
+MAX_PATCH = 2000
+
+
+def bitmap(rids: Iterable[int], size: int) -> int:
+    """An int with bit ``rid`` set for each rid (``size`` = largest rid + 1)."""
+    buf = bytearray((size >> 3) + 1)
+    for rid in rids:
+        buf[rid >> 3] |= 1 << (rid & 7)
+    return int.from_bytes(buf, "little")
+
+
+def members(bits: int) -> list[int]:
+    """The rids set in a bitmap, ascending."""
+    out: list[int] = []
+    for index, byte in enumerate(bits.to_bytes((bits.bit_length() + 7) >> 3, "little")):
+        if byte:
+            base = index << 3
+            out.extend(base + bit for bit in _BYTE_BITS[byte])
+    return out
+
+
+def precedes_or_equal(keys: tuple[tuple[str, bool], ...]) -> Callable[[tuple[Any, ...],
+                                                                       tuple[Any, ...]], bool]:
+    """``le(a, b)``: key ``a`` comes before or equals ``b`` in an order with mixed directions."""
+    directions = [desc for _, desc in keys]
+
+    def le(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+        for x, y, desc in zip(a, b, directions, strict=True):
+            if x != y:
+                return bool(x > y) if desc else bool(x < y)
+        return True
+
+    return le
+
+
+@dataclass
+class Order:
+    """Searchable rows in one sort order: ``rids[i]`` has key ``keys[i]``; ``rank[rid]`` = i."""
+
+    columns: tuple[tuple[str, bool], ...]
+    rids: list[int]
+    keys: list[tuple[Any, ...]]
+    rank: dict[int, int]
+
+    def start_after(self, after: tuple[Any, ...] | None) -> int:
+        """Index of the first row strictly after the keyset ``after`` (0 when None)."""
+        if after is None:
+            return 0
+        if len(after) != len(self.columns):
+            raise ValueError(f"after must hold {len(self.columns)} values for this sort")
+        le = precedes_or_equal(self.columns)
+        lo, hi = 0, len(self.keys)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if le(self.keys[mid], after):
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def page(self, match: int, count: int, after: tuple[Any, ...] | None, limit: int
+             ) -> list[int]:
+        """The first ``limit`` rids of ``match`` (``count`` bits set) after ``after``."""
+        start = self.start_after(after)
+        if limit <= 0 or start >= len(self.rids):
+            return []
+        if count * 8 < len(self.rids) - start:  # sparse: sort the few matches by rank
+            rank = self.rank
+            ranked = sorted(r for r in (rank[rid] for rid in members(match)) if r >= start)
+            return [self.rids[r] for r in ranked[:limit]]
+        raw = match.to_bytes((match.bit_length() + 7) >> 3, "little")
+        size = len(raw) << 3
+        out: list[int] = []
+        for rid in self.rids[start:]:
+            if rid < size and raw[rid >> 3] >> (rid & 7) & 1:
+                out.append(rid)
+                if len(out) == limit:
+                    break
+        return out
+
+
+@dataclass
+class CatalogueBitmaps:
+    """The search index of every searchable course at one ``search_generation``."""
+
+    generation: int
+    rows: dict[int, tuple[Any, ...]]  # rid -> row (columns of _ROW_COLUMNS)
+    languages: dict[int, tuple[str, ...]]
+    competencies: dict[int, tuple[str, ...]]
+    size: int = 1
+    everything: int = 0
+    values: dict[str, dict[str, int]] = field(default_factory=dict)
+    rating_buckets: dict[str, int] = field(default_factory=dict)
+    orders: dict[str, Order] = field(default_factory=dict)
+    by_seq: list[tuple[int, int]] = field(default_factory=list)
+    by_minutes: list[tuple[int, int]] = field(default_factory=list)
+    by_rating: list[tuple[float, int]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection, generation: int) -> CatalogueBitmaps:
+        """Read the search tables (inside the caller's read transaction) and build."""
+        rows = {row[0]: row for row in conn.execute(
+            f"SELECT {', '.join(_ROW_COLUMNS)} FROM course_search")}
+        return cls(generation, rows, _multi(conn, "course_languages", "lang"),
+                   _multi(conn, "course_competencies", "comp")).build()
+
+    def patched(self, conn: sqlite3.Connection, generation: int) -> CatalogueBitmaps | None:
+        """A copy brought to ``generation`` from the ``search_changes`` log, or None when the
+        log does not reach back far enough or too much changed (then rebuild)."""
+        oldest = conn.execute("SELECT min(generation) FROM search_changes").fetchone()[0]
+        if oldest is None or oldest > self.generation + 1:
+            return None
+        changed = {rid for (rid,) in conn.execute(
+            "SELECT DISTINCT rid FROM search_changes WHERE generation > ?", (self.generation,))}
+        if len(changed) > MAX_PATCH:
+            return None
+        marks = ", ".join("?" * len(changed))
+        rows = dict(self.rows)
+        languages, competencies = dict(self.languages), dict(self.competencies)
+        for rid in changed:
+            rows.pop(rid, None)
+            languages.pop(rid, None)
+            competencies.pop(rid, None)
+        if changed:
+            params = list(changed)
+            rows.update((row[0], row) for row in conn.execute(
+                f"SELECT {', '.join(_ROW_COLUMNS)} FROM course_search WHERE rid IN ({marks})",
+                params))
+            languages.update(_multi(conn, "course_languages", "lang", marks, params))
+            competencies.update(_multi(conn, "course_competencies", "comp", marks, params))
+        return CatalogueBitmaps(generation, rows, languages, competencies).build()
+
+    def build(self) -> CatalogueBitmaps:
+        """Compute bitmaps, orders and range lists from ``rows`` and the multi-valued maps."""
+        rows = self.rows
+        self.size = max(rows, default=0) + 1
+        self.everything = bitmap(rows, self.size)
+        col = {name: i for i, name in enumerate(_ROW_COLUMNS)}
+        groups: dict[str, dict[str, list[int]]] = {f: {} for f in (*COLUMNS, "language",
+                                                                   "competency")}
+        for rid, row in rows.items():
+            for facet_field, column in COLUMNS.items():
+                value = row[col[column]]
+                if value is not None:
+                    groups[facet_field].setdefault(value, []).append(rid)
+        for facet_field, multi in (("language", self.languages),
+                                   ("competency", self.competencies)):
+            for rid, values in multi.items():
+                if rid in rows:
+                    for value in values:
+                        groups[facet_field].setdefault(value, []).append(rid)
+        self.values = {f: {v: bitmap(rids, self.size) for v, rids in by_value.items()}
+                       for f, by_value in groups.items()}
+        self.by_seq = sorted((row[col["seq"]], rid) for rid, row in rows.items())
+        self.by_minutes = sorted((row[col["minutes"]], rid) for rid, row in rows.items())
+        self.by_rating = sorted((row[col["rating"]], rid) for rid, row in rows.items()
+                                if row[col["rating"]] is not None)
+        ratings = [r for r, _ in self.by_rating]
+        self.rating_buckets = {
+            bucket: bitmap((rid for _, rid in self.by_rating[bisect_right(ratings, low - 1e-9):]),
+                           self.size)
+            for bucket, low in RATING_BUCKETS.items()}
+        self.orders = {name: _order(rows, col, columns) for name, columns in ORDERS.items()}
+        return self
+
+    # -- match sets ------------------------------------------------------------------------
+
+    def any_of(self, facet_field: str, values: Iterable[str]) -> int:
+        """Rows whose ``facet_field`` is one of ``values``."""
+        bits = 0
+        table = self.values.get(facet_field, {})
+        for value in values:
+            bits |= table.get(value, 0)
+        return bits
+
+    def seq_above(self, snapshot: int) -> int:
+        """Rows published after ``snapshot`` (excluded from a snapshot's pages)."""
+        start = bisect_right(self.by_seq, (snapshot, self.size))
+        return bitmap((rid for _, rid in self.by_seq[start:]), self.size)
+
+    def minutes_between(self, low: int | None, high: int | None) -> int:
+        """Rows with ``low <= minutes <= high`` (either bound may be None)."""
+        start = 0 if low is None else bisect_right(self.by_minutes, (low, -1))
+        stop = (len(self.by_minutes) if high is None
+                else bisect_right(self.by_minutes, (high, self.size)))
+        return bitmap((rid for _, rid in self.by_minutes[start:stop]), self.size)
+
+    def rating_at_least(self, low: float) -> int:
+        """Rated rows with average >= ``low``."""
+        for bucket, threshold in RATING_BUCKETS.items():
+            if threshold == low:
+                return self.rating_buckets[bucket]
+        start = bisect_right(self.by_rating, (low, -1))
+        return bitmap((rid for _, rid in self.by_rating[start:]), self.size)
+
+
+def _multi(conn: sqlite3.Connection, table: str, column: str, marks: str = "",
+           params: list[Any] | None = None) -> dict[int, tuple[str, ...]]:
+    """rid -> values of a side table (all rows, or the rids in ``params``)."""
+    sql = f"SELECT rid, {column} FROM {table}"
+    if marks:
+        sql += f" WHERE rid IN ({marks})"
+    out: dict[int, list[str]] = {}
+    for rid, value in conn.execute(sql, params or []):
+        out.setdefault(rid, []).append(value)
+    return {rid: tuple(values) for rid, values in out.items()}
+
+
+def _order(rows: dict[int, tuple[Any, ...]], col: dict[str, int],
+           columns: tuple[tuple[str, bool], ...]) -> Order:
+    """Rows sorted by ``columns`` (stable sorts from the last key to the first)."""
+    indexes = [col[name] for name, _ in columns]
+    keyed = [(tuple(row[i] for i in indexes), rid) for rid, row in rows.items()]
+    for position in range(len(columns) - 1, -1, -1):
+        keyed.sort(key=lambda item, p=position: item[0][p], reverse=columns[position][1])
+    rids = [rid for _, rid in keyed]
+    return Order(columns, rids, [key for key, _ in keyed], {rid: i for i, rid in enumerate(rids)})
+
+
+class BitmapCache:
+    """One :class:`CatalogueBitmaps` per store, refreshed when the generation moves, plus an LRU
+    of FTS5 match bitmaps for the current generation."""
+
+    def __init__(self, max_texts: int = 512) -> None:
+        self._lock = threading.Lock()
+        self._current: CatalogueBitmaps | None = None
+        self._texts: OrderedDict[tuple[int, str], int] = OrderedDict()
+        self._max_texts = max_texts
+
+    def bitmaps(self, conn: sqlite3.Connection, generation: int) -> CatalogueBitmaps:
+        """The bitmaps at ``generation`` (built with ``conn``, inside its read transaction)."""
+        current = self._current
+        if current is not None and current.generation == generation:
+            return current
+        with self._lock:
+            current = self._current
+            if current is None or current.generation != generation:
+                fresh = None
+                if current is not None and current.generation < generation:
+                    fresh = current.patched(conn, generation)
+                current = fresh or CatalogueBitmaps.load(conn, generation)
+                if self._current is None or current.generation >= self._current.generation:
+                    self._current = current
+            return current
+
+    def text(self, conn: sqlite3.Connection, generation: int, expression: str, size: int
+             ) -> int:
+        """Rows whose FTS5 entry matches ``expression``."""
+        cache_key = (generation, expression)
+        with self._lock:
+            bits = self._texts.get(cache_key)
+            if bits is not None:
+                self._texts.move_to_end(cache_key)
+                return bits
+        rids = [rid for (rid,) in conn.execute(
+            "SELECT rowid FROM course_fts WHERE course_fts MATCH ?", (expression,))]
+        bits = bitmap(rids, max(size, max(rids, default=0) + 1))
+        with self._lock:
+            self._texts[cache_key] = bits
+            while len(self._texts) > self._max_texts:
+                self._texts.popitem(last=False)
+        return bits
