@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -54,14 +55,44 @@ def fingerprint(args: Document) -> str:
     return _b64(hashlib.sha256(orjson.dumps(canon)).digest()[:12])
 
 
+class SharedKey:
+    """A signing key every process of one hub shares, kept in the blob store (created on first
+    use) for when ``HUB_SECRET_KEY`` is unset: ``make run`` serves with several gunicorn
+    workers, and a cursor issued by one must be accepted by the others."""
+
+    BLOB = "hub/keys/catalogue-cursor.key"
+
+    def __init__(self, blobs: Any) -> None:
+        self.blobs = blobs
+        self._key: bytes | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, refresh: bool = False) -> bytes:
+        """The key; ``refresh`` re-reads it (two workers may have raced to create it)."""
+        with self._lock:
+            if self._key is None or refresh:
+                if not self.blobs.exists(self.BLOB):
+                    self.blobs.put(self.BLOB, secrets.token_bytes(32))
+                self._key = self.blobs.get(self.BLOB)
+            return self._key
+
+
 class CursorCodec:
-    """Signs and checks search cursors with an HMAC key."""
+    """Signs and checks search cursors with an HMAC key (fixed, or a :class:`SharedKey`)."""
 
-    def __init__(self, key: bytes) -> None:
-        self.key = key
+    def __init__(self, key: bytes | Callable[..., bytes]) -> None:
+        self._key = key
 
-    def _tag(self, body: str) -> str:
-        return _b64(hmac.new(self.key, body.encode(), hashlib.sha256).digest()[:16])
+    def _tag(self, body: str, refresh: bool = False) -> str:
+        key = self._key if isinstance(self._key, bytes) else self._key(refresh)
+        return _b64(hmac.new(key, body.encode(), hashlib.sha256).digest()[:16])
+
+    def _valid(self, body: str, tag: str) -> bool:
+        if hmac.compare_digest(tag, self._tag(body)):
+            return True
+        # A shared key may have been replaced by a racing worker at first use: re-read once.
+        return not isinstance(self._key, bytes) and hmac.compare_digest(
+            tag, self._tag(body, refresh=True))
 
     def encode(self, keys: tuple[Any, ...] | list[Any], snapshot: int, fp: str) -> str:
         """The opaque cursor for a keyset."""
@@ -72,7 +103,7 @@ class CursorCodec:
         """(keyset, snapshot) of a cursor made by :meth:`encode` for the same query; 400
         naming ``cursor`` when it was tampered with or belongs to another query."""
         body, _, tag = cursor.partition(".")
-        if not tag or not hmac.compare_digest(tag, self._tag(body)):
+        if not tag or not self._valid(body, tag):
             raise ValidationError.for_field("cursor", "not a cursor this hub issued")
         try:
             data = orjson.loads(_unb64(body))

@@ -181,3 +181,44 @@ def test_bad_search_arguments_are_400(client: Any, params: dict[str, Any]) -> No
     assert res.status_code == 400 and res.mimetype == "application/problem+json"
     named = {field.split(".")[0] for field in res.json["errors"]}
     assert named & set(params), res.json
+
+
+def _second_app(app: Any, **settings: Any) -> Any:
+    """Another hub process on the same store and blob store."""
+    from hub import create_app
+
+    config = app.extensions["hub.config"]
+    return create_app({"TESTING": True, "HUB_STORE_URL": config.store_url,
+                       "HUB_BLOB_URL": config.blob_url, "HUB_PUBLIC_URL": "http://hub.test",
+                       **settings})
+
+
+def test_cursors_work_across_processes_without_a_configured_secret(
+        client: Any, app: Any, catalogue: dict[str, str]) -> None:
+    cursor = _search(client, sort="title", limit=2)["next"]
+    other = _second_app(app)
+    try:
+        res = other.test_client().get("/catalogue/search",
+                                      query_string={"sort": "title", "cursor": cursor})
+        assert res.status_code == 200 and len(res.json["items"]) == 4
+    finally:
+        other.extensions["hub.store"].close()
+
+
+def test_configured_secret_signs_cursors(client: Any, app: Any,
+                                         catalogue: dict[str, str]) -> None:
+    first = _second_app(app, HUB_SECRET_KEY="s3cret")
+    second = _second_app(app, HUB_SECRET_KEY="s3cret")
+    stranger = _second_app(app, HUB_SECRET_KEY="other")
+    try:
+        cursor = first.test_client().get("/catalogue/search",
+                                         query_string={"limit": 2}).json["next"]
+        assert second.test_client().get("/catalogue/search",
+                                        query_string={"cursor": cursor}).status_code == 200
+        assert stranger.test_client().get("/catalogue/search",
+                                          query_string={"cursor": cursor}).status_code == 400
+        assert client.get("/catalogue/search", query_string={"cursor": cursor}).status_code \
+            == 400
+    finally:
+        for extra in (first, second, stranger):
+            extra.extensions["hub.store"].close()
