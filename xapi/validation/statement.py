@@ -24,6 +24,8 @@ from xapi.validation.datatypes import (
 from xapi.validation.errors import fail, reject_unknown
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
+OCTET_STREAM = "application/octet-stream"
 
 # Data 2.4.10: "version" is 1.0.x; xAPI 2.0 statements carry 2.0.x.
 _VERSION = re.compile(r"(?:1\.0|2\.0)(?:\.\d+)?")
@@ -330,3 +332,6 @@ def _check_attachment(value: Any, path: str) -> None:
         fail((path, "sha2"), "must be the hex digest of a SHA-2 hash")
     if "fileUrl" in value:
         check_iri(value["fileUrl"], (path, "fileUrl"))
+    # Data 2.6.s4.b1: a signature is a JWS attached as application/octet-stream.
+    if value["usageType"] == SIGNATURE and content_type.split(";")[0].strip() != OCTET_STREAM:
+        fail((path, "contentType"), f"a signature attachment must be {OCTET_STREAM}")

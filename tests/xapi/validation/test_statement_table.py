@@ -121,6 +121,13 @@ GOOD: list[tuple[str, dict[str, Any]]] = [
     ("attachment sha-512", {"attachments.0.sha2": "ab" * 64}),
     ("no attachments", {"attachments": []}),
     (
+        "other usageType in any content type",
+        {
+            "attachments.0.usageType": f"{HUB}/attachments/certificate",
+            "attachments.0.contentType": "application/pdf",
+        },
+    ),
+    (
         "voiding statement",
         {
             **AGENT_OBJ,
@@ -392,6 +399,7 @@ BAD: list[tuple[Any, ...]] = [
     ("attachment sha2 not a digest", {"attachments.0.sha2": "sha256-abc"}),
     ("attachment fileUrl not IRL", {"attachments.0.fileUrl": "over.there.com/file.txt"}),
     ("attachment unknown property", {"attachments.0.name": "sig"}),
+    ("signature not octet-stream", {"attachments.0.contentType": "text/plain; charset=ascii"}),
     # Data 2.3.2 voiding
     ("voiding an activity", {"verb.id": "http://adlnet.gov/expapi/verbs/voided"}, "object"),
 ]
