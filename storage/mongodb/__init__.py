@@ -35,6 +35,9 @@ REPOSITORY_MODULES: tuple[str, ...] = (
 #: Makes a client from a URL and options; tests swap in ``mongomock.MongoClient``.
 CLIENT_FACTORY: Any = pymongo.MongoClient
 
+#: Seconds ``ping`` waits for the server (pymongo's client-side operation timeout).
+PING_TIMEOUT_S = 2.0
+
 #: The database used when the URL names none.
 DEFAULT_DATABASE = "hub"
 
@@ -85,8 +88,11 @@ class MongoStore:
 
     @translate_errors
     def ping(self) -> None:
-        """Run the server's ``ping`` command; ``StoreUnavailable`` when it cannot be reached."""
-        self.db.command("ping")
+        """Run the server's ``ping`` command; ``StoreUnavailable`` when it cannot be reached
+        within :data:`PING_TIMEOUT_S` (a health check must answer before a load balancer's
+        probe gives up, not after the driver's 30 s server selection)."""
+        with pymongo.timeout(PING_TIMEOUT_S):
+            self.db.command("ping")
 
     def close(self) -> None:
         """Release this store. The client is shared by every store of the process on the same

@@ -7,6 +7,7 @@ mongomock, or on the server named by ``MONGODB_URI``.
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -115,6 +116,24 @@ def test_an_unreachable_server_is_store_unavailable(monkeypatch: pytest.MonkeyPa
             storage.open_store(url)
     finally:
         adapter.close_client(url)
+
+
+def test_ping_of_an_unreachable_server_fails_fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The driver would wait 30 s to select a server; /health must not."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"mongodb://127.0.0.1:{port}/hub"
+    monkeypatch.setattr(adapter, "CLIENT_FACTORY", pymongo.MongoClient)
+    monkeypatch.setattr(adapter, "PING_TIMEOUT_S", 0.3)
+    store = adapter.MongoStore(url, adapter.get_client(url)["hub"])  # no indexes: no I/O yet
+    started = time.monotonic()
+    try:
+        with pytest.raises(StoreUnavailable):
+            store.ping()
+    finally:
+        adapter.close_client(url)
+    assert time.monotonic() - started < 5
 
 
 def test_driver_errors_are_translated() -> None:
