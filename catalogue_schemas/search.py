@@ -98,3 +98,21 @@ class SearchResultSchema(Schema):
     items = fields.List(fields.Nested(PublicCourseSchema))
     facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetValueSchema)))
     next = fields.String(allow_none=True)
+
+
+class CourseJsonLdSchema(Schema):
+    """The main properties of the schema.org ``Course`` JSON-LD (documentation only; the
+    camelCase names are schema.org's)."""
+
+    context = fields.String(data_key="@context", metadata={"example": "https://schema.org"})
+    type_ = fields.String(data_key="@type", metadata={"example": "Course"})
+    id_ = fields.String(data_key="@id")
+    name = fields.String()
+    alternateName = fields.List(fields.Dict(), metadata={
+        "description": "every title as {'@value', '@language'}"})
+    description = fields.String()
+    inLanguage = fields.List(fields.String())
+    provider = fields.Dict()
+    offers = fields.Dict()
+    hasCourseInstance = fields.Dict()
+    aggregateRating = fields.Dict()

@@ -25,7 +25,12 @@ from catalogue_schemas.review import (
     ReviewOutSchema,
     ReviewPageSchema,
 )
-from catalogue_schemas.search import PublicCourseSchema, SearchArgs, SearchResultSchema
+from catalogue_schemas.search import (
+    CourseJsonLdSchema,
+    PublicCourseSchema,
+    SearchArgs,
+    SearchResultSchema,
+)
 from catalogue_schemas.workflow import (
     AuditTrailSchema,
     ImportFileSchema,
@@ -181,7 +186,7 @@ def _public(course_id: str) -> dict[str, Any]:
 
 
 @catalogue.route("/courses/<course_id>.jsonld", methods=["GET"])
-@catalogue.response(200, PublicCourseSchema, content_type=jsonld.JSONLD_MIMETYPE)
+@catalogue.response(200, CourseJsonLdSchema, content_type=jsonld.JSONLD_MIMETYPE)
 def course_jsonld(course_id: str) -> Any:
     """schema.org ``Course`` JSON-LD of a published course."""
     return _json(jsonld.course_jsonld(_public(course_id)), jsonld.JSONLD_MIMETYPE)
