@@ -85,47 +85,52 @@ class SqliteStatementRepository:
         self._store = store
 
     def insert(self, records: list[StatementRecord]) -> tuple[str, list[str]]:
-        """One transaction for the whole batch (see the port)."""
+        """One transaction for the whole batch (see the port).
+
+        The JSON and the key hashes are computed before the write lock is taken, so the lock
+        is held only for the lookups and inserts (writers of every process share it)."""
         if not records:
             return _now(), []
+        prepared: dict[str, tuple[StatementRecord, bytes, list[int]]] = {}
+        for record in records:
+            if record.id not in prepared:
+                record.statement.pop("stored", None)  # the LRS sets it (Data 2.4.8)
+                head = orjson.dumps(record.statement)[:-1]
+                prepared[record.id] = (record, head, sorted({key_hash(k) for k in record.keys}))
         with translated(), self._store.transaction() as conn:
-            existing = self._fingerprints(conn, [r.id for r in records])
-            fresh: list[StatementRecord] = []
-            seen: set[str] = set()
-            for record in records:
-                known = existing.get(record.id)
-                if known is not None:
-                    if known != record.fingerprint:
-                        raise DuplicateKey(f"statement {record.id} exists with other content")
-                    continue
-                if record.id in seen:
-                    continue
-                seen.add(record.id)
-                fresh.append(record)
+            existing = self._fingerprints(conn, list(prepared))
+            fresh = []
+            for sid, item in prepared.items():
+                known = existing.get(sid)
+                if known is None:
+                    fresh.append(item)
+                elif known != item[0].fingerprint:
+                    raise DuplicateKey(f"statement {sid} exists with other content")
             stored = _now()  # inside the write lock: stored order is commit order
             if not fresh:
                 return stored, []
+            tail = (',"stored":"' + stored + '"}').encode()
             row = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM xapi_statements").fetchone()
             first = int(row[0]) + 1
             statement_rows = []
             key_rows = []
-            for offset, record in enumerate(fresh):
+            for offset, (record, head, hashes) in enumerate(fresh):
                 seq = first + offset
-                record.statement["stored"] = stored
-                statement_rows.append((
-                    seq, record.id, stored, record.fingerprint, record.voids, record.org_id,
-                    orjson.dumps(record.statement).decode(),
-                ))
-                key_rows.extend((key_hash(k), seq) for k in set(record.keys))
+                body = head + (tail if len(head) > 1 else tail[1:])
+                statement_rows.append((seq, record.id, stored, record.fingerprint, record.voids,
+                                       record.org_id, body.decode()))
+                key_rows.extend((h, seq) for h in hashes)
             conn.executemany(
                 "INSERT INTO xapi_statements (seq, id, stored, fingerprint, voids, org_id, body)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)", statement_rows)
             conn.executemany(
-                "INSERT OR IGNORE INTO xapi_statement_keys (key, seq) VALUES (?, ?)", key_rows)
-            voided = [(r.voids,) for r in fresh if r.voids]
+                "INSERT INTO xapi_statement_keys (key, seq) VALUES (?, ?)", key_rows)
+            voided = [(item[0].voids,) for item in fresh if item[0].voids]
             if voided:
                 conn.executemany("UPDATE xapi_statements SET voided = 1 WHERE id = ?", voided)
-        return stored, [r.id for r in fresh]
+        for record, _, _ in fresh:
+            record.statement["stored"] = stored
+        return stored, [item[0].id for item in fresh]
 
     @staticmethod
     def _fingerprints(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
