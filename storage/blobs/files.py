@@ -100,8 +100,11 @@ class DirectoryBlobStore:
     def _sidecar(path: Path) -> Path:
         return path.with_name(f".{path.name}.meta.json")
 
-    def _write_atomically(self, target: Path, reader: BinaryIO) -> int:
-        """Copy ``reader`` to ``target`` through a fsynced temp file; returns the size."""
+    @staticmethod
+    def _write_temp(target: Path, reader: BinaryIO) -> tuple[str, int]:
+        """Copy ``reader`` to a fsynced temp file beside ``target``; returns (its name, size).
+
+        The temp file is removed if anything fails, so no half blob is ever left behind."""
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                         suffix=".tmp")
         size = 0
@@ -112,12 +115,11 @@ class DirectoryBlobStore:
                     size += len(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-            os.replace(tmp_name, target)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
             raise
-        return size
+        return tmp_name, size
 
     # --- the port ------------------------------------------------------------------------------
 
@@ -132,10 +134,18 @@ class DirectoryBlobStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             if path.is_dir():
                 raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
-            # Sidecar first: a crash between the two renames leaves the old data with the new
-            # type (harmless; the next put repairs it), never a new blob without its type.
-            self._write_atomically(self._sidecar(path), reader_of(meta))
-            size = self._write_atomically(path, reader_of(data))
+            # The data (the slow part, which a client can break off) goes to a temp file first;
+            # only once it is whole do the two renames run, sidecar first: a crash between them
+            # leaves the old data with the new type, never a new blob without its type.
+            data_tmp, size = self._write_temp(path, reader_of(data))
+            try:
+                meta_tmp, _ = self._write_temp(self._sidecar(path), reader_of(meta))
+                os.replace(meta_tmp, self._sidecar(path))
+                os.replace(data_tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(data_tmp)
+                raise
             _fsync_dir(path.parent)
         return size
 

@@ -220,10 +220,11 @@ def test_unicode_key(blobs: BlobStore) -> None:
 
 
 def test_failed_upload_keeps_the_old_blob(blobs: BlobStore, tmp_path: Path) -> None:
-    blobs.put("pkg", b"old and whole")
+    blobs.put("pkg", b"old and whole", "application/zip")
     with pytest.raises(RuntimeError, match="client went away"):
-        blobs.put("pkg", _FailingReader(200_000))  # type: ignore[arg-type]
+        blobs.put("pkg", _FailingReader(200_000), "text/plain")  # type: ignore[arg-type]
     assert blobs.get("pkg") == b"old and whole"
+    assert blobs.content_type("pkg") == "application/zip"
 
 
 def test_ping(blobs: BlobStore) -> None:
