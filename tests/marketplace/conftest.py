@@ -67,4 +67,5 @@ class Cast:
 
 @pytest.fixture
 def cast(tenants: Any, client: Any) -> Cast:
+    """The cast of organisations on the test app."""
     return Cast(tenants, client)
