@@ -30,7 +30,7 @@ from hub import get_store
 from hub.auth import create_credential, create_organisation, current_principal, require_roles
 from hub.errors import NotFound
 
-SECURED = {"security": [{"basic": []}]}
+SECURED: dict[str, Any] = {"security": [{"basic": []}]}
 
 admin = Blueprint("admin", __name__, url_prefix="/admin",
                   description="Organisations and credentials (platform admins, role admin).")
