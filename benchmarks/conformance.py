@@ -20,13 +20,16 @@ checkout that does not have Node.js.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -158,6 +161,45 @@ def provision(store_url: str, blob_url: str) -> tuple[str, str]:
     return cred["key"], cred["secret"]
 
 
+@contextlib.contextmanager
+def serve_in_process(store_url: str, blob_url: str, log: Path) -> Iterator[str]:
+    """The hub under werkzeug in a thread of this process (for ``--store-url mongomock``: an
+    in-memory MongoDB lives in one process only, so gunicorn cannot serve it)."""
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    from hub import create_app
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_request(self, *args: object, **kwargs: object) -> None:
+            """Thousands of suite requests: the access log would bury the summary line."""
+
+    app = create_app({"HUB_STORE_URL": store_url, "HUB_BLOB_URL": blob_url,
+                      "HUB_LOG_LEVEL": "WARNING"})
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    handler = logging.FileHandler(log, mode="w")
+    logging.getLogger().addHandler(handler)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+
+
+@contextlib.contextmanager
+def mongomock_url() -> Iterator[str]:
+    """A store URL on mongomock, set up exactly as the tests do (``tests.mongo_support``: the
+    adapter's client factory swapped, mongomock's bulk_write patched there only)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.mongo_support import mongo_store_url
+
+    with mongo_store_url() as url:
+        yield url
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; exit status 0 when the suite is absent or passes, 1 when tests fail."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.conformance",
@@ -167,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--xapi-version", default="1.0.3", choices=("1.0.3", "2.0.0"))
     parser.add_argument("--store-url", default=None,
                         help="store to test (default: a fresh SQLite file in a temp directory); "
-                             "a mongodb:// URL must name an empty database")
+                             "a mongodb:// URL must name an empty database; 'mongomock' runs "
+                             "the MongoDB adapter on mongomock in this process (no server)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help=f"where console.txt, run.json, failures.txt go ({DEFAULT_OUT})")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads (1 worker)")
@@ -181,16 +224,25 @@ def main(argv: list[str] | None = None) -> int:
 
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="hub-conformance-") as tmp:
-        store_url = args.store_url or f"sqlite:///{Path(tmp) / 'hub.db'}"
-        blob_url = f"file://{Path(tmp) / 'blobs'}"
+    with contextlib.ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hub-conformance-")))
+        in_process = args.store_url == "mongomock"
+        if in_process:
+            store_url = stack.enter_context(mongomock_url())
+        else:
+            store_url = args.store_url or f"sqlite:///{tmp / 'hub.db'}"
+        blob_url = f"file://{tmp / 'blobs'}"
         key, secret = provision(store_url, blob_url)
-        env = {"HUB_STORE_URL": store_url, "HUB_BLOB_URL": blob_url, "HUB_LOG_LEVEL": "WARNING"}
         started = time.perf_counter()
-        with serve(env, workers=1, threads=args.threads, log=out / "server.log") as (base, _):
-            result = run_suite(suite, f"{base}/xapi", key, secret, out,
-                               version=args.xapi_version, grep=args.grep, bail=args.bail,
-                               timeout=args.timeout)
+        if in_process:
+            base = stack.enter_context(serve_in_process(store_url, blob_url, out / "server.log"))
+        else:
+            env = {"HUB_STORE_URL": store_url, "HUB_BLOB_URL": blob_url,
+                   "HUB_LOG_LEVEL": "WARNING"}
+            base, _ = stack.enter_context(
+                serve(env, workers=1, threads=args.threads, log=out / "server.log"))
+        result = run_suite(suite, f"{base}/xapi", key, secret, out, version=args.xapi_version,
+                           grep=args.grep, bail=args.bail, timeout=args.timeout)
         elapsed = time.perf_counter() - started
 
     (out / "failures.txt").write_text("".join(f"{line}\n" for line in result.failures),
