@@ -18,7 +18,7 @@ from storage.ports import Document
 if TYPE_CHECKING:
     from storage.sqlite.store import SqliteStore
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS organisations (
@@ -48,6 +48,7 @@ SCHEMA: tuple[str, ...] = (
     """CREATE INDEX IF NOT EXISTS course_search_rating
         ON course_search (rating_key DESC, rating_count DESC, id)""",
     "CREATE INDEX IF NOT EXISTS course_search_minutes ON course_search (minutes, id)",
+    "CREATE INDEX IF NOT EXISTS course_search_id ON course_search (id)",
     "CREATE INDEX IF NOT EXISTS course_search_provider ON course_search (provider)",
     "CREATE INDEX IF NOT EXISTS course_search_mode ON course_search (mode)",
     "CREATE INDEX IF NOT EXISTS course_search_level ON course_search (level)",

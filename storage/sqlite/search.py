@@ -137,7 +137,7 @@ def _relevance_page(conn: sqlite3.Connection, cache: BitmapCache, bm: CatalogueB
         bits = groups[score]
         for rid in by_id.page(bits, bits.bit_count(), within, limit - len(rids)):
             rids.append(rid)
-            keys.append((score, by_id.keys[by_id.rank[rid]][0]))
+            keys.append((score, by_id.key(rid)[0]))
     return rids, keys
 
 
@@ -170,7 +170,7 @@ def search(store: SqliteStore, cache: BitmapCache, query: CourseQuery) -> Course
         else:
             order = bm.orders["newest" if query.sort == "relevance" else query.sort]
             rids = order.page(match, total, after, limit)
-            keys = [order.keys[order.rank[rid]] for rid in rids]
+            keys = [order.key(rid) for rid in rids]
 
         docs: dict[int, str] = {}
         if rids:

@@ -16,7 +16,7 @@ process (gunicorn worker) sees exactly the committed data, whoever wrote it.
 from __future__ import annotations
 
 import threading
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -84,14 +84,40 @@ def precedes_or_equal(keys: tuple[tuple[str, bool], ...]) -> Callable[[tuple[Any
     return le
 
 
-@dataclass
 class Order:
-    """Searchable rows in one sort order: ``rids[i]`` has key ``keys[i]``; ``rank[rid]`` = i."""
+    """Searchable rows in one sort order (``rids``), read from SQLite's index in that order."""
 
-    columns: tuple[tuple[str, bool], ...]
-    rids: list[int]
-    keys: list[tuple[Any, ...]]
-    rank: dict[int, int]
+    def __init__(self, columns: tuple[tuple[str, bool], ...], rids: list[int],
+                 rows: dict[int, tuple[Any, ...]]) -> None:
+        self.columns = columns
+        self.rids = rids
+        self.rows = rows
+        self._indexes = [_ROW_COLUMNS.index(name) for name, _ in columns]
+        self._le = precedes_or_equal(columns)
+        self._rank: dict[int, int] | None = None
+
+    def key(self, rid: int) -> tuple[Any, ...]:
+        """The sort key of a row (what a page returns as its keyset)."""
+        row = self.rows[rid]
+        return tuple(row[i] for i in self._indexes)
+
+    @property
+    def rank(self) -> dict[int, int]:
+        """rid -> position (built on first use)."""
+        if self._rank is None:
+            self._rank = dict(zip(self.rids, range(len(self.rids)), strict=True))
+        return self._rank
+
+    def _bisect(self, key: tuple[Any, ...], rids: list[int]) -> int:
+        """Index of the first row of ``rids`` whose key is strictly after ``key``."""
+        lo, hi = 0, len(rids)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._le(self.key(rids[mid]), key):
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
 
     def start_after(self, after: tuple[Any, ...] | None) -> int:
         """Index of the first row strictly after the keyset ``after`` (0 when None)."""
@@ -99,21 +125,13 @@ class Order:
             return 0
         if len(after) != len(self.columns):
             raise ValueError(f"after must hold {len(self.columns)} values for this sort")
-        le = precedes_or_equal(self.columns)
-        lo, hi = 0, len(self.keys)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if le(self.keys[mid], after):
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+        return self._bisect(tuple(after), self.rids)
 
     def page(self, match: int, count: int, after: tuple[Any, ...] | None, limit: int
              ) -> list[int]:
         """The first ``limit`` rids of ``match`` (``count`` bits set) after ``after``."""
         start = self.start_after(after)
-        if limit <= 0 or start >= len(self.rids):
+        if limit <= 0 or start >= len(self.rids) or not count:
             return []
         if count * 8 < len(self.rids) - start:  # sparse: sort the few matches by rank
             rank = self.rank
@@ -128,6 +146,14 @@ class Order:
                 if len(out) == limit:
                     break
         return out
+
+    def patched(self, changed: set[int], rows: dict[int, tuple[Any, ...]]) -> Order:
+        """This order over ``rows`` after the rows in ``changed`` were replaced or removed."""
+        order = Order(self.columns, [rid for rid in self.rids if rid not in changed], rows)
+        for rid in changed:
+            if rid in rows:
+                order.rids.insert(order._bisect(order.key(rid), order.rids), rid)
+        return order
 
 
 @dataclass
@@ -152,8 +178,46 @@ class CatalogueBitmaps:
         """Read the search tables (inside the caller's read transaction) and build."""
         rows = {row[0]: row for row in conn.execute(
             f"SELECT {', '.join(_ROW_COLUMNS)} FROM course_search")}
-        return cls(generation, rows, _multi(conn, "course_languages", "lang"),
-                   _multi(conn, "course_competencies", "comp")).build()
+        bm = cls(generation, rows, _multi(conn, "course_languages", "lang"),
+                 _multi(conn, "course_competencies", "comp"))
+        bm.size = max(rows, default=0) + 1
+        bm.everything = bitmap(rows, bm.size)
+        bm.values = {f: {v: bitmap(rids, bm.size) for v, rids in by_value.items()}
+                     for f, by_value in bm._groups(rows).items()}
+        # SQLite hands the rows over already sorted by each order's covering index.
+        for name, columns in ORDERS.items():
+            sql_order = ", ".join(f"{c}{' DESC' if desc else ''}" for c, desc in columns)
+            rids = [rid for (rid,) in conn.execute(
+                f"SELECT rid FROM course_search ORDER BY {sql_order}")]
+            bm.orders[name] = Order(columns, rids, rows)
+        bm.by_seq = sorted((row[_SEQ], rid) for rid, row in rows.items())
+        bm.by_minutes = sorted((row[_MINUTES], rid) for rid, row in rows.items())
+        bm.by_rating = sorted((row[_RATING], rid) for rid, row in rows.items()
+                              if row[_RATING] is not None)
+        bm.rating_buckets = bm._buckets()
+        return bm
+
+    def _groups(self, rows: Iterable[int]) -> dict[str, dict[str, list[int]]]:
+        """Facet field -> value -> rids, over the given rids."""
+        groups: dict[str, dict[str, list[int]]] = {f: {} for f in (*COLUMNS, "language",
+                                                                   "competency")}
+        columns = [(f, _ROW_COLUMNS.index(c)) for f, c in COLUMNS.items()]
+        for rid in rows:
+            row = self.rows[rid]
+            for facet_field, i in columns:
+                if row[i] is not None:
+                    groups[facet_field].setdefault(row[i], []).append(rid)
+            for value in self.languages.get(rid, ()):
+                groups["language"].setdefault(value, []).append(rid)
+            for value in self.competencies.get(rid, ()):
+                groups["competency"].setdefault(value, []).append(rid)
+        return groups
+
+    def _buckets(self) -> dict[str, int]:
+        ratings = [r for r, _ in self.by_rating]
+        return {bucket: bitmap((rid for _, rid in self.by_rating[
+                    bisect_right(ratings, low - 1e-9):]), self.size)
+                for bucket, low in RATING_BUCKETS.items()}
 
     def patched(self, conn: sqlite3.Connection, generation: int) -> CatalogueBitmaps | None:
         """A copy brought to ``generation`` from the ``search_changes`` log, or None when the
@@ -165,54 +229,38 @@ class CatalogueBitmaps:
             "SELECT DISTINCT rid FROM search_changes WHERE generation > ?", (self.generation,))}
         if len(changed) > MAX_PATCH:
             return None
-        marks = ", ".join("?" * len(changed))
         rows = dict(self.rows)
-        languages, competencies = dict(self.languages), dict(self.competencies)
+        bm = CatalogueBitmaps(generation, rows, dict(self.languages), dict(self.competencies))
         for rid in changed:
             rows.pop(rid, None)
-            languages.pop(rid, None)
-            competencies.pop(rid, None)
-        if changed:
-            params = list(changed)
-            rows.update((row[0], row) for row in conn.execute(
-                f"SELECT {', '.join(_ROW_COLUMNS)} FROM course_search WHERE rid IN ({marks})",
-                params))
-            languages.update(_multi(conn, "course_languages", "lang", marks, params))
-            competencies.update(_multi(conn, "course_competencies", "comp", marks, params))
-        return CatalogueBitmaps(generation, rows, languages, competencies).build()
-
-    def build(self) -> CatalogueBitmaps:
-        """Compute bitmaps, orders and range lists from ``rows`` and the multi-valued maps."""
-        rows = self.rows
-        self.size = max(rows, default=0) + 1
-        self.everything = bitmap(rows, self.size)
-        col = {name: i for i, name in enumerate(_ROW_COLUMNS)}
-        groups: dict[str, dict[str, list[int]]] = {f: {} for f in (*COLUMNS, "language",
-                                                                   "competency")}
-        for rid, row in rows.items():
-            for facet_field, column in COLUMNS.items():
-                value = row[col[column]]
-                if value is not None:
-                    groups[facet_field].setdefault(value, []).append(rid)
-        for facet_field, multi in (("language", self.languages),
-                                   ("competency", self.competencies)):
-            for rid, values in multi.items():
-                if rid in rows:
-                    for value in values:
-                        groups[facet_field].setdefault(value, []).append(rid)
-        self.values = {f: {v: bitmap(rids, self.size) for v, rids in by_value.items()}
-                       for f, by_value in groups.items()}
-        self.by_seq = sorted((row[col["seq"]], rid) for rid, row in rows.items())
-        self.by_minutes = sorted((row[col["minutes"]], rid) for rid, row in rows.items())
-        self.by_rating = sorted((row[col["rating"]], rid) for rid, row in rows.items()
-                                if row[col["rating"]] is not None)
-        ratings = [r for r, _ in self.by_rating]
-        self.rating_buckets = {
-            bucket: bitmap((rid for _, rid in self.by_rating[bisect_right(ratings, low - 1e-9):]),
-                           self.size)
-            for bucket, low in RATING_BUCKETS.items()}
-        self.orders = {name: _order(rows, col, columns) for name, columns in ORDERS.items()}
-        return self
+            bm.languages.pop(rid, None)
+            bm.competencies.pop(rid, None)
+        marks, params = ", ".join("?" * len(changed)), list(changed)
+        rows.update((row[0], row) for row in conn.execute(
+            f"SELECT {', '.join(_ROW_COLUMNS)} FROM course_search WHERE rid IN ({marks})",
+            params))
+        bm.languages.update(_multi(conn, "course_languages", "lang", marks, params))
+        bm.competencies.update(_multi(conn, "course_competencies", "comp", marks, params))
+        present = [rid for rid in changed if rid in rows]
+        bm.size = max(self.size, max(present, default=0) + 1)
+        clear = ~bitmap(changed, bm.size)
+        bm.everything = (self.everything & clear) | bitmap(present, bm.size)
+        added = bm._groups(present)
+        bm.values = {}
+        for facet_field in added:
+            old = self.values.get(facet_field, {})
+            values = {v: bits & clear for v, bits in old.items()}
+            for value, rids in added[facet_field].items():
+                values[value] = values.get(value, 0) | bitmap(rids, bm.size)
+            bm.values[facet_field] = {v: bits for v, bits in values.items() if bits}
+        bm.orders = {name: order.patched(changed, rows) for name, order in self.orders.items()}
+        bm.by_seq = _resorted(self.by_seq, changed, [(rows[r][_SEQ], r) for r in present])
+        bm.by_minutes = _resorted(self.by_minutes, changed,
+                                  [(rows[r][_MINUTES], r) for r in present])
+        bm.by_rating = _resorted(self.by_rating, changed, [
+            (rows[r][_RATING], r) for r in present if rows[r][_RATING] is not None])
+        bm.rating_buckets = bm._buckets()
+        return bm
 
     # -- match sets ------------------------------------------------------------------------
 
@@ -245,6 +293,18 @@ class CatalogueBitmaps:
         return bitmap((rid for _, rid in self.by_rating[start:]), self.size)
 
 
+_SEQ, _MINUTES, _RATING = (_ROW_COLUMNS.index(c) for c in ("seq", "minutes", "rating"))
+
+
+def _resorted(items: list[tuple[Any, int]], changed: set[int], fresh: list[tuple[Any, int]]
+              ) -> list[tuple[Any, int]]:
+    """A sorted (value, rid) list without the ``changed`` rids, plus their ``fresh`` entries."""
+    out = [item for item in items if item[1] not in changed]
+    for item in fresh:
+        insort(out, item)
+    return out
+
+
 def _multi(conn: sqlite3.Connection, table: str, column: str, marks: str = "",
            params: list[Any] | None = None) -> dict[int, tuple[str, ...]]:
     """rid -> values of a side table (all rows, or the rids in ``params``)."""
@@ -255,17 +315,6 @@ def _multi(conn: sqlite3.Connection, table: str, column: str, marks: str = "",
     for rid, value in conn.execute(sql, params or []):
         out.setdefault(rid, []).append(value)
     return {rid: tuple(values) for rid, values in out.items()}
-
-
-def _order(rows: dict[int, tuple[Any, ...]], col: dict[str, int],
-           columns: tuple[tuple[str, bool], ...]) -> Order:
-    """Rows sorted by ``columns`` (stable sorts from the last key to the first)."""
-    indexes = [col[name] for name, _ in columns]
-    keyed = [(tuple(row[i] for i in indexes), rid) for rid, row in rows.items()]
-    for position in range(len(columns) - 1, -1, -1):
-        keyed.sort(key=lambda item, p=position: item[0][p], reverse=columns[position][1])
-    rids = [rid for _, rid in keyed]
-    return Order(columns, rids, [key for key, _ in keyed], {rid: i for i, rid in enumerate(rids)})
 
 
 class BitmapCache:

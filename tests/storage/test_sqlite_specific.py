@@ -173,3 +173,48 @@ def test_close_closes_every_threads_connection(sqlite_url: str) -> None:
     opened.close()
     with pytest.raises(sqlite3.ProgrammingError):
         conns[0].execute("SELECT 1")
+
+
+def test_search_bitmaps_patched_after_writes_equal_a_fresh_build(sqlite_url: str) -> None:
+    """Each process keeps search bitmaps in memory and patches them from the change log; after
+    publications, revisions, retirements and ratings (written through another store, as
+    another worker would), they answer exactly as bitmaps built from scratch."""
+    import random
+
+    rng = random.Random(5)
+    warm, writer = open_store(sqlite_url), open_store(sqlite_url)
+    queries = [CourseQuery(), CourseQuery(text="governance", sort="relevance"),
+               CourseQuery(modes=("classroom",), sort="rating", limit=7),
+               CourseQuery(languages=("hi",), min_minutes=60, sort="duration"),
+               CourseQuery(min_rating=3.5, sort="title"), CourseQuery(sort="newest", limit=50)]
+    modes, langs = ("self-paced", "classroom", "instructor-led"), (["en"], ["hi"], ["en", "hi"])
+    for step in range(6):
+        warm.courses.search(CourseQuery())  # bitmaps of the previous state stay warm
+        for i in range(12):
+            n = step * 12 + i
+            writer.courses.add(course_doc(
+                f"crs_{n:03d}", f"org_{n % 4}", title={"en": f"Governance topic {n % 5}"},
+                mode=rng.choice(modes), languages=rng.choice(langs),
+                minutes=rng.choice((30, 90, 400)), competencies=[f"C{n % 3}"],
+                state=rng.choice(("published", "published", "draft"))))
+        for course in writer.courses.list_for_provider(None, limit=500):
+            roll = rng.random()
+            if roll < 0.15 and course["live"] is not None:
+                writer.courses.replace({**course, "state": "retired", "live": None},
+                                       course["row_version"])
+            elif roll < 0.3:
+                body = {**course["revision"], "mode": rng.choice(modes)}
+                writer.courses.replace({**course, "state": "published", "live": body,
+                                        "published_at": f"2026-06-{1 + step:02d}T00:00:00Z"},
+                                       course["row_version"])
+            elif roll < 0.5:
+                writer.courses.set_rating(course["id"], round(rng.uniform(1, 5), 2),
+                                          rng.randint(1, 9))
+        fresh = open_store(sqlite_url)
+        for query in queries:
+            got, want = warm.courses.search(query), fresh.courses.search(query)
+            assert (got.total, got.keys, got.facets) == (want.total, want.keys, want.facets)
+            assert [c["id"] for c in got.items] == [c["id"] for c in want.items]
+        fresh.close()
+    warm.close()
+    writer.close()
