@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HUB_STORE_URL ?= sqlite:///var/hub.db
-HUB_BLOB_URL ?= file:///var/blobs
+HUB_BLOB_URL ?= file://var/blobs
 export HUB_STORE_URL HUB_BLOB_URL PORT
 
 .PHONY: run test lint bench conformance install clean

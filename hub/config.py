@@ -13,8 +13,8 @@ from typing import Any
 SETTINGS: dict[str, tuple[str | None, str]] = {
     "HUB_STORE_URL": ("sqlite:///var/hub.db", "Document store: sqlite:///rel/path, "
                       "sqlite:////abs/path or mongodb://host/db"),
-    "HUB_BLOB_URL": ("file:///var/blobs", "Blob store: file:///path (relative when not "
-                     "starting with //) or s3://bucket/prefix"),
+    "HUB_BLOB_URL": ("file://var/blobs", "Blob store: file:///absolute/dir, file://relative/dir "
+                     "(beside var/hub.db by default) or s3://bucket/prefix"),
     "HUB_S3_ENDPOINT_URL": (None, "Endpoint of an S3-compatible server (MinIO, moto)"),
     "HUB_S3_REGION": ("us-east-1", "Region for the S3 client"),
     "HUB_PUBLIC_URL": ("http://127.0.0.1:8000", "Public base URL of the hub (links, xAPI "
