@@ -51,6 +51,9 @@ XAPI_VERSION = "1.0.3"
 #: Downstream answers that will not change on retry: the batch (or one statement of it) is bad.
 PERMANENT_STATUSES = frozenset({400, 409, 413})
 
+#: The verb of a voiding statement (Data 2.3.2).
+VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
+
 #: Fields of a forwarder that clients never see again once registered.
 SECRET_FIELDS = ("password",)
 
@@ -156,9 +159,16 @@ def with_progress(store: Any, forwarder: dict[str, Any]) -> dict[str, Any]:
 def matches(forwarder: dict[str, Any], statement: dict[str, Any]) -> bool:
     """Does ``statement`` pass the forwarder's filter? Verb ids match exactly; activity id
     prefixes match the statement's object when it is an Activity (Data 2.4.4.1: an object
-    without ``objectType`` is an Activity). Empty lists do not filter."""
+    without ``objectType`` is an Activity). Empty lists do not filter.
+
+    A voiding statement always passes (Data 2.3.2): its object is a StatementRef and its verb
+    is ``voided``, so no filter would let it through, and the downstream would keep serving a
+    statement the hub has voided."""
+    verb_id = (statement.get("verb") or {}).get("id")
+    if verb_id == VOIDED_VERB:
+        return True
     verbs = forwarder.get("verbs")
-    if verbs and (statement.get("verb") or {}).get("id") not in verbs:
+    if verbs and verb_id not in verbs:
         return False
     prefixes = forwarder.get("activity_prefixes")
     if prefixes:
@@ -242,13 +252,18 @@ def post_statements(forwarder: dict[str, Any], statements: list[dict[str, Any]],
 
 
 def _deliver(store: Any, forwarder: dict[str, Any], policy: ForwardingPolicy,
-             tally: dict[str, int], stop: threading.Event | None) -> None:
+             tally: dict[str, int], owner: str, stop: threading.Event | None) -> None:
     """Drain one downstream's outbox until it is empty, it fails, its round is over, or the
-    worker is asked to stop (checked between batches)."""
+    worker is asked to stop (checked between batches). The lease is renewed before each batch,
+    so a long round against a slow downstream keeps it; a lost lease ends the round."""
     repo = store.forwarding
     fid = forwarder["id"]
     for _ in range(policy.batches_per_round):
         if stop is not None and stop.is_set():
+            return
+        now = datetime.now(UTC)
+        if not repo.lease(fid, owner, _at(now),
+                          _at(now + timedelta(seconds=policy.lease_seconds))):
             return
         entries = repo.pending(fid, policy.batch_size)
         if not entries:
@@ -261,8 +276,11 @@ def _deliver(store: Any, forwarder: dict[str, Any], policy: ForwardingPolicy,
                         inc={"sent": len(entries)})
             tally["sent"] += len(entries)
             continue
-        if status in PERMANENT_STATUSES:
+        if status in PERMANENT_STATUSES and len(entries) > 1:
             _isolate(store, forwarder, entries, policy, tally)
+            continue
+        if status in PERMANENT_STATUSES:  # one statement, refused for good
+            _bury(repo, fid, entries[0], error, tally)
             continue
         attempts = int(repo.get(fid).get("attempts") or 0) + 1
         retry_at = datetime.now(UTC) + timedelta(seconds=policy.backoff(attempts))
@@ -285,12 +303,17 @@ def _isolate(store: Any, forwarder: dict[str, Any], entries: list[dict[str, Any]
             repo.update(fid, {"last_sent_at": utcnow()}, inc={"sent": 1})
             tally["sent"] += 1
         elif status in PERMANENT_STATUSES:
-            repo.bury(fid, entry["seq"], error)
-            repo.update(fid, {"last_error": error, "last_error_at": utcnow()},
-                        inc={"failed": 1})
-            tally["dead"] += 1
+            _bury(repo, fid, entry, error, tally)
         else:  # the downstream went away in the middle: the rest waits for the next round
             return
+
+
+def _bury(repo: Any, fid: str, entry: dict[str, Any], error: str,
+          tally: dict[str, int]) -> None:
+    """Make one entry a dead letter and count it as failed."""
+    repo.bury(fid, entry["seq"], error)
+    repo.update(fid, {"last_error": error, "last_error_at": utcnow()}, inc={"failed": 1})
+    tally["dead"] += 1
 
 
 def forward_once(store: Any, policy: ForwardingPolicy | None = None,
@@ -311,7 +334,7 @@ def forward_once(store: Any, policy: ForwardingPolicy | None = None,
             forwarder = store.forwarding.get(fid)
             if forwarder is not None and forwarder.get("active"):
                 tally["forwarders"] += 1
-                _deliver(store, forwarder, policy, tally, stop)
+                _deliver(store, forwarder, policy, tally, owner, stop)
         finally:
             store.forwarding.release(fid, owner)
     return tally

@@ -43,11 +43,13 @@ class Downstream:
         self.headers: list[Any] = []
         self.status = 200
         self.delay = 0.0
+        self.requests = 0
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                outer.requests += 1
                 time.sleep(outer.delay)
                 batch = json.loads(body)
                 status = outer.status
@@ -217,6 +219,9 @@ def test_filter_by_verb_and_activity_prefix() -> None:
     assert matches({"verbs": [], "activity_prefixes": []}, statement(object_type="Agent"))
     assert matches({"activity_prefixes": ["https://a/", "https://courses.example/c"]},
                    statement(verb=ATTEMPTED))
+    voiding = statement(verb="http://adlnet.gov/expapi/verbs/voided")
+    voiding["object"] = {"objectType": "StatementRef", "id": str(uuid.uuid4())}
+    assert matches(both, voiding)  # or the downstream keeps serving what the hub voided
 
 
 def test_only_matching_statements_of_the_org_are_forwarded_in_order(
@@ -326,6 +331,15 @@ def test_a_refused_statement_becomes_a_dead_letter_and_blocks_nothing(
     progress = status(client, writer["headers"], fid)
     assert (progress["pending"], progress["sent"], progress["failed"]) == (0, 4, 1)
     assert progress["dead_letters"] == 1 and "400" in progress["last_error"]
+
+
+def test_a_single_refused_statement_is_sent_once(hub: Any, tenants: Tenants,
+                                                 downstream: Downstream) -> None:
+    writer = tenants.make("Ministry LMS", "lms", ("lrs-writer",))
+    register(hub.test_client(), writer["headers"], url=downstream.url)
+    ingest(hub, writer["org"]["id"], [statement(verb=REJECTED)])
+    assert forward_once(hub.extensions["hub.store"], FAST)["dead"] == 1
+    assert downstream.requests == 1  # not re-sent alone: it was alone already
 
 
 def test_a_downstream_is_leased_to_one_process(hub: Any, tenants: Tenants,
