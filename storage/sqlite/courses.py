@@ -213,5 +213,8 @@ class SqliteCourseRepository:
     def search(self, query: CourseQuery) -> CourseResults:
         """Catalogue search (see :func:`storage.sqlite.search.search`)."""
         from storage.sqlite.search import search
+        from storage.sqlite.search_bitmaps import BitmapCache
 
-        return search(self.store, self._search_cache, query)
+        # Inside a write, the index may hold uncommitted rows: never cache what it shows.
+        cache = BitmapCache() if self.store.in_transaction else self._search_cache
+        return search(self.store, cache, query)

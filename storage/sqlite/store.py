@@ -156,6 +156,11 @@ class SqliteStore:
             with translated():
                 conn.execute("COMMIT")
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether this thread is inside :meth:`transaction` or :meth:`reading`."""
+        return bool(getattr(self._local, "depth", 0))
+
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
         """All rows of one SELECT (errors translated)."""
         with translated():

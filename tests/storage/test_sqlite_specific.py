@@ -218,3 +218,19 @@ def test_search_bitmaps_patched_after_writes_equal_a_fresh_build(sqlite_url: str
         fresh.close()
     warm.close()
     writer.close()
+
+
+def test_a_search_inside_a_rolled_back_write_leaves_no_trace(store: Any) -> None:
+    store.courses.add(course_doc("crs_1", "org_1", title={"en": "Kept"}))
+    store.courses.search(CourseQuery())
+    with pytest.raises(RuntimeError), store.transaction():
+        store.courses.add(course_doc("crs_2", "org_1", title={"en": "Phantom"}))
+        assert store.courses.search(CourseQuery(text="phantom")).total == 1
+        raise RuntimeError("roll back")
+    # The counters move on to where they had been inside the rolled-back write.
+    store.courses.add(course_doc("crs_3", "org_2", title={"en": "Real"}))
+    assert store.courses.search(CourseQuery(text="phantom")).total == 0
+    results = store.courses.search(CourseQuery(sort="title"))
+    assert [c["id"] for c in results.items] == ["crs_1", "crs_3"]
+    assert [key[0] for key in results.keys] == ["kept", "real"]
+    assert dict(results.facets["provider"]) == {"org_1": 1, "org_2": 1}
