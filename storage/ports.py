@@ -486,3 +486,12 @@ class ForwardingRepository(Protocol):
     def release(self, forwarder_id: str, owner: str) -> None:
         """Give the lease back (only when ``owner`` still holds it)."""
         ...
+
+    def revive(self, forwarder_id: str) -> int:
+        """Make every dead letter pending again (after the downstream was fixed); returns
+        how many."""
+        ...
+
+    def delete(self, forwarder_id: str) -> bool:
+        """Remove a forwarder and its whole outbox; False when absent."""
+        ...

@@ -142,6 +142,54 @@ def list_forwarders(store: Any, principal: Principal) -> list[dict[str, Any]]:
     return [with_progress(store, f) for f in store.forwarding.list(org)]
 
 
+#: What ``PATCH /xapi/forwarding/<id>`` may change.
+EDITABLE_FIELDS = ("url", "username", "password", "verbs", "activity_prefixes", "active", "label")
+
+
+def update_forwarder(store: Any, principal: Principal, forwarder_id: str,
+                     changes: dict[str, Any]) -> dict[str, Any]:
+    """Change a registration (pause it with ``active: false``, new credentials, new filter).
+    Statements already in the outbox stay there; a new filter applies to later ones. Changing
+    the URL or credentials clears the back-off so the next pass tries at once."""
+    _visible(principal, store.forwarding.get(forwarder_id))
+    _writable(principal)
+    fields = {k: v for k, v in changes.items() if k in EDITABLE_FIELDS}
+    if "url" in fields:
+        fields["url"] = fields["url"].rstrip("/")
+    for name in ("verbs", "activity_prefixes"):
+        if name in fields:
+            fields[name] = sorted(set(fields[name] or ()))
+    if {"url", "username", "password", "active"} & fields.keys():
+        fields.update({"attempts": 0, "next_attempt_at": None})
+    store.forwarding.update(forwarder_id, fields)
+    return with_progress(store, store.forwarding.get(forwarder_id))
+
+
+def retry_dead_letters(store: Any, principal: Principal, forwarder_id: str) -> dict[str, Any]:
+    """Send the dead letters again (the downstream was fixed, or the statements were
+    rejected by mistake): they go back to pending, in their original order."""
+    _visible(principal, store.forwarding.get(forwarder_id))
+    _writable(principal)
+    revived = store.forwarding.revive(forwarder_id)
+    store.forwarding.update(forwarder_id, {"attempts": 0, "next_attempt_at": None},
+                            inc={"failed": -revived})
+    wake_worker()
+    return with_progress(store, store.forwarding.get(forwarder_id))
+
+
+def delete_forwarder(store: Any, principal: Principal, forwarder_id: str) -> None:
+    """Remove a registration and everything still waiting in its outbox."""
+    _visible(principal, store.forwarding.get(forwarder_id))
+    _writable(principal)
+    store.forwarding.delete(forwarder_id)
+
+
+def _writable(principal: Principal) -> None:
+    """Readers may look; only a writer of the organisation (or an admin) may change."""
+    if not principal.has("lrs-writer"):
+        raise PermissionDenied("changing forwarding needs the lrs-writer role")
+
+
 def with_progress(store: Any, forwarder: dict[str, Any]) -> dict[str, Any]:
     """A registration as clients see it: no password, plus the outbox counts."""
     pending, dead = store.forwarding.counts(forwarder["id"])

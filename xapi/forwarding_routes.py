@@ -6,6 +6,9 @@
   ``GET /xapi/forwarding/<id>`` one, each with its progress: ``pending``, ``sent``, ``failed``
   (dead letters), ``attempts``, ``last_error``, ``last_error_at``, ``last_sent_at``,
   ``next_attempt_at``.
+- ``PATCH /xapi/forwarding/<id>`` changes ``active``, ``url``, credentials, filter or label
+  (pausing: ``{"active": false}``); ``POST /xapi/forwarding/<id>/retry`` puts the dead letters
+  back in the queue; ``DELETE /xapi/forwarding/<id>`` removes the registration and its outbox.
 - ``hub xapi forward [--once]``: drain the outboxes from cron or a test (``--once``: one pass).
 
 These are hub administration endpoints, not xAPI resources: no ``X-Experience-API-Version``.
@@ -26,10 +29,13 @@ from hub import get_store
 from hub.auth import Principal, current_principal, require_roles
 from xapi.forwarding import (
     ForwardingPolicy,
+    delete_forwarder,
     forward_once,
     forwarding_status,
     list_forwarders,
     register_forwarder,
+    retry_dead_letters,
+    update_forwarder,
 )
 
 blueprint = Blueprint("xapi_forwarding", __name__, url_prefix="/xapi/forwarding")
@@ -64,6 +70,7 @@ class ForwarderSchema(ma.Schema):
 
 
 _schema = ForwarderSchema()
+_changes = ForwarderSchema(partial=True, exclude=("org_id",))
 
 
 def _caller() -> Principal:
@@ -95,6 +102,29 @@ def list_forwarders_view() -> Any:
 def get_forwarder(forwarder_id: str) -> Any:
     """One registration with progress."""
     return jsonify(forwarding_status(get_store(), _caller(), forwarder_id))
+
+
+@blueprint.patch("/<forwarder_id>")
+@require_roles("lrs-writer")
+def patch_forwarder(forwarder_id: str) -> Any:
+    """Change a registration (active, url, credentials, filter, label)."""
+    changes = _changes.load(request.get_json(force=True))
+    return jsonify(update_forwarder(get_store(), _caller(), forwarder_id, changes))
+
+
+@blueprint.post("/<forwarder_id>/retry")
+@require_roles("lrs-writer")
+def retry_forwarder(forwarder_id: str) -> Any:
+    """Put the dead letters back in the queue."""
+    return jsonify(retry_dead_letters(get_store(), _caller(), forwarder_id))
+
+
+@blueprint.delete("/<forwarder_id>")
+@require_roles("lrs-writer")
+def delete_forwarder_view(forwarder_id: str) -> Any:
+    """Remove a registration and its outbox."""
+    delete_forwarder(get_store(), _caller(), forwarder_id)
+    return "", 204
 
 
 @click.command("forward")

@@ -141,6 +141,20 @@ class MongoForwardingRepository:
         self.forwarders.update_one({"_id": forwarder_id, "lease_owner": owner},
                                    {"$set": {"lease_owner": None, "lease_until": None}})
 
+    @translate_errors
+    def revive(self, forwarder_id: str) -> int:
+        """Dead letters back to pending, keeping their ``seq``."""
+        result = self.outbox.update_many({"forwarder_id": forwarder_id, "dead": True},
+                                         {"$set": {"dead": False, "error": None}})
+        return int(result.modified_count)
+
+    @translate_errors
+    def delete(self, forwarder_id: str) -> bool:
+        """The forwarder first (so no worker picks it up again), then its outbox."""
+        deleted = self.forwarders.delete_one({"_id": forwarder_id}).deleted_count == 1
+        self.outbox.delete_many({"forwarder_id": forwarder_id})
+        return deleted
+
 
 def attach(store: Any) -> None:
     """``store.forwarding``."""

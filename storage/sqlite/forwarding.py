@@ -162,6 +162,20 @@ class SqliteForwardingRepository:
             conn.execute("UPDATE xapi_forwarders SET lease_owner = NULL, lease_until = NULL "
                          "WHERE id = ? AND lease_owner = ?", (forwarder_id, owner))
 
+    def revive(self, forwarder_id: str) -> int:
+        """Dead letters back to pending, keeping their place (``seq``) in the order."""
+        with self.store.transaction() as conn:
+            return int(conn.execute(
+                "UPDATE xapi_outbox SET dead = 0, error = NULL WHERE forwarder_id = ? AND dead = 1",
+                (forwarder_id,)).rowcount)
+
+    def delete(self, forwarder_id: str) -> bool:
+        """The forwarder and its outbox in one transaction."""
+        with self.store.transaction() as conn:
+            conn.execute("DELETE FROM xapi_outbox WHERE forwarder_id = ?", (forwarder_id,))
+            return conn.execute("DELETE FROM xapi_forwarders WHERE id = ?",
+                                (forwarder_id,)).rowcount == 1
+
 
 def attach(store: SqliteStore) -> None:
     """``store.forwarding``."""

@@ -44,6 +44,7 @@ class Downstream:
         self.status = 200
         self.delay = 0.0
         self.requests = 0
+        self.refuse = True  # answer 400 to statements with verb REJECTED
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -53,7 +54,8 @@ class Downstream:
                 time.sleep(outer.delay)
                 batch = json.loads(body)
                 status = outer.status
-                if status == 200 and any(s["verb"]["id"] == REJECTED for s in batch):
+                if outer.refuse and status == 200 and any(
+                        s["verb"]["id"] == REJECTED for s in batch):
                     status = 400
                 if status == 200:
                     outer.batches.append(batch)
@@ -205,6 +207,45 @@ def test_bad_registration_is_400_naming_the_field(hub: Any, tenants: Tenants,
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
     assert field in response.get_json()["errors"]
+
+
+def test_pause_edit_retry_and_delete_a_registration(hub: Any, tenants: Tenants,
+                                                    downstream: Downstream) -> None:
+    client = hub.test_client()
+    store = hub.extensions["hub.store"]
+    writer = tenants.make("Ministry LMS", "lms", ("lrs-writer", "lrs-reader"))
+    reader = tenants.make("Ministry LMS", "lms", ("lrs-reader",))
+    fid = register(client, writer["headers"], url=downstream.url, verbs=[COMPLETED])["id"]
+    path = f"/xapi/forwarding/{fid}"
+
+    paused = client.patch(path, json={"active": False}, headers=writer["headers"])
+    assert paused.status_code == 200 and paused.get_json()["active"] is False
+    assert ingest(hub, writer["org"]["id"], [statement()]) == 0
+    assert client.patch(path, json={"active": True}, headers=reader["headers"]).status_code == 403
+    assert client.patch(path, json={"verbs": ["nope"]},
+                        headers=writer["headers"]).status_code == 400
+    assert client.patch(path, json={"org_id": "org_x"},
+                        headers=writer["headers"]).status_code == 400  # not movable
+
+    widened = client.patch(path, json={"active": True, "verbs": [COMPLETED, REJECTED]},
+                           headers=writer["headers"]).get_json()
+    assert widened["active"] is True and widened["verbs"] == sorted([COMPLETED, REJECTED])
+    ingest(hub, writer["org"]["id"], [statement(verb=REJECTED), statement()])
+    assert forward_once(store, FAST) == {"forwarders": 1, "sent": 1, "dead": 1, "errors": 0}
+    assert status(client, writer["headers"], fid)["dead_letters"] == 1
+
+    downstream.refuse = False  # the downstream was fixed
+    retried = client.post(f"{path}/retry", headers=writer["headers"]).get_json()
+    assert (retried["pending"], retried["dead_letters"], retried["failed"]) == (1, 0, 0)
+    assert forward_once(store, FAST)["sent"] == 1
+    assert status(client, writer["headers"], fid)["sent"] == 2
+
+    ingest(hub, writer["org"]["id"], [statement()])
+    assert client.delete(path, headers=reader["headers"]).status_code == 403
+    assert client.delete(path, headers=writer["headers"]).status_code == 204
+    assert client.get(path, headers=writer["headers"]).status_code == 404
+    assert store.forwarding.counts(fid) == (0, 0)  # its outbox went with it
+    assert client.delete(path, headers=writer["headers"]).status_code == 404
 
 
 # --- filter and outbox -------------------------------------------------------------------------
