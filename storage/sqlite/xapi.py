@@ -61,6 +61,7 @@ SCHEMA: tuple[str, ...] = (
 )
 
 _MAX_VARS = 500  # stay well under SQLite's bound-parameter limit
+_WAL_CHECKPOINT_PAGES = 8192
 
 
 def key_hash(key: str) -> int:
@@ -98,6 +99,9 @@ class SqliteStatementRepository:
                 head = orjson.dumps(record.statement)[:-1]
                 prepared[record.id] = (record, head, sorted({key_hash(k) for k in record.keys}))
         with translated(), self._store.transaction() as conn:
+            # Checkpoint every ~32 MB of WAL instead of 4 MB: an ingest commit dirties a few
+            # hundred index pages, and the default made every other commit checkpoint them.
+            conn.execute(f"PRAGMA wal_autocheckpoint = {_WAL_CHECKPOINT_PAGES}")
             existing = self._fingerprints(conn, list(prepared))
             fresh = []
             for sid, item in prepared.items():
