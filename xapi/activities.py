@@ -40,8 +40,17 @@ def merge_definition(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[st
     return merged
 
 
+#: Definitions this process knows to be stored (id -> definition), so that a batch whose
+#: activities bring nothing new costs no read. Bounded; cleared when full.
+_KNOWN: dict[str, dict[str, Any]] = {}
+_KNOWN_MAX = 50_000
+
+
 def merge_definitions(store: Any, statements: Iterable[dict[str, Any]]) -> None:
-    """Fold the definitions of accepted statements into the canonical activities."""
+    """Fold the definitions of accepted statements into the canonical activities.
+
+    Only activities whose incoming definition adds something to what this process last saw
+    stored are read and written (most statements repeat a known definition)."""
     incoming: dict[str, dict[str, Any]] = {}
     for stmt in statements:
         for activity in _activities_in(stmt):
@@ -49,15 +58,22 @@ def merge_definitions(store: Any, statements: Iterable[dict[str, Any]]) -> None:
             definition = activity.get("definition")
             if isinstance(aid, str) and isinstance(definition, dict):
                 incoming[aid] = merge_definition(incoming.get(aid), definition)
-    if not incoming:
+    candidates = {
+        aid: definition for aid, definition in incoming.items()
+        if aid not in _KNOWN or merge_definition(_KNOWN[aid], definition) != _KNOWN[aid]
+    }
+    if not candidates:
         return
-    known = store.activities.get_many(incoming)
+    known = store.activities.get_many(candidates)
     changed = []
-    for aid, definition in incoming.items():
+    if len(_KNOWN) > _KNOWN_MAX:
+        _KNOWN.clear()
+    for aid, definition in candidates.items():
         current = known.get(aid, {}).get("definition")
         merged = merge_definition(current, definition)
         if merged != current:
             changed.append({"objectType": "Activity", "id": aid, "definition": merged})
+        _KNOWN[aid] = merged
     store.activities.put_many(changed)
 
 

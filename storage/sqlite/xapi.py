@@ -11,6 +11,7 @@ on ``seq`` are stable.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sqlite3
 from collections.abc import Iterable
@@ -64,6 +65,7 @@ _MAX_VARS = 500  # stay well under SQLite's bound-parameter limit
 _WAL_CHECKPOINT_PAGES = 8192
 
 
+@functools.lru_cache(maxsize=200_000)
 def key_hash(key: str) -> int:
     """The signed 64-bit integer stored for an index key (collisions: ~2^-64 per pair)."""
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big",
