@@ -464,6 +464,24 @@ def wake_worker() -> None:
     worker.wake()
 
 
+#: Later than any ``next_attempt_at``: ``due(END_OF_TIME)`` lists every forwarder with pending
+#: entries, back-off or not.
+END_OF_TIME = "9999-12-31T23:59:59.999999Z"
+
+
+def resume_pending(app: Any) -> None:
+    """Once per process, on its first request: start the worker when statements are waiting in
+    an outbox (the hub restarted while a downstream was down, say), since otherwise only the
+    next ingested statement would start it. One indexed query; nothing when none are waiting,
+    so apps that never forward never run a thread."""
+    if app.extensions.get("xapi.forwarding_resumed"):
+        return
+    app.extensions["xapi.forwarding_resumed"] = True
+    repo = getattr(app.extensions["hub.store"], "forwarding", None)
+    if repo is not None and worker_enabled(app) and repo.due(END_OF_TIME):
+        wake_worker()
+
+
 def worker_enabled(app: Any) -> bool:
     """``HUB_FORWARDING_WORKER`` (app config first, then the environment) is not off."""
     value = app.config.get("HUB_FORWARDING_WORKER", os.environ.get("HUB_FORWARDING_WORKER", "on"))

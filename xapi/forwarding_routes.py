@@ -34,6 +34,7 @@ from xapi.forwarding import (
     forwarding_status,
     list_forwarders,
     register_forwarder,
+    resume_pending,
     retry_dead_letters,
     update_forwarder,
 )
@@ -146,11 +147,17 @@ def forward_command(once: bool, interval: float, batch_size: int) -> None:
         time.sleep(interval)
 
 
+def _resume_pending() -> None:
+    resume_pending(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
 def init_app(app: Flask) -> None:
-    """Register the blueprint and ``hub xapi forward`` (in the ``xapi`` command group, made
-    here when the LRS has not made one)."""
+    """Register the blueprint, the once-per-process resume of pending forwarding (first
+    request) and ``hub xapi forward`` (in the ``xapi`` command group, made here when the LRS
+    has not made one)."""
     if "xapi_forwarding" not in app.blueprints:
         app.register_blueprint(blueprint)
+        app.before_request(_resume_pending)
     group = app.cli.commands.get("xapi")
     if group is None:
         group = click.Group("xapi", help="The xAPI LRS.")

@@ -498,6 +498,44 @@ def test_hub_to_hub_forwarding_over_http(hub: Any, tenants: Tenants, tmp_path: A
         downstream_app.extensions["hub.store"].close()
 
 
+def test_first_request_resumes_what_was_waiting(hub: Any, tenants: Tenants,
+                                                downstream: Downstream,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Statements wait in the outbox (no worker ran); the process restarts with the worker on:
+    its first request, of any kind, starts the worker without waiting for new statements."""
+    writer = tenants.make("Ministry LMS", "lms", ("lrs-writer",))
+    register(hub.test_client(), writer["headers"], url=downstream.url)
+    ingest(hub, writer["org"]["id"], [statement(), statement()])
+    restarted = create_app_like(hub)
+    try:
+        monkeypatch.setenv("HUB_FORWARDING_WORKER", "on")
+        assert "xapi.forwarding_worker" not in restarted.extensions
+        restarted.test_client().get("/health")
+        deadline = time.monotonic() + 10
+        while len(downstream.received) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(downstream.received) == 2
+    finally:
+        stop_worker(restarted)
+        restarted.extensions["hub.store"].close()
+
+
+def test_apps_with_nothing_waiting_run_no_worker(hub: Any,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUB_FORWARDING_WORKER", "on")
+    hub.test_client().get("/health")
+    assert "xapi.forwarding_worker" not in hub.extensions
+
+
+def create_app_like(app: Any) -> Any:
+    """A new app (a restarted process) on the same store and blobs as ``app``."""
+    from hub import create_app
+
+    config = app.extensions["hub.config"]
+    return create_app({"TESTING": True, "HUB_STORE_URL": config.store_url,
+                       "HUB_BLOB_URL": config.blob_url})
+
+
 def test_cli_forward_once(hub: Any, tenants: Tenants, downstream: Downstream) -> None:
     writer = tenants.make("Ministry LMS", "lms", ("lrs-writer",))
     register(hub.test_client(), writer["headers"], url=downstream.url)
