@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from storage.errors import StoreUnavailable
 from tests.conftest import Tenants, basic
 from xapi import forwarding_routes
 from xapi.forwarding import (
@@ -299,18 +300,47 @@ def test_inactive_registration_forwards_nothing(hub: Any, tenants: Tenants,
     assert ingest(hub, writer["org"]["id"], [statement()]) == 0
 
 
-def test_outbox_rolls_back_with_the_statements(hub: Any, tenants: Tenants,
-                                               downstream: Downstream, store_url: str) -> None:
-    if not store_url.startswith("sqlite"):
-        pytest.skip("MongoDB has no multi-document transaction here: documented gap")
-    client = hub.test_client()
-    writer = tenants.make("Ministry LMS", "lms", ("lrs-writer",))
+@pytest.fixture
+def sqlite_hub(sqlite_url: str, tmp_path: Any) -> Iterator[Any]:
+    """The hub on the embedded store only: atomicity of statements + outbox is a property of
+    its transaction (MongoDB writes the two one after the other, as documented)."""
+    from hub import create_app
+
+    app = create_app({"TESTING": True, "HUB_STORE_URL": sqlite_url,
+                      "HUB_BLOB_URL": f"file://{tmp_path / 'blobs'}"})
+    forwarding_routes.init_app(app)
+    yield app
+    stop_worker(app)
+    app.extensions["hub.store"].close()
+
+
+def test_outbox_rolls_back_with_the_statements(sqlite_hub: Any, downstream: Downstream) -> None:
+    client = sqlite_hub.test_client()
+    writer = Tenants(sqlite_hub).make("Ministry LMS", "lms", ("lrs-writer",))
     fid = register(client, writer["headers"], url=downstream.url)["id"]
-    store = hub.extensions["hub.store"]
-    with pytest.raises(RuntimeError), hub.app_context(), atomic(store):
+    store = sqlite_hub.extensions["hub.store"]
+    with pytest.raises(RuntimeError), sqlite_hub.app_context(), atomic(store):
         assert enqueue_forwarding(store, writer["org"]["id"], [statement()]) == 1
         raise RuntimeError("the statement insert failed after the outbox write")
     assert status(client, writer["headers"], fid)["pending"] == 0
+
+
+def test_no_statement_is_stored_without_its_outbox_entry(
+        sqlite_hub: Any, downstream: Downstream, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = sqlite_hub.test_client()
+    writer = Tenants(sqlite_hub).make("Ministry LMS", "lms", ("lrs-writer", "lrs-reader"))
+    register(client, writer["headers"], url=downstream.url)
+    repo = sqlite_hub.extensions["hub.store"].forwarding
+
+    def disk_full(entries: list[dict[str, Any]]) -> None:
+        raise StoreUnavailable("database or disk is full")
+
+    monkeypatch.setattr(repo, "enqueue", disk_full)
+    event = {**learning_event(), "id": str(uuid.uuid4())}
+    assert xapi_post(client, writer["headers"], [event]).status_code == 503
+    got = client.get(f"/xapi/statements?statementId={event['id']}",
+                     headers={**writer["headers"], "X-Experience-API-Version": "1.0.3"})
+    assert got.status_code == 404  # rolled back with the outbox write
 
 
 # --- failures, back-off, dead letters ----------------------------------------------------------
