@@ -7,6 +7,7 @@ replaced by the newer value. ``GET /xapi/activities`` and ``format=canonical`` s
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -40,9 +41,10 @@ def merge_definition(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[st
     return merged
 
 
-#: Definitions this process knows to be stored (id -> definition), so that a batch whose
-#: activities bring nothing new costs no read. Bounded; cleared when full.
-_KNOWN: dict[str, dict[str, Any]] = {}
+#: Per store, the definitions this process knows to be stored (id -> definition), so that a
+#: batch whose activities bring nothing new costs no read. Bounded; cleared when full.
+_KNOWN_BY_STORE: weakref.WeakKeyDictionary[Any, dict[str, dict[str, Any]]] = (
+    weakref.WeakKeyDictionary())
 _KNOWN_MAX = 50_000
 
 
@@ -58,22 +60,27 @@ def merge_definitions(store: Any, statements: Iterable[dict[str, Any]]) -> None:
             definition = activity.get("definition")
             if isinstance(aid, str) and isinstance(definition, dict):
                 incoming[aid] = merge_definition(incoming.get(aid), definition)
+    try:
+        known_here = _KNOWN_BY_STORE.setdefault(store, {})
+    except TypeError:  # a store that cannot be weakly referenced: no cache
+        known_here = {}
     candidates = {
         aid: definition for aid, definition in incoming.items()
-        if aid not in _KNOWN or merge_definition(_KNOWN[aid], definition) != _KNOWN[aid]
+        if aid not in known_here
+        or merge_definition(known_here[aid], definition) != known_here[aid]
     }
     if not candidates:
         return
     known = store.activities.get_many(candidates)
     changed = []
-    if len(_KNOWN) > _KNOWN_MAX:
-        _KNOWN.clear()
+    if len(known_here) > _KNOWN_MAX:
+        known_here.clear()
     for aid, definition in candidates.items():
         current = known.get(aid, {}).get("definition")
         merged = merge_definition(current, definition)
         if merged != current:
             changed.append({"objectType": "Activity", "id": aid, "definition": merged})
-        _KNOWN[aid] = merged
+        known_here[aid] = merged
     store.activities.put_many(changed)
 
 
