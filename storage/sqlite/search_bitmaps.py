@@ -16,7 +16,7 @@ process (gunicorn worker) sees exactly the committed data, whoever wrote it.
 from __future__ import annotations
 
 import threading
-from bisect import bisect_right, insort
+from bisect import bisect_left, bisect_right, insort
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -148,11 +148,27 @@ class Order:
         return out
 
     def patched(self, changed: set[int], rows: dict[int, tuple[Any, ...]]) -> Order:
-        """This order over ``rows`` after the rows in ``changed`` were replaced or removed."""
-        order = Order(self.columns, [rid for rid in self.rids if rid not in changed], rows)
+        """This order over ``rows`` after the rows in ``changed`` were replaced or removed:
+        each changed row is found by its old key (keys are unique: the id ends every key) and
+        re-inserted at its new one, O(log n) comparisons each."""
+        rids = list(self.rids)
+        old = Order(self.columns, rids, self.rows)  # old keys stay sorted while rows leave
+        for rid in changed:
+            if rid in self.rows:
+                key = old.key(rid)
+                lo, hi = 0, len(rids)
+                while lo < hi:  # first position whose key is not before ``key``
+                    mid = (lo + hi) // 2
+                    probe = old.key(rids[mid])
+                    if probe != key and old._le(probe, key):
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                del rids[lo]
+        order = Order(self.columns, rids, rows)
         for rid in changed:
             if rid in rows:
-                order.rids.insert(order._bisect(order.key(rid), order.rids), rid)
+                rids.insert(order._bisect(order.key(rid), rids), rid)
         return order
 
 
@@ -254,12 +270,19 @@ class CatalogueBitmaps:
                 values[value] = values.get(value, 0) | bitmap(rids, bm.size)
             bm.values[facet_field] = {v: bits for v, bits in values.items() if bits}
         bm.orders = {name: order.patched(changed, rows) for name, order in self.orders.items()}
-        bm.by_seq = _resorted(self.by_seq, changed, [(rows[r][_SEQ], r) for r in present])
-        bm.by_minutes = _resorted(self.by_minutes, changed,
+        gone = [self.rows[r] for r in changed if r in self.rows]
+        bm.by_seq = _resorted(self.by_seq, [(row[_SEQ], row[0]) for row in gone],
+                              [(rows[r][_SEQ], r) for r in present])
+        bm.by_minutes = _resorted(self.by_minutes, [(row[_MINUTES], row[0]) for row in gone],
                                   [(rows[r][_MINUTES], r) for r in present])
-        bm.by_rating = _resorted(self.by_rating, changed, [
-            (rows[r][_RATING], r) for r in present if rows[r][_RATING] is not None])
-        bm.rating_buckets = bm._buckets()
+        bm.by_rating = _resorted(
+            self.by_rating, [(row[_RATING], row[0]) for row in gone if row[_RATING] is not None],
+            [(rows[r][_RATING], r) for r in present if rows[r][_RATING] is not None])
+        bm.rating_buckets = {
+            bucket: (bits & clear) | bitmap(
+                (r for r in present if rows[r][_RATING] is not None
+                 and rows[r][_RATING] >= RATING_BUCKETS[bucket] - 1e-9), bm.size)
+            for bucket, bits in self.rating_buckets.items()}
         return bm
 
     # -- match sets ------------------------------------------------------------------------
@@ -296,10 +319,12 @@ class CatalogueBitmaps:
 _SEQ, _MINUTES, _RATING = (_ROW_COLUMNS.index(c) for c in ("seq", "minutes", "rating"))
 
 
-def _resorted(items: list[tuple[Any, int]], changed: set[int], fresh: list[tuple[Any, int]]
-              ) -> list[tuple[Any, int]]:
-    """A sorted (value, rid) list without the ``changed`` rids, plus their ``fresh`` entries."""
-    out = [item for item in items if item[1] not in changed]
+def _resorted(items: list[tuple[Any, int]], stale: list[tuple[Any, int]],
+              fresh: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
+    """A copy of a sorted (value, rid) list without the ``stale`` entries, with ``fresh``."""
+    out = list(items)
+    for item in stale:
+        del out[bisect_left(out, item)]
     for item in fresh:
         insort(out, item)
     return out
