@@ -335,3 +335,17 @@ def test_limit_and_empty_results(catalogue: Any) -> None:
     nothing = search(catalogue, text="zzzz")
     assert nothing.total == 0 and nothing.items == [] and nothing.keys == []
     assert all(counts == [] for counts in nothing.facets.values())
+
+
+def test_language_tags_are_matched_and_counted_case_insensitively(store: Any) -> None:
+    store.courses.add_many([course_doc("crs_1", "org_a", languages=["EN", "hi-IN"]),
+                            course_doc("crs_2", "org_a", languages=["en"])], [])
+    results = search(store, languages=("hi-in",))
+    assert ids(results) == ["crs_1"]
+    assert facet(results, "language") == {"en": 2, "hi-in": 1}
+    assert search(store, languages=("hi",)).total == 0  # the full tag, not a prefix
+
+
+def test_a_keyset_of_the_wrong_shape_is_refused(catalogue: Any) -> None:
+    with pytest.raises(ValueError):
+        search(catalogue, sort="rating", after=("crs_admin",))
