@@ -163,8 +163,11 @@ def _verify_x5c(text: str, header: dict[str, Any]) -> None:
         cert = x509.load_der_x509_certificate(base64.b64decode(header["x5c"][0]))
         pem = cert.public_key().public_bytes(serialization.Encoding.PEM,
                                              serialization.PublicFormat.SubjectPublicKeyInfo)
-        jws.deserialize_compact(text, RSAKey.import_key(pem),
-                                algorithms=list(SIGNATURE_ALGORITHMS))
+        registry = jws.JWSRegistry(algorithms=list(SIGNATURE_ALGORITHMS))
+        # An x5c chain makes the header far larger than joserfc's 512-byte default.
+        registry.max_header_length = 64 * 1024
+        registry.max_payload_length = 16 * 1024 * 1024
+        jws.deserialize_compact(text, RSAKey.import_key(pem), registry=registry)
     except (ValueError, TypeError, KeyError, JoseError):
         raise _fail("the JWS does not verify with its x5c certificate") from None
 

@@ -152,3 +152,36 @@ def test_signature_not_a_jws_or_wrong_type_rejected(lrs: LRS, rsa_key: RSAKey) -
     token = jws.serialize_compact({"alg": "RS256"}, orjson.dumps(stmt), rsa_key).encode()
     body = signed_body(stmt, token, content_type="text/plain")
     assert post_multipart(lrs, body).status_code == 400
+
+
+def _self_signed(key: RSAKey) -> str:
+    """A base64 DER self-signed certificate for ``key`` (the JWS ``x5c`` header)."""
+    import base64
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509.oid import NameOID
+
+    private = serialization.load_pem_private_key(key.as_pem(private=True), password=None)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "xapi signer")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(private.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+            .sign(private, hashes.SHA256()))  # type: ignore[arg-type]
+    return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
+
+
+def test_signature_verified_with_x5c_certificate(lrs: LRS, rsa_key: RSAKey) -> None:
+    stmt = statement()
+    header = {"alg": "RS384", "x5c": [_self_signed(rsa_key)]}
+    token = jws.serialize_compact(header, orjson.dumps(stmt), rsa_key,
+                                  algorithms=["RS384"]).encode()
+    assert post_multipart(lrs, signed_body(stmt, token)).status_code == 200
+    # the same payload signed by another key than the certificate's: rejected
+    other = RSAKey.generate_key(2048)
+    stmt2 = statement()
+    forged = jws.serialize_compact(header, orjson.dumps(stmt2), other,
+                                   algorithms=["RS384"]).encode()
+    assert post_multipart(lrs, signed_body(stmt2, forged)).status_code == 400
