@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from storage.catalogue_index import index_fields, text_terms
+from storage.catalogue_index import index_fields
 from storage.errors import ConcurrentUpdate
 from storage.ports import CourseQuery, CourseResults, Document
 from storage.sqlite.marketplace import dumps, loads
@@ -63,13 +63,12 @@ def index(conn: sqlite3.Connection, rid: int, course: Document) -> None:
                      [(lang, rid) for lang in fields["languages"]])
     conn.executemany("INSERT INTO course_competencies VALUES (?, ?)",
                      [(comp, rid) for comp in fields["competencies"]])
-    live = course["live"]
-    # Pre-tokenised so that FTS5 sees exactly storage.catalogue_index's words.
+    # Pre-tokenised so that FTS5 sees exactly storage.catalogue_index's words (each once: the
+    # relevance weights look at which field a word is in, not how often).
     conn.execute(
         "INSERT INTO course_fts (rowid, title, keywords, description) VALUES (?, ?, ?, ?)",
-        (rid, " ".join(text_terms(live.get("title"))),
-         " ".join(text_terms(live.get("keywords"))),
-         " ".join(text_terms(live.get("description")))),
+        (rid, *(" ".join(sorted(fields[name])) for name in (
+            "title_terms", "keyword_terms", "description_terms"))),
     )
 
 

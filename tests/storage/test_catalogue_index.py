@@ -128,3 +128,58 @@ def test_facet_own_filters() -> None:
     assert facet_filters_except(query, "rating").min_rating is None
     assert facet_filters_except(query, "mode").text == "x"
     assert {f for f in FACET_FIELDS if has_own_filter(query, f)} == {"mode", "duration", "rating"}
+
+
+def _reference_tokenize(text: str) -> list[str]:
+    """The tokenizer written as the plain per-character loop it is compiled from (the oracle
+    of the regex version)."""
+    import unicodedata
+
+    def latin(ch: str) -> bool:
+        cp = ord(ch)
+        return ch.isalpha() and (cp < 0x0250 or 0x1E00 <= cp <= 0x1EFF or 0x2C60 <= cp <= 0x2C7F)
+
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    kept: list[str] = []
+    base_is_latin = False
+    for ch in unicodedata.normalize("NFD", folded):
+        if unicodedata.combining(ch) or unicodedata.category(ch) == "Mn":
+            if base_is_latin:
+                continue
+        else:
+            base_is_latin = latin(ch)
+        kept.append(ch)
+    words = ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "Co", "Mc", "Mn")
+    out, word = [], []
+    for ch in unicodedata.normalize("NFC", "".join(kept)):
+        if unicodedata.category(ch) in words:
+            word.append(ch)
+        elif word:
+            out.append("".join(word))
+            word = []
+    if word:
+        out.append("".join(word))
+    return out
+
+
+def test_tokenize_equals_the_per_character_reference_on_every_assigned_code_point() -> None:
+    # Each code point between two word letters: classes and folding agree. Planes 0-3 and 14
+    # hold every assigned letter, digit and mark; the unassigned and private planes are sampled.
+    points = [*range(0, 0x323B0), *range(0xE0000, 0xE1000), *range(0x323B0, 0x110000, 257)]
+    for start in range(0, len(points), 4096):
+        chunk = "".join(f"a{chr(cp)}b " for cp in points[start:start + 4096]
+                        if not 0xD800 <= cp <= 0xDFFF)
+        assert tokenize(chunk) == _reference_tokenize(chunk), hex(points[start])
+
+
+def test_tokenize_equals_the_reference_on_mixed_text() -> None:
+    import random
+
+    rng = random.Random(3)
+    alphabet = ("abcé ÉÀ\u0301\u0308ßİ\u0131\u017fﬁ-_.,;'\u2019·\u200d\u200c0१२௩ "
+                "\u0915\u094d\u0937\u093f"
+                "\u0bae\u0bcd\u0b9f\u0bbf\u0985\u09be\ue000\U000f0001\u3042\u30a2\uac00"
+                "\u0627\u064e\u05d0\u05b8\u0e01\u0e34")
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert tokenize(text) == _reference_tokenize(text), text
