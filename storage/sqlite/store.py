@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -77,6 +78,7 @@ class SqliteStore:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._pid = os.getpid()
         with translated():
             path.parent.mkdir(parents=True, exist_ok=True)
         loaded = [importlib.import_module(name) for name in modules]
@@ -88,6 +90,13 @@ class SqliteStore:
 
     def connection(self) -> sqlite3.Connection:
         """This thread's connection (opened on first use)."""
+        if self._pid != os.getpid():
+            # A forked child (gunicorn --preload) must not use its parent's connections
+            # (SQLite: "do not open a database, then fork"); abandon them, open its own.
+            self._pid = os.getpid()
+            self._local = threading.local()
+            self._lock = threading.Lock()
+            self._connections = []
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
             return conn

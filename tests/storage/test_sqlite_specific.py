@@ -234,3 +234,22 @@ def test_a_search_inside_a_rolled_back_write_leaves_no_trace(store: Any) -> None
     assert [c["id"] for c in results.items] == ["crs_1", "crs_3"]
     assert [key[0] for key in results.keys] == ["kept", "real"]
     assert dict(results.facets["provider"]) == {"org_1": 1, "org_2": 1}
+
+
+def test_a_forked_child_opens_its_own_connection(store: Any) -> None:
+    """gunicorn --preload forks after the app (and its store) exist."""
+    import multiprocessing
+
+    store.organisations.add(org_doc("org_parent"))
+    parent_conn = store.connection()
+
+    def child() -> None:
+        assert store.connection() is not parent_conn
+        store.organisations.add(org_doc("org_child"))
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    process.join(30)
+    assert process.exitcode == 0
+    assert store.connection() is parent_conn
+    assert store.organisations.get("org_child") is not None
