@@ -253,3 +253,20 @@ def test_a_forked_child_opens_its_own_connection(store: Any) -> None:
     assert process.exitcode == 0
     assert store.connection() is parent_conn
     assert store.organisations.get("org_child") is not None
+
+
+def test_search_rebuilds_when_the_change_log_was_pruned(sqlite_url: str) -> None:
+    """A process further behind than the kept change log rebuilds its bitmaps from the tables."""
+    warm, writer = open_store(sqlite_url), open_store(sqlite_url)
+    writer.courses.add(course_doc("crs_1", "org_1", title={"en": "Before"}))
+    assert warm.courses.search(CourseQuery()).total == 1
+    writer.courses.add(course_doc("crs_2", "org_2", title={"en": "After"}))
+    writer.courses.set_rating("crs_1", 5.0, 1)
+    with writer.transaction() as conn:  # as pruning does once the log is long
+        conn.execute("DELETE FROM search_changes")
+    results = warm.courses.search(CourseQuery(sort="rating"))
+    assert [c["id"] for c in results.items] == ["crs_1", "crs_2"]
+    assert dict(results.facets["provider"]) == {"org_1": 1, "org_2": 1}
+    assert dict(results.facets["rating"]) == {"4+": 1, "3+": 1, "2+": 1, "1+": 1}
+    warm.close()
+    writer.close()
