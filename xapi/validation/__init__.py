@@ -65,12 +65,20 @@ def validate_statement(
 def validate_batch(stmts: list[Any], *, version: str = "1.0.3") -> None:
     """Validate every statement of a POSTed batch; the first failure names ``<index>.<path>``.
 
-    All-or-nothing (Communication 2.1.2): call it before storing any statement of the batch."""
+    All-or-nothing (Communication 2.1.2): call it before storing any statement of the batch.
+    Two statements with the same id reject the batch (Communication 2.1.2.s2.b6)."""
     if type(stmts) is not list:
         fail("", "a batch must be a JSON array of Statements")
     rules = RULES_2_0 if version.startswith("2.") else RULES_1_0
+    seen: dict[str, int] = {}
     for index, stmt in enumerate(stmts):
         check_statement(stmt, str(index), rules)
+        statement_id = stmt.get("id")
+        if statement_id is not None:
+            key = statement_id.lower()  # UUIDs compare case-insensitively (RFC 4122 section 3)
+            if key in seen:
+                fail((str(index), "id"), f"repeats the id of statement {seen[key]} of this batch")
+            seen[key] = index
 
 
 def validate_agent_param(value: str, param: str = "agent") -> dict:

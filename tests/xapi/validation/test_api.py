@@ -12,7 +12,7 @@ from flask import Flask
 
 from hub import errors_http
 from hub.errors import ValidationError
-from tests.xapi.validation.statements import AGENT, FULL, GROUP, HUB, derive
+from tests.xapi.validation.statements import AGENT, DELETE, FULL, GROUP, HUB, derive
 from xapi.validation import (
     StatementInvalid,
     is_iri,
@@ -45,7 +45,8 @@ def test_batch_of_valid_statements_passes() -> None:
 
 
 def test_batch_error_names_the_statement_index() -> None:
-    batch = [FULL, FULL, derive(FULL, {"actor.mbox": "mailto:a@b.in"})]
+    second = derive(FULL, {"id": DELETE})
+    batch = [FULL, second, derive(FULL, {"id": DELETE, "actor.mbox": "mailto:a@b.in"})]
     with pytest.raises(StatementInvalid) as caught:
         validate_batch(batch)
     assert caught.value.field == "2.actor"
@@ -58,6 +59,19 @@ def test_batch_error_path_reaches_nested_lists() -> None:
     assert caught.value.errors == {
         "0.context.contextActivities.parent.0.id": ["must be an absolute IRI with a scheme"]
     }
+
+
+def test_batch_rejects_a_repeated_id() -> None:
+    other = derive(FULL, {"id": "f81d4fae-7dec-11d0-a765-00a0c91e6bf6"})
+    repeat = derive(FULL, {"id": FULL["id"].upper(), "verb.display": {"en": "other"}})
+    with pytest.raises(StatementInvalid) as caught:
+        validate_batch([FULL, other, repeat])
+    assert caught.value.errors == {"2.id": ["repeats the id of statement 0 of this batch"]}
+
+
+def test_batch_statements_without_ids_do_not_clash() -> None:
+    no_id = derive(FULL, {"id": DELETE})
+    validate_batch([no_id, no_id])
 
 
 @pytest.mark.parametrize("value", [FULL, "[]", None])
