@@ -6,6 +6,7 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 TOPICS_EN = [
     ("public", "लोक"), ("administration", "प्रशासन"), ("governance", "शासन"),
@@ -106,5 +107,5 @@ def search_queries(count: int = 200, provider_ids: list[str] | None = None,
             params.append("provider=" + rng.choice(provider_ids))
         if rng.random() < 0.25:
             params.append("sort=" + rng.choice(["newest", "rating", "title", "duration"]))
-        out.append("/catalogue/search?" + "&".join(params))
+        out.append(quote("/catalogue/search?" + "&".join(params), safe="/?=&+"))
     return out
