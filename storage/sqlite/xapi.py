@@ -11,11 +11,16 @@ on ``seq`` are stable.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import sqlite3
+import threading
+import time
+import weakref
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -63,6 +68,8 @@ SCHEMA: tuple[str, ...] = (
 
 _MAX_VARS = 500  # stay well under SQLite's bound-parameter limit
 _WAL_CHECKPOINT_PAGES = 8192
+#: Past this size the WAL is folded back and truncated by :class:`WalGuard`.
+WAL_LIMIT_BYTES = 64 * 1024 * 1024
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -94,6 +101,7 @@ class SqliteStatementRepository:
         is held only for the lookups and inserts (writers of every process share it)."""
         if not records:
             return _now(), []
+        _guard(self._store)
         prepared: dict[str, tuple[StatementRecord, bytes, list[int]]] = {}
         for record in records:
             if record.id not in prepared:
@@ -336,6 +344,63 @@ class SqliteActivityRepository:
                 "INSERT INTO xapi_activities (id, body) VALUES (?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET body = excluded.body",
                 [(a["id"], orjson.dumps(a).decode()) for a in activities])
+
+
+class WalGuard(threading.Thread):
+    """Keeps the WAL of a busy store bounded.
+
+    SQLite's automatic checkpoints are passive: under continuous ingest some connection is
+    always reading, the WAL is never reset and grows without limit (seen: 7 GB in two minutes
+    at 5,000 statements/s). Once a second this thread checks the WAL's size and, past
+    :data:`WAL_LIMIT_BYTES`, runs ``wal_checkpoint(TRUNCATE)`` on its own connection (it waits
+    for readers and briefly holds writers, then the WAL starts again from zero). It stops when
+    the store is closed or garbage-collected."""
+
+    def __init__(self, store: Any, interval: float = 1.0) -> None:
+        super().__init__(name="xapi-wal-guard", daemon=True)
+        self._store = weakref.ref(store)
+        self._interval = interval
+        self._wal = Path(f"{store.path}-wal")
+        self._db = store.path
+
+    def run(self) -> None:
+        """Check, fold back, sleep; until the store goes away."""
+        while True:
+            time.sleep(self._interval)
+            store = self._store()
+            if store is None or getattr(store, "_closed", False):
+                return
+            del store
+            try:
+                size = self._wal.stat().st_size
+            except OSError:
+                continue
+            if size > WAL_LIMIT_BYTES:
+                self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """One TRUNCATE checkpoint; failures (busy, closed) are retried on the next tick."""
+        with contextlib.suppress(sqlite3.Error):
+            conn = sqlite3.connect(self._db, timeout=10)
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                conn.close()
+
+
+_GUARDS: weakref.WeakKeyDictionary[Any, WalGuard] = weakref.WeakKeyDictionary()
+_GUARDS_LOCK = threading.Lock()
+
+
+def _guard(store: Any) -> None:
+    """Start the store's WAL guard on its first statement insert."""
+    if store in _GUARDS:
+        return
+    with _GUARDS_LOCK:
+        if store not in _GUARDS:
+            guard = WalGuard(store)
+            _GUARDS[store] = guard
+            guard.start()
 
 
 def attach(store: Any) -> None:
