@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xapi.validation.datatypes import _IRI_MATCH, check_iri, check_string, is_mbox, is_sha1
+from xapi.validation.datatypes import check_iri, check_string, is_iri, is_mbox, is_sha1
 from xapi.validation.errors import fail, reject_unknown
 
 IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
@@ -29,7 +29,7 @@ def _check_ifis(obj: dict, path: str, *, required: bool) -> int:
     if "openid" in obj:
         count += 1
         value = obj["openid"]
-        if type(value) is not str or _IRI_MATCH(value) is None:
+        if not is_iri(value):
             fail((path, "openid"), "must be an absolute URI")
     if "account" in obj:
         count += 1
