@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from xapi.validation.actors import check_identified_actor
+from xapi.validation.actors import check_agent, check_identified_actor
 from xapi.validation.datatypes import (
     check_iri,
     check_uuid,
@@ -81,14 +81,22 @@ def validate_batch(stmts: list[Any], *, version: str = "1.0.3") -> None:
             seen[key] = index
 
 
-def validate_agent_param(value: str, param: str = "agent") -> dict:
-    """Parse and validate an ``agent`` query parameter (Communication 2.1.3, 2.3): the JSON of an
-    Agent or an Identified Group. Returns the parsed object."""
+def validate_agent_param(value: str, param: str = "agent", *, allow_group: bool = True) -> dict:
+    """Parse and validate an ``agent`` query parameter; returns the parsed object.
+
+    The Statement Resource filters by an Agent or an Identified Group (Communication 2.1.3); the
+    State, Agents and Agent Profile Resources take an Agent only (Communication 2.3, 2.4, 2.6):
+    pass ``allow_group=False`` there."""
     try:
         agent = orjson.loads(value)
     except (orjson.JSONDecodeError, TypeError):
-        fail(param, "must be the JSON of an Agent or Identified Group")
-    check_identified_actor(agent, param)
+        fail(
+            param, "must be the JSON of an Agent" + (" or Identified Group" if allow_group else "")
+        )
+    if allow_group:
+        check_identified_actor(agent, param)
+    else:
+        check_agent(agent, param)
     return agent
 
 

@@ -168,6 +168,17 @@ def test_agent_param_rejects(value: str) -> None:
     assert caught.value.status == 400
 
 
+def test_document_agent_param_takes_an_agent_only() -> None:
+    assert validate_agent_param(orjson.dumps(AGENT).decode(), allow_group=False) == AGENT
+    group = {"objectType": "Group", "openid": "http://g.example/1"}
+    with pytest.raises(StatementInvalid) as caught:
+        validate_agent_param(orjson.dumps(group).decode(), allow_group=False)
+    assert caught.value.field == "agent.objectType"
+    with pytest.raises(StatementInvalid) as caught:
+        validate_agent_param("true", allow_group=False)
+    assert caught.value.field == "agent"
+
+
 def test_activity_id_param() -> None:
     assert validate_activity_id(f"{HUB}/a") == f"{HUB}/a"
     with pytest.raises(StatementInvalid) as caught:
