@@ -67,7 +67,6 @@ SCHEMA: tuple[str, ...] = (
 )
 
 _MAX_VARS = 500  # stay well under SQLite's bound-parameter limit
-_WAL_CHECKPOINT_PAGES = 8192
 #: Past this size the WAL is folded back and truncated by :class:`WalGuard`.
 WAL_LIMIT_BYTES = 64 * 1024 * 1024
 
@@ -109,9 +108,9 @@ class SqliteStatementRepository:
                 head = orjson.dumps(record.statement)[:-1]
                 prepared[record.id] = (record, head, sorted({key_hash(k) for k in record.keys}))
         with translated(), self._store.transaction() as conn:
-            # Checkpoint every ~32 MB of WAL instead of 4 MB: an ingest commit dirties a few
-            # hundred index pages, and the default made every other commit checkpoint them.
-            conn.execute(f"PRAGMA wal_autocheckpoint = {_WAL_CHECKPOINT_PAGES}")
+            # The WalGuard checkpoints; a commit that checkpoints holds the write lock while
+            # it copies the hundreds of index pages every ingest commit dirties.
+            conn.execute("PRAGMA wal_autocheckpoint = 0")
             existing = self._fingerprints(conn, list(prepared))
             fresh = []
             for sid, item in prepared.items():
@@ -347,45 +346,57 @@ class SqliteActivityRepository:
 
 
 class WalGuard(threading.Thread):
-    """Keeps the WAL of a busy store bounded.
+    """Checkpoints a busy store's WAL off the ingest path and keeps it bounded.
 
-    SQLite's automatic checkpoints are passive: under continuous ingest some connection is
-    always reading, the WAL is never reset and grows without limit (seen: 7 GB in two minutes
-    at 5,000 statements/s). Once a second this thread checks the WAL's size and, past
-    :data:`WAL_LIMIT_BYTES`, runs ``wal_checkpoint(TRUNCATE)`` on its own connection (it waits
-    for readers and briefly holds writers, then the WAL starts again from zero). It stops when
-    the store is closed or garbage-collected."""
+    Ingest connections turn SQLite's automatic checkpoint off (it runs inside a committing
+    writer, holding the write lock, and under continuous load it never resets the WAL: seen
+    7 GB in two minutes). Instead this thread, on its own connection, runs a PASSIVE checkpoint
+    every ``interval`` (it blocks nobody) and, once the WAL is past :data:`WAL_LIMIT_BYTES`, a
+    TRUNCATE checkpoint with a short busy timeout: it waits at most that long for readers, holds
+    writers only while it copies the little the passive checkpoints left, and is retried on the
+    next tick when it cannot get in. It stops when the store is closed or garbage-collected."""
 
-    def __init__(self, store: Any, interval: float = 1.0) -> None:
+    def __init__(self, store: Any, interval: float = 0.2, truncate_wait_ms: int = 250) -> None:
         super().__init__(name="xapi-wal-guard", daemon=True)
         self._store = weakref.ref(store)
         self._interval = interval
+        self._truncate_wait_ms = truncate_wait_ms
         self._wal = Path(f"{store.path}-wal")
         self._db = store.path
 
+    def _alive(self) -> bool:
+        store = self._store()
+        return store is not None and not getattr(store, "_closed", False)
+
     def run(self) -> None:
-        """Check, fold back, sleep; until the store goes away."""
-        while True:
-            time.sleep(self._interval)
-            store = self._store()
-            if store is None or getattr(store, "_closed", False):
-                return
-            del store
+        """Checkpoint, sleep; until the store goes away."""
+        conn: sqlite3.Connection | None = None
+        try:
+            while self._alive():
+                if conn is None:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn = sqlite3.connect(self._db, isolation_level=None,
+                                               check_same_thread=False)
+                if conn is not None:
+                    self.checkpoint(conn)
+                time.sleep(self._interval)
+        finally:
+            if conn is not None:
+                conn.close()
+
+    def checkpoint(self, conn: sqlite3.Connection) -> None:
+        """One PASSIVE checkpoint, and a TRUNCATE one when the WAL is too large. Busy or
+        locked is not an error: the next tick tries again."""
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("PRAGMA busy_timeout = 0")
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
             try:
                 size = self._wal.stat().st_size
             except OSError:
-                continue
+                return
             if size > WAL_LIMIT_BYTES:
-                self.checkpoint()
-
-    def checkpoint(self) -> None:
-        """One TRUNCATE checkpoint; failures (busy, closed) are retried on the next tick."""
-        with contextlib.suppress(sqlite3.Error):
-            conn = sqlite3.connect(self._db, timeout=10)
-            try:
+                conn.execute(f"PRAGMA busy_timeout = {self._truncate_wait_ms}")
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                conn.close()
 
 
 _GUARDS: weakref.WeakKeyDictionary[Any, WalGuard] = weakref.WeakKeyDictionary()

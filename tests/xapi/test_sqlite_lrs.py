@@ -3,6 +3,7 @@ batch, and the index layout the queries rely on."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,13 @@ def test_wal_guard_truncates_a_large_wal(sqlite_url: str, monkeypatch: Any) -> N
             store.statements.insert([_record(i) for i in range(start, start + 100)])
         wal = Path(f"{store.path}-wal")
         assert wal.stat().st_size > 0
+        monkeypatch.setattr(sqlite_xapi, "WAL_LIMIT_BYTES", 0)
         guard = sqlite_xapi.WalGuard(store)
-        guard.checkpoint()
+        conn = sqlite3.connect(store.path)
+        try:
+            guard.checkpoint(conn)
+        finally:
+            conn.close()
         assert wal.stat().st_size == 0
         # nothing lost
         assert store.statements.count() == 600
