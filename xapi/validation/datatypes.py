@@ -125,11 +125,6 @@ def is_sha1(value: Any) -> bool:
     return type(value) is str and _SHA1.fullmatch(value) is not None
 
 
-def is_duration(value: Any) -> bool:
-    """True for an ISO 8601 duration in the format of Data 4.6."""
-    return type(value) is str and _DURATION.fullmatch(value) is not None
-
-
 def is_number(value: Any) -> bool:
     """True for a JSON number; JSON ``true`` is not a number (Data 2.2.s4.b1.b2)."""
     kind = type(value)

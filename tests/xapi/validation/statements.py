@@ -106,6 +106,13 @@ SUBSTATEMENT: dict[str, Any] = {
     "timestamp": "2026-12-01T10:00:00Z",
 }
 
+ACT = f"{HUB}/a/1"
+MINIMAL = {"actor": AGENT, "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"}}
+# Changes to FULL that make its object a SubStatement / an Agent (dropping the context properties
+# only an Activity object may have, Data 2.4.6.s4).
+SUB = {"object": SUBSTATEMENT, "context.revision": DELETE, "context.platform": DELETE}
+AGENT_OBJ = {"object": AGENT, "context.revision": DELETE, "context.platform": DELETE}
+
 
 def _split(path: str) -> list[str | int]:
     return [int(part) if part.isdigit() else part for part in path.split(".")]
