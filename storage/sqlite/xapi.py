@@ -69,6 +69,7 @@ SCHEMA: tuple[str, ...] = (
 _MAX_VARS = 500  # stay well under SQLite's bound-parameter limit
 #: Past this size the WAL is folded back and truncated by :class:`WalGuard`.
 WAL_LIMIT_BYTES = 64 * 1024 * 1024
+_TRUNCATE_LAG_FRAMES = 2000  # ~8 MB left to copy at most
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -389,12 +390,14 @@ class WalGuard(threading.Thread):
         locked is not an error: the next tick tries again."""
         with contextlib.suppress(sqlite3.Error):
             conn.execute("PRAGMA busy_timeout = 0")
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            _, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
             try:
                 size = self._wal.stat().st_size
             except OSError:
                 return
-            if size > WAL_LIMIT_BYTES:
+            # Truncate only when the passive pass copied (nearly) everything: then TRUNCATE
+            # has almost nothing to copy while it holds writers off.
+            if size > WAL_LIMIT_BYTES and frames - copied <= _TRUNCATE_LAG_FRAMES:
                 conn.execute(f"PRAGMA busy_timeout = {self._truncate_wait_ms}")
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
