@@ -77,6 +77,7 @@ class SqliteStore:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._writer = threading.Lock()  # one write transaction per process at a time
         self._closed = False
         self._pid = os.getpid()
         with translated():
@@ -96,6 +97,7 @@ class SqliteStore:
             self._pid = os.getpid()
             self._local = threading.local()
             self._lock = threading.Lock()
+            self._writer = threading.Lock()
             self._connections = []
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
@@ -123,7 +125,22 @@ class SqliteStore:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """An atomic write: ``BEGIN IMMEDIATE`` (takes the write lock at once, so a
-        read-then-write cannot deadlock), or a SAVEPOINT when already inside one."""
+        read-then-write cannot deadlock), or a SAVEPOINT when already inside one.
+
+        The threads of one process queue on a lock first: it wakes the next writer at once,
+        whereas SQLite's busy handler sleeps up to 100 ms per retry and is unfair, so under
+        8 concurrent ingest clients some writers waited past ``busy_timeout`` (503s). Only
+        the processes still meet at SQLite's lock."""
+        self.connection()
+        if self._local.depth:
+            with self._transaction() as conn:
+                yield conn
+            return
+        with self._writer, self._transaction() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
         conn = self.connection()
         depth = self._local.depth
         with translated():
