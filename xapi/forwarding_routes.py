@@ -28,16 +28,14 @@ from flask.cli import with_appcontext
 from hub import get_store
 from hub.auth import Principal, current_principal, require_roles
 from xapi.forwarding import (
-    ForwardingPolicy,
     delete_forwarder,
-    forward_once,
     forwarding_status,
     list_forwarders,
     register_forwarder,
-    resume_pending,
     retry_dead_letters,
     update_forwarder,
 )
+from xapi.forwarding_worker import ForwardingPolicy, forward_once, resume_pending
 
 blueprint = Blueprint("xapi_forwarding", __name__, url_prefix="/xapi/forwarding")
 

@@ -19,14 +19,8 @@ import pytest
 from storage.errors import StoreUnavailable
 from tests.conftest import Tenants, basic
 from xapi import forwarding_routes
-from xapi.forwarding import (
-    ForwardingPolicy,
-    atomic,
-    enqueue_forwarding,
-    forward_once,
-    matches,
-    stop_worker,
-)
+from xapi.forwarding import atomic, enqueue_forwarding, matches
+from xapi.forwarding_worker import ForwardingPolicy, forward_once, stop_worker
 
 FAST = ForwardingPolicy(batch_size=3, timeout=2.0, backoff_base=0.05, backoff_max=0.2)
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
@@ -37,14 +31,14 @@ REJECTED = "http://example.com/verbs/rejected-downstream"
 class Downstream:
     """A stub LRS: records POSTed statement batches; ``status`` makes it fail, statements with
     verb :data:`REJECTED` make it answer 400 (as a real LRS would for a statement it refuses),
-    ``delay`` makes it slow."""
+    ``gate`` makes it hang until the test opens it."""
 
     def __init__(self) -> None:
         self.batches: list[list[dict[str, Any]]] = []
         self.headers: list[Any] = []
         self.status = 200
-        self.delay = 0.0
         self.requests = 0
+        self.gate: threading.Event | None = None  # when set: hold each answer until it opens
         self.refuse = True  # answer 400 to statements with verb REJECTED
         outer = self
 
@@ -52,7 +46,8 @@ class Downstream:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 outer.requests += 1
-                time.sleep(outer.delay)
+                if outer.gate is not None:
+                    outer.gate.wait(30)
                 batch = json.loads(body)
                 status = outer.status
                 if outer.refuse and status == 200 and any(
@@ -472,22 +467,33 @@ def learning_event(verb: str = COMPLETED) -> dict[str, Any]:
             "object": {"id": "https://courses.example/c1", "objectType": "Activity"}}
 
 
-def test_a_slow_downstream_does_not_slow_ingestion(hub: Any, tenants: Tenants,
-                                                   downstream: Downstream,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_hanging_downstream_does_not_slow_ingestion(hub: Any, tenants: Tenants,
+                                                      downstream: Downstream,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HUB_FORWARDING_WORKER", "on")
-    downstream.delay = 2.0  # every POST downstream takes two seconds
+    downstream.gate = threading.Event()  # the downstream answers nothing until we say so
     client = hub.test_client()
     writer = tenants.make("Ministry LMS", "lms", ("lrs-writer",))
     fid = register(client, writer["headers"], url=downstream.url)["id"]
-    started = time.perf_counter()
-    for _ in range(20):
-        response = xapi_post(client, writer["headers"], [learning_event() for _ in range(10)])
-        assert response.status_code == 200, response.get_json()
-    elapsed = time.perf_counter() - started
-    assert hub.extensions["xapi.forwarding_worker"].running  # started by the first batch
-    assert elapsed < 2.0  # all 20 batches stored while the first forward is still in flight
-    assert status(client, writer["headers"], fid)["pending"] > 0
+    try:
+        first = xapi_post(client, writer["headers"], [learning_event() for _ in range(10)])
+        assert first.status_code == 200
+        deadline = time.monotonic() + 10
+        while downstream.requests == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert downstream.requests == 1  # the worker's POST is now hanging downstream
+        for _ in range(20):
+            response = xapi_post(client, writer["headers"], [learning_event() for _ in range(10)])
+            assert response.status_code == 200, response.get_json()
+        # every batch was stored and answered while that POST still hangs
+        assert downstream.batches == [] and not downstream.gate.is_set()
+        assert status(client, writer["headers"], fid)["pending"] == 210
+    finally:
+        downstream.gate.set()
+    deadline = time.monotonic() + 20
+    while len(downstream.received) < 210 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(downstream.received) == 210
 
 
 def test_hub_to_hub_forwarding_over_http(hub: Any, tenants: Tenants, tmp_path: Any) -> None:

@@ -1,0 +1,282 @@
+"""Delivery of forwarded statements (:mod:`xapi.forwarding` has registration and the outbox).
+
+:func:`forward_once` drains every due downstream's outbox: oldest first, in batches POSTed to
+the downstream's Statements resource, with exponential back-off per downstream after a failure
+and dead letters for statements refused for good. :class:`ForwardingWorker` runs it in a daemon
+thread of each hub process, started lazily (:func:`wake_worker` on enqueue,
+:func:`resume_pending` on a process's first request); ``hub xapi forward`` runs it from cron.
+Each downstream is leased to one process at a time, so several hubs can run workers.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import random
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import orjson
+
+from hub.auth import utcnow
+
+log = logging.getLogger(__name__)
+
+#: The xAPI version header sent downstream (Communication 3.3: required on every request).
+XAPI_VERSION = "1.0.3"
+
+#: Downstream answers that will not change on retry: the batch (or one statement of it) is bad.
+PERMANENT_STATUSES = frozenset({400, 409, 413})
+
+
+@dataclass(frozen=True)
+class ForwardingPolicy:
+    """How the worker sends: batch size, HTTP timeout, back-off and lease lengths."""
+
+    batch_size: int = 100
+    timeout: float = 10.0
+    backoff_base: float = 1.0  # seconds before the first retry
+    backoff_max: float = 900.0  # never wait more than 15 minutes between attempts
+    lease_seconds: float = 120.0  # one process owns a downstream this long per round
+    batches_per_round: int = 20  # then let other downstreams have a turn
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds to wait after ``attempts`` consecutive failures: exponential, capped, with
+        jitter (x0.5..1) so that many hubs retrying one downstream do not march in step."""
+        delay = min(self.backoff_max, self.backoff_base * 2 ** max(0, attempts - 1))
+        return delay * (0.5 + random.random() / 2)
+
+
+def _at(dt: datetime) -> str:
+    """A datetime in the store's timestamp format (sorts as text)."""
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# --------------------------------------------------------------------------------------------
+# Delivery side
+# --------------------------------------------------------------------------------------------
+
+
+def post_statements(forwarder: dict[str, Any], statements: list[dict[str, Any]],
+                    timeout: float) -> tuple[int, str]:
+    """POST a batch to the downstream's Statements resource (Communication 2.1.2).
+
+    Returns (HTTP status, error text); status 0 when the downstream could not be reached."""
+    headers = {"Content-Type": "application/json", "X-Experience-API-Version": XAPI_VERSION}
+    if forwarder.get("username") is not None:
+        pair = f"{forwarder['username']}:{forwarder.get('password') or ''}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+    request = urllib.request.Request(f"{forwarder['url']}/statements",
+                                     data=orjson.dumps(statements), headers=headers,
+                                     method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return int(response.status), ""
+    except urllib.error.HTTPError as exc:
+        body = exc.read(300).decode("utf-8", "replace")
+        exc.close()
+        return int(exc.code), f"HTTP {exc.code}: {' '.join(body.split())}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return 0, f"unreachable: {reason}"
+
+
+def _deliver(store: Any, forwarder: dict[str, Any], policy: ForwardingPolicy,
+             tally: dict[str, int], owner: str, stop: threading.Event | None) -> None:
+    """Drain one downstream's outbox until it is empty, it fails, its round is over, or the
+    worker is asked to stop (checked between batches). The lease is renewed before each batch,
+    so a long round against a slow downstream keeps it; a lost lease ends the round."""
+    repo = store.forwarding
+    fid = forwarder["id"]
+    for _ in range(policy.batches_per_round):
+        if stop is not None and stop.is_set():
+            return
+        now = datetime.now(UTC)
+        if not repo.lease(fid, owner, _at(now),
+                          _at(now + timedelta(seconds=policy.lease_seconds))):
+            return
+        entries = repo.pending(fid, policy.batch_size)
+        if not entries:
+            return
+        status, error = post_statements(forwarder, [e["statement"] for e in entries],
+                                        policy.timeout)
+        if 200 <= status < 300:
+            repo.remove(fid, [e["seq"] for e in entries])
+            repo.update(fid, {"attempts": 0, "last_sent_at": utcnow(), "next_attempt_at": None},
+                        inc={"sent": len(entries)})
+            tally["sent"] += len(entries)
+            continue
+        if status in PERMANENT_STATUSES and len(entries) > 1:
+            _isolate(store, forwarder, entries, policy, tally)
+            continue
+        if status in PERMANENT_STATUSES:  # one statement, refused for good
+            _bury(repo, fid, entries[0], error, tally)
+            continue
+        attempts = int(repo.get(fid).get("attempts") or 0) + 1
+        retry_at = datetime.now(UTC) + timedelta(seconds=policy.backoff(attempts))
+        repo.update(fid, {"attempts": attempts, "last_error": error, "last_error_at": utcnow(),
+                          "next_attempt_at": _at(retry_at)})
+        tally["errors"] += 1
+        return
+
+
+def _isolate(store: Any, forwarder: dict[str, Any], entries: list[dict[str, Any]],
+             policy: ForwardingPolicy, tally: dict[str, int]) -> None:
+    """The downstream refused a batch for good: send its statements one by one so that only
+    the ones it rejects become dead letters and the others still get through."""
+    repo = store.forwarding
+    fid = forwarder["id"]
+    for entry in entries:
+        status, error = post_statements(forwarder, [entry["statement"]], policy.timeout)
+        if 200 <= status < 300:
+            repo.remove(fid, [entry["seq"]])
+            repo.update(fid, {"last_sent_at": utcnow()}, inc={"sent": 1})
+            tally["sent"] += 1
+        elif status in PERMANENT_STATUSES:
+            _bury(repo, fid, entry, error, tally)
+        else:  # the downstream went away in the middle: the rest waits for the next round
+            return
+
+
+def _bury(repo: Any, fid: str, entry: dict[str, Any], error: str,
+          tally: dict[str, int]) -> None:
+    """Make one entry a dead letter and count it as failed."""
+    repo.bury(fid, entry["seq"], error)
+    repo.update(fid, {"last_error": error, "last_error_at": utcnow()}, inc={"failed": 1})
+    tally["dead"] += 1
+
+
+def forward_once(store: Any, policy: ForwardingPolicy | None = None,
+                 owner: str | None = None, stop: threading.Event | None = None,
+                 ) -> dict[str, int]:
+    """One pass over every downstream that is due; returns ``{"forwarders", "sent", "dead",
+    "errors"}``. Safe to run from several processes at once: each downstream is leased to one
+    of them for ``policy.lease_seconds``. ``stop`` ends the pass early (worker shutdown)."""
+    policy = policy or ForwardingPolicy()
+    owner = owner or f"{os.getpid()}-{threading.get_ident()}"
+    tally = {"forwarders": 0, "sent": 0, "dead": 0, "errors": 0}
+    now = datetime.now(UTC)
+    for fid in store.forwarding.due(_at(now)):
+        until = _at(now + timedelta(seconds=policy.lease_seconds))
+        if not store.forwarding.lease(fid, owner, _at(now), until):
+            continue  # another process is sending to this downstream
+        try:
+            forwarder = store.forwarding.get(fid)
+            if forwarder is not None and forwarder.get("active"):
+                tally["forwarders"] += 1
+                _deliver(store, forwarder, policy, tally, owner, stop)
+        finally:
+            store.forwarding.release(fid, owner)
+    return tally
+
+
+# --------------------------------------------------------------------------------------------
+# The background worker
+# --------------------------------------------------------------------------------------------
+
+
+class ForwardingWorker:
+    """A daemon thread that runs :func:`forward_once` whenever something was enqueued in this
+    process, and every ``poll`` seconds anyway (other processes enqueue too, and back-offs
+    expire)."""
+
+    def __init__(self, store: Any, policy: ForwardingPolicy | None = None,
+                 poll: float = 2.0) -> None:
+        self.store = store
+        self.policy = policy or ForwardingPolicy()
+        self.poll = poll
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="xapi-forwarding", daemon=True)
+
+    def start(self) -> ForwardingWorker:
+        """Start the thread (once)."""
+        if not self._thread.is_alive() and not self._stop.is_set():
+            self._thread.start()
+        return self
+
+    def wake(self) -> None:
+        """Run a pass now rather than at the next poll."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the thread to finish its pass and wait for it."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        """True while the thread is alive."""
+        return self._thread.is_alive()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                forward_once(self.store, self.policy, stop=self._stop)
+            except Exception:  # the worker must outlive a store or network hiccup
+                log.exception("statement forwarding pass failed; retrying in %.1f s", self.poll)
+            self._wake.wait(self.poll)
+
+
+_workers_lock = threading.Lock()
+
+
+def wake_worker() -> None:
+    """Start (lazily) or wake the current app's forwarding worker, when the app runs one.
+
+    Outside a request or CLI context, or with ``HUB_FORWARDING_WORKER=off``, it does nothing:
+    ``hub xapi forward --once`` from cron does the work then."""
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    worker = app.extensions.get("xapi.forwarding_worker")
+    if worker is None:
+        if not worker_enabled(app):
+            return
+        with _workers_lock:
+            worker = app.extensions.get("xapi.forwarding_worker")
+            if worker is None:
+                worker = ForwardingWorker(app.extensions["hub.store"]).start()
+                app.extensions["xapi.forwarding_worker"] = worker
+    worker.wake()
+
+
+#: Later than any ``next_attempt_at``: ``due(END_OF_TIME)`` lists every forwarder with pending
+#: entries, back-off or not.
+END_OF_TIME = "9999-12-31T23:59:59.999999Z"
+
+
+def resume_pending(app: Any) -> None:
+    """Once per process, on its first request: start the worker when statements are waiting in
+    an outbox (the hub restarted while a downstream was down, say), since otherwise only the
+    next ingested statement would start it. One indexed query; nothing when none are waiting,
+    so apps that never forward never run a thread."""
+    if app.extensions.get("xapi.forwarding_resumed"):
+        return
+    app.extensions["xapi.forwarding_resumed"] = True
+    repo = getattr(app.extensions["hub.store"], "forwarding", None)
+    if repo is not None and worker_enabled(app) and repo.due(END_OF_TIME):
+        wake_worker()
+
+
+def worker_enabled(app: Any) -> bool:
+    """``HUB_FORWARDING_WORKER`` (app config first, then the environment) is not off."""
+    value = app.config.get("HUB_FORWARDING_WORKER", os.environ.get("HUB_FORWARDING_WORKER", "on"))
+    return str(value).strip().lower() not in ("off", "0", "false", "no")
+
+
+def stop_worker(app: Any) -> None:
+    """Stop the app's worker if one runs (tests, shutdown hooks)."""
+    worker = app.extensions.pop("xapi.forwarding_worker", None)
+    if worker is not None:
+        worker.stop()
