@@ -293,7 +293,10 @@ class StatementRecord:
     ``keys`` are opaque strings; a query matches a statement when every key of the query is among
     the statement's keys. The LRS builds them (``"verb|<iri>"``, ``"agent|<ifi>"``,
     ``"agent*|<ifi>"`` for related agents, ``"act|<iri>"``, ``"act*|<iri>"``, ``"reg|<uuid>"``) so
-    adapters never look inside a statement. ``fingerprint`` identifies the statement's content:
+    adapters never look inside a statement. A related key ``kind*|v`` is always accompanied by
+    its direct form ``kind|v`` when that applies (related sets are supersets), so an adapter may
+    store only ``kind|v`` and match a query for ``kind*|v`` against either (the SQLite adapter
+    does, to write fewer index entries). ``fingerprint`` identifies the statement's content:
     a re-insert of the same id with the same fingerprint is a no-op, with another one a conflict.
     """
 

@@ -79,6 +79,22 @@ def key_hash(key: str) -> int:
                           signed=True)
 
 
+def stored_hashes(keys: Iterable[str]) -> list[int]:
+    """The key hashes written for a statement. A related key ``kind*|value`` is implied by
+    ``kind|value`` (see :mod:`xapi.index_keys`: the related set is a superset), so it is not
+    written when the direct key is: two fewer random index inserts per typical statement."""
+    unique = set(keys)
+    kept = {k for k in unique if "*|" not in k or k.replace("*|", "|", 1) not in unique}
+    return sorted({key_hash(k) for k in kept})
+
+
+def alternatives(key: str) -> list[int]:
+    """The stored key hashes that satisfy a query key (see :func:`stored_hashes`)."""
+    if "*|" in key:
+        return [key_hash(key), key_hash(key.replace("*|", "|", 1))]
+    return [key_hash(key)]
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -107,7 +123,7 @@ class SqliteStatementRepository:
             if record.id not in prepared:
                 record.statement.pop("stored", None)  # the LRS sets it (Data 2.4.8)
                 head = orjson.dumps(record.statement)[:-1]
-                prepared[record.id] = (record, head, sorted({key_hash(k) for k in record.keys}))
+                prepared[record.id] = (record, head, stored_hashes(record.keys))
         with translated(), self._store.transaction() as conn:
             # The WalGuard checkpoints; a commit that checkpoints holds the write lock while
             # it copies the hundreds of index pages every ingest commit dirties.
@@ -205,29 +221,36 @@ class SqliteStatementRepository:
         if lo + 1 >= hi:
             return StatementPage([], None)
         order = "ASC" if query.ascending else "DESC"
-        params: list[Any] = []
-        if query.keys:
-            first, *rest = (key_hash(k) for k in query.keys)
+        if not query.keys:
+            sql = ("SELECT s.seq, s.body FROM xapi_statements s "
+                   "WHERE s.seq > ? AND s.seq < ? AND s.voided = 0")
+            params: list[Any] = [lo, hi]
+            if query.org_id is not None:
+                sql += " AND s.org_id = ?"
+                params.append(query.org_id)
+            rows = conn.execute(f"{sql} ORDER BY s.seq {order} LIMIT ?",
+                                [*params, query.limit + 1]).fetchall()
+        else:
+            first, *rest = (alternatives(k) for k in query.keys)
             sql = ("SELECT s.seq, s.body FROM xapi_statement_keys k "
                    "JOIN xapi_statements s ON s.seq = k.seq "
                    "WHERE k.key = ? AND k.seq > ? AND k.seq < ? AND s.voided = 0")
-            params += [first, lo, hi]
-            for other in rest:
+            tail: list[Any] = []
+            for alts in rest:
+                marks = ",".join("?" * len(alts))
                 sql += (" AND EXISTS (SELECT 1 FROM xapi_statement_keys k2 "
-                        "WHERE k2.key = ? AND k2.seq = k.seq)")
-                params.append(other)
-            order_col = "k.seq"
-        else:
-            sql = ("SELECT s.seq, s.body FROM xapi_statements s "
-                   "WHERE s.seq > ? AND s.seq < ? AND s.voided = 0")
-            params += [lo, hi]
-            order_col = "s.seq"
-        if query.org_id is not None:
-            sql += " AND s.org_id = ?"
-            params.append(query.org_id)
-        sql += f" ORDER BY {order_col} {order} LIMIT ?"
-        params.append(query.limit + 1)
-        rows = conn.execute(sql, params).fetchall()
+                        f"WHERE k2.key IN ({marks}) AND k2.seq = k.seq)")
+                tail += alts
+            if query.org_id is not None:
+                sql += " AND s.org_id = ?"
+                tail.append(query.org_id)
+            sql += f" ORDER BY k.seq {order} LIMIT ?"
+            # One ordered range scan per alternative of the driving key, merged here.
+            merged: dict[int, str] = {}
+            for alt in first:
+                for seq, body in conn.execute(sql, [alt, lo, hi, *tail, query.limit + 1]):
+                    merged[seq] = body
+            rows = sorted(merged.items(), reverse=not query.ascending)[:query.limit + 1]
         more = len(rows) > query.limit
         rows = rows[:query.limit]
         statements = [orjson.loads(body) for _, body in rows]
