@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HUB_STORE_URL ?= sqlite:///var/hub.db
 HUB_BLOB_URL ?= file://var/blobs
-export HUB_STORE_URL HUB_BLOB_URL PORT
+HUB_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
+export HUB_STORE_URL HUB_BLOB_URL HUB_PUBLIC_URL PORT
 
 .PHONY: run test lint bench conformance install clean
 
