@@ -1,0 +1,151 @@
+"""Shared by the statement-forwarding tests: a stub downstream LRS on 127.0.0.1, fixtures and
+helpers (imported by ``test_forwarding.py`` and ``test_forwarding_delivery.py``)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from xapi import forwarding_routes
+from xapi.forwarding import atomic, enqueue_forwarding
+from xapi.forwarding_worker import ForwardingPolicy, stop_worker
+
+FAST = ForwardingPolicy(batch_size=3, timeout=2.0, backoff_base=0.05, backoff_max=0.2)
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+ATTEMPTED = "http://adlnet.gov/expapi/verbs/attempted"
+REJECTED = "http://example.com/verbs/rejected-downstream"
+
+
+class Downstream:
+    """A stub LRS: records POSTed statement batches; ``status`` makes it fail, statements with
+    verb :data:`REJECTED` make it answer 400 (as a real LRS would for a statement it refuses),
+    ``gate`` makes it hang until the test opens it."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[dict[str, Any]]] = []
+        self.headers: list[Any] = []
+        self.status = 200
+        self.requests = 0
+        self.gate: threading.Event | None = None  # when set: hold each answer until it opens
+        self.refuse = True  # answer 400 to statements with verb REJECTED
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                outer.requests += 1
+                if outer.gate is not None:
+                    outer.gate.wait(30)
+                batch = json.loads(body)
+                status = outer.status
+                if outer.refuse and status == 200 and any(
+                        s["verb"]["id"] == REJECTED for s in batch):
+                    status = 400
+                if status == 200:
+                    outer.batches.append(batch)
+                    outer.headers.append(self.headers)  # case-insensitive lookups
+                payload = json.dumps([s["id"] for s in batch] if status == 200
+                                     else {"error": "refused"}).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/xapi"
+
+    @property
+    def received(self) -> list[dict[str, Any]]:
+        """Every statement delivered, in arrival order."""
+        return [s for batch in self.batches for s in batch]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def downstream() -> Iterator[Downstream]:
+    server = Downstream()
+    yield server
+    server.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_background_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests drive the worker with ``forward_once`` unless they start it themselves."""
+    monkeypatch.setenv("HUB_FORWARDING_WORKER", "off")
+
+
+@pytest.fixture
+def hub(app: Any) -> Iterator[Any]:
+    """The app with the forwarding routes (registered by ``xapi.init_app`` once the LRS calls
+    ``forwarding_routes.init_app``; registered here otherwise) and its worker stopped after."""
+    forwarding_routes.init_app(app)
+    yield app
+    stop_worker(app)
+
+
+def statement(verb: str = COMPLETED, activity: str = "https://courses.example/c1",
+              object_type: str | None = None) -> dict[str, Any]:
+    """A stored-form statement."""
+    obj: dict[str, Any] = {"id": activity}
+    if object_type:
+        obj = {"objectType": object_type, "mbox": "mailto:someone@example.com"}
+    return {"id": str(uuid.uuid4()), "actor": {"mbox": "mailto:learner@example.com"},
+            "verb": {"id": verb}, "object": obj, "stored": "2026-11-25T08:00:00.000000Z",
+            "version": "1.0.3"}
+
+
+def register(client: Any, headers: dict[str, str], **body: Any) -> dict[str, Any]:
+    response = client.post("/xapi/forwarding", json=body, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()  # type: ignore[no-any-return]
+
+
+def ingest(app: Any, org_id: str, statements: list[dict[str, Any]]) -> int:
+    """What the statements service does after storing a batch (same transaction)."""
+    store = app.extensions["hub.store"]
+    with app.app_context(), atomic(store):
+        return enqueue_forwarding(store, org_id, statements)
+
+
+def status(client: Any, headers: dict[str, str], fid: str) -> dict[str, Any]:
+    response = client.get(f"/xapi/forwarding/{fid}", headers=headers)
+    assert response.status_code == 200
+    return response.get_json()  # type: ignore[no-any-return]
+
+
+def xapi_post(client: Any, headers: dict[str, str], statements: list[dict[str, Any]]) -> Any:
+    """POST a batch to the hub's own Statements resource, as content would."""
+    return client.post("/xapi/statements", json=statements,
+                       headers={**headers, "X-Experience-API-Version": "1.0.3"})
+
+
+def learning_event(verb: str = COMPLETED) -> dict[str, Any]:
+    """A statement as a learning package sends it (no id, stored or authority)."""
+    return {"actor": {"mbox": "mailto:learner@example.com", "objectType": "Agent"},
+            "verb": {"id": verb, "display": {"en-US": "did"}},
+            "object": {"id": "https://courses.example/c1", "objectType": "Activity"}}
+
+
+def create_app_like(app: Any) -> Any:
+    """A new app (a restarted process) on the same store and blobs as ``app``."""
+    from hub import create_app
+
+    config = app.extensions["hub.config"]
+    return create_app({"TESTING": True, "HUB_STORE_URL": config.store_url,
+                       "HUB_BLOB_URL": config.blob_url})
