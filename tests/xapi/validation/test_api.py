@@ -356,3 +356,18 @@ def test_rejection_renders_as_problem_json() -> None:
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["errors"] == {"1.result.score.scaled": ["must be between -1 and 1"]}
+
+
+def test_iri_cache_is_bounded_and_never_admits_an_invalid_iri(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from xapi.validation import datatypes
+
+    monkeypatch.setattr(datatypes, "_KNOWN_IRIS", set())
+    monkeypatch.setattr(datatypes, "_KNOWN_IRIS_MAX", 3)
+    for n in range(10):
+        assert is_iri(f"{HUB}/cached/{n}")
+        assert len(datatypes._KNOWN_IRIS) <= 3
+    assert not is_iri("cached/without/scheme")
+    assert "cached/without/scheme" not in datatypes._KNOWN_IRIS
+    assert is_iri(f"{HUB}/cached/9")  # still valid after the cache was cleared
