@@ -19,9 +19,9 @@ for good (400, 409, 413: it would be rejected on every retry) is isolated by res
 one statement at a time; the rejected ones become dead letters (counted as ``failed``, kept in
 the store with the error) so that they never block the statements behind them.
 
-Known limits: attachment bodies are not forwarded (a statement whose attachment has no
-``fileUrl`` is rejected downstream and becomes a dead letter); the downstream URL is fetched by
-the hub, so only trusted organisations should hold ``lrs-writer`` (server-side request risk).
+Attachment bodies go along (``multipart/mixed``, from the blob store). Known limits: the
+downstream password is stored as given (it has to be sent); the downstream URL is fetched by the
+hub, so only trusted organisations should hold ``lrs-writer`` (server-side request risk).
 """
 
 from __future__ import annotations

@@ -138,7 +138,7 @@ def forward_command(once: bool, interval: float, batch_size: int) -> None:
     store = current_app.extensions["hub.store"]
     policy = ForwardingPolicy(batch_size=batch_size)
     while True:
-        tally = forward_once(store, policy)
+        tally = forward_once(store, policy, blobs=current_app.extensions.get("hub.blobs"))
         click.echo(" ".join(f"{k}={v}" for k, v in tally.items()))
         if once:
             return

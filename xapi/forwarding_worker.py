@@ -62,101 +62,138 @@ def _at(dt: datetime) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+def request_body(statements: list[dict[str, Any]], blobs: Any) -> tuple[bytes, str]:
+    """The body of a forwarded batch and its content type.
+
+    Statements with attachments go as ``multipart/mixed`` with every attachment body the hub
+    holds (Communication 1.5.2), built by the LRS's own response writer; a downstream would
+    refuse an attachment without ``fileUrl`` whose body is missing. Else plain JSON."""
+    if blobs is not None and any(s.get("attachments") for s in statements):
+        from xapi.attachments import multipart_response
+
+        return multipart_response(statements, statements, blobs)
+    return orjson.dumps(statements), "application/json"
+
+
 def post_statements(forwarder: dict[str, Any], statements: list[dict[str, Any]],
-                    timeout: float) -> tuple[int, str]:
+                    timeout: float, blobs: Any = None) -> tuple[int, str]:
     """POST a batch to the downstream's Statements resource (Communication 2.1.2).
 
     Returns (HTTP status, error text); status 0 when the downstream could not be reached."""
-    headers = {"Content-Type": "application/json", "X-Experience-API-Version": XAPI_VERSION}
+    body, content_type = request_body(statements, blobs)
+    headers = {"Content-Type": content_type, "X-Experience-API-Version": XAPI_VERSION}
     if forwarder.get("username") is not None:
         pair = f"{forwarder['username']}:{forwarder.get('password') or ''}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
-    request = urllib.request.Request(f"{forwarder['url']}/statements",
-                                     data=orjson.dumps(statements), headers=headers,
-                                     method="POST")
+    request = urllib.request.Request(f"{forwarder['url']}/statements", data=body,
+                                     headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return int(response.status), ""
     except urllib.error.HTTPError as exc:
-        body = exc.read(300).decode("utf-8", "replace")
+        text = exc.read(300).decode("utf-8", "replace")
         exc.close()
-        return int(exc.code), f"HTTP {exc.code}: {' '.join(body.split())}"
+        return int(exc.code), f"HTTP {exc.code}: {' '.join(text.split())}"
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         return 0, f"unreachable: {reason}"
 
 
-def _deliver(store: Any, forwarder: dict[str, Any], policy: ForwardingPolicy,
-             tally: dict[str, int], owner: str, stop: threading.Event | None) -> None:
-    """Drain one downstream's outbox until it is empty, it fails, its round is over, or the
-    worker is asked to stop (checked between batches). The lease is renewed before each batch,
-    so a long round against a slow downstream keeps it; a lost lease ends the round."""
-    repo = store.forwarding
-    fid = forwarder["id"]
-    for _ in range(policy.batches_per_round):
-        if stop is not None and stop.is_set():
-            return
-        now = datetime.now(UTC)
-        if not repo.lease(fid, owner, _at(now),
-                          _at(now + timedelta(seconds=policy.lease_seconds))):
-            return
-        entries = repo.pending(fid, policy.batch_size)
-        if not entries:
-            return
-        status, error = post_statements(forwarder, [e["statement"] for e in entries],
-                                        policy.timeout)
-        if 200 <= status < 300:
-            repo.remove(fid, [e["seq"] for e in entries])
-            repo.update(fid, {"attempts": 0, "last_sent_at": utcnow(), "next_attempt_at": None},
-                        inc={"sent": len(entries)})
-            tally["sent"] += len(entries)
-            continue
-        if status in PERMANENT_STATUSES and len(entries) > 1:
-            _isolate(store, forwarder, entries, policy, tally)
-            continue
-        if status in PERMANENT_STATUSES:  # one statement, refused for good
-            _bury(repo, fid, entries[0], error, tally)
-            continue
-        attempts = int(repo.get(fid).get("attempts") or 0) + 1
-        retry_at = datetime.now(UTC) + timedelta(seconds=policy.backoff(attempts))
-        repo.update(fid, {"attempts": attempts, "last_error": error, "last_error_at": utcnow(),
-                          "next_attempt_at": _at(retry_at)})
-        tally["errors"] += 1
-        return
+@dataclass
+class DownstreamRound:
+    """One downstream's turn in a pass: drain its outbox until it is empty, it fails, the round
+    is over, or the worker is asked to stop (checked between batches)."""
 
+    store: Any
+    blobs: Any
+    forwarder: dict[str, Any]
+    policy: ForwardingPolicy
+    tally: dict[str, int]
+    owner: str
+    stop: threading.Event | None = None
 
-def _isolate(store: Any, forwarder: dict[str, Any], entries: list[dict[str, Any]],
-             policy: ForwardingPolicy, tally: dict[str, int]) -> None:
-    """The downstream refused a batch for good: send its statements one by one so that only
-    the ones it rejects become dead letters and the others still get through."""
-    repo = store.forwarding
-    fid = forwarder["id"]
-    for entry in entries:
-        status, error = post_statements(forwarder, [entry["statement"]], policy.timeout)
-        if 200 <= status < 300:
-            repo.remove(fid, [entry["seq"]])
-            repo.update(fid, {"last_sent_at": utcnow()}, inc={"sent": 1})
-            tally["sent"] += 1
-        elif status in PERMANENT_STATUSES:
-            _bury(repo, fid, entry, error, tally)
-        else:  # the downstream went away in the middle: the rest waits for the next round
-            return
+    @property
+    def repo(self) -> Any:
+        """The store's forwarding repository."""
+        return self.store.forwarding
 
+    @property
+    def fid(self) -> str:
+        """The forwarder's id."""
+        return str(self.forwarder["id"])
 
-def _bury(repo: Any, fid: str, entry: dict[str, Any], error: str,
-          tally: dict[str, int]) -> None:
-    """Make one entry a dead letter and count it as failed."""
-    repo.bury(fid, entry["seq"], error)
-    repo.update(fid, {"last_error": error, "last_error_at": utcnow()}, inc={"failed": 1})
-    tally["dead"] += 1
+    def post(self, entries: list[dict[str, Any]]) -> tuple[int, str]:
+        """Send some outbox entries."""
+        return post_statements(self.forwarder, [e["statement"] for e in entries],
+                               self.policy.timeout, self.blobs)
+
+    def run(self) -> None:
+        """The lease is renewed before each batch, so a long round against a slow downstream
+        keeps it; a lost lease ends the round."""
+        policy = self.policy
+        for _ in range(policy.batches_per_round):
+            if self.stop is not None and self.stop.is_set():
+                return
+            now = datetime.now(UTC)
+            if not self.repo.lease(self.fid, self.owner, _at(now),
+                                   _at(now + timedelta(seconds=policy.lease_seconds))):
+                return
+            entries = self.repo.pending(self.fid, policy.batch_size)
+            if not entries:
+                return
+            status, error = self.post(entries)
+            if 200 <= status < 300:
+                self.delivered(entries, {"attempts": 0, "next_attempt_at": None})
+            elif status in PERMANENT_STATUSES and len(entries) > 1:
+                self.isolate(entries)
+            elif status in PERMANENT_STATUSES:  # one statement, refused for good
+                self.bury(entries[0], error)
+            else:
+                self.back_off(error)
+                return
+
+    def delivered(self, entries: list[dict[str, Any]], changes: dict[str, Any]) -> None:
+        """Entries the downstream accepted leave the outbox."""
+        self.repo.remove(self.fid, [e["seq"] for e in entries])
+        self.repo.update(self.fid, {**changes, "last_sent_at": utcnow()},
+                         inc={"sent": len(entries)})
+        self.tally["sent"] += len(entries)
+
+    def isolate(self, entries: list[dict[str, Any]]) -> None:
+        """The downstream refused a batch for good: send its statements one by one so that only
+        the ones it rejects become dead letters and the others still get through."""
+        for entry in entries:
+            status, error = self.post([entry])
+            if 200 <= status < 300:
+                self.delivered([entry], {})
+            elif status in PERMANENT_STATUSES:
+                self.bury(entry, error)
+            else:  # the downstream went away in the middle: the rest waits for the next round
+                return
+
+    def bury(self, entry: dict[str, Any], error: str) -> None:
+        """Make one entry a dead letter and count it as failed."""
+        self.repo.bury(self.fid, entry["seq"], error)
+        self.repo.update(self.fid, {"last_error": error, "last_error_at": utcnow()},
+                         inc={"failed": 1})
+        self.tally["dead"] += 1
+
+    def back_off(self, error: str) -> None:
+        """A failure that may pass (network, 5xx, 401 until fixed): wait, longer each time."""
+        attempts = int((self.repo.get(self.fid) or {}).get("attempts") or 0) + 1
+        retry_at = datetime.now(UTC) + timedelta(seconds=self.policy.backoff(attempts))
+        self.repo.update(self.fid, {"attempts": attempts, "last_error": error,
+                                    "last_error_at": utcnow(), "next_attempt_at": _at(retry_at)})
+        self.tally["errors"] += 1
 
 
 def forward_once(store: Any, policy: ForwardingPolicy | None = None,
                  owner: str | None = None, stop: threading.Event | None = None,
-                 ) -> dict[str, int]:
+                 blobs: Any = None) -> dict[str, int]:
     """One pass over every downstream that is due; returns ``{"forwarders", "sent", "dead",
     "errors"}``. Safe to run from several processes at once: each downstream is leased to one
-    of them for ``policy.lease_seconds``. ``stop`` ends the pass early (worker shutdown)."""
+    of them for ``policy.lease_seconds``. ``stop`` ends the pass early (worker shutdown);
+    ``blobs`` (the hub's blob store) lets attachment bodies go along."""
     policy = policy or ForwardingPolicy()
     owner = owner or f"{os.getpid()}-{threading.get_ident()}"
     tally = {"forwarders": 0, "sent": 0, "dead": 0, "errors": 0}
@@ -169,7 +206,7 @@ def forward_once(store: Any, policy: ForwardingPolicy | None = None,
             forwarder = store.forwarding.get(fid)
             if forwarder is not None and forwarder.get("active"):
                 tally["forwarders"] += 1
-                _deliver(store, forwarder, policy, tally, owner, stop)
+                DownstreamRound(store, blobs, forwarder, policy, tally, owner, stop).run()
         finally:
             store.forwarding.release(fid, owner)
     return tally
@@ -186,8 +223,9 @@ class ForwardingWorker:
     expire)."""
 
     def __init__(self, store: Any, policy: ForwardingPolicy | None = None,
-                 poll: float = 2.0) -> None:
+                 poll: float = 2.0, blobs: Any = None) -> None:
         self.store = store
+        self.blobs = blobs
         self.policy = policy or ForwardingPolicy()
         self.poll = poll
         self._wake = threading.Event()
@@ -220,7 +258,7 @@ class ForwardingWorker:
         while not self._stop.is_set():
             self._wake.clear()
             try:
-                forward_once(self.store, self.policy, stop=self._stop)
+                forward_once(self.store, self.policy, stop=self._stop, blobs=self.blobs)
             except Exception:  # the worker must outlive a store or network hiccup
                 log.exception("statement forwarding pass failed; retrying in %.1f s", self.poll)
             self._wake.wait(self.poll)
@@ -246,7 +284,8 @@ def wake_worker() -> None:
         with _workers_lock:
             worker = app.extensions.get("xapi.forwarding_worker")
             if worker is None:
-                worker = ForwardingWorker(app.extensions["hub.store"]).start()
+                worker = ForwardingWorker(app.extensions["hub.store"],
+                                          blobs=app.extensions.get("hub.blobs")).start()
                 app.extensions["xapi.forwarding_worker"] = worker
     worker.wake()
 

@@ -3,6 +3,7 @@ helpers (imported by ``test_forwarding.py`` and ``test_forwarding_delivery.py``)
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import uuid
@@ -149,3 +150,27 @@ def create_app_like(app: Any) -> Any:
     config = app.extensions["hub.config"]
     return create_app({"TESTING": True, "HUB_STORE_URL": config.store_url,
                        "HUB_BLOB_URL": config.blob_url})
+
+
+#: Boundary of the multipart/mixed requests built by :func:`multipart`.
+BOUNDARY = "forwarding-test-boundary"
+
+
+def attachment_meta(content: bytes) -> dict[str, Any]:
+    """Attachment metadata for a body sent in the same request (Data 2.4.11)."""
+    return {"usageType": "http://example.org/usage/attendance",
+            "display": {"en-US": "Attendance"}, "contentType": "text/plain",
+            "length": len(content), "sha2": hashlib.sha256(content).hexdigest()}
+
+
+def multipart(statements: list[dict[str, Any]], bodies: list[bytes]) -> bytes:
+    """A ``multipart/mixed`` statements request (Communication 1.5.2): JSON, then each body."""
+    out = [f"--{BOUNDARY}\r\nContent-Type: application/json\r\n\r\n".encode(),
+           json.dumps(statements).encode(), b"\r\n"]
+    for body in bodies:
+        out += [f"--{BOUNDARY}\r\nContent-Type: text/plain\r\n"
+                f"Content-Transfer-Encoding: binary\r\n"
+                f"X-Experience-API-Hash: {hashlib.sha256(body).hexdigest()}\r\n\r\n".encode(),
+                body, b"\r\n"]
+    out.append(f"--{BOUNDARY}--\r\n".encode())
+    return b"".join(out)

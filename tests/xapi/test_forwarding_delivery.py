@@ -13,13 +13,16 @@ from tests.conftest import Tenants
 from tests.xapi import forwarding_support
 from tests.xapi.forwarding_support import (
     ATTEMPTED,
+    BOUNDARY,
     COMPLETED,
     FAST,
     REJECTED,
     Downstream,
+    attachment_meta,
     create_app_like,
     ingest,
     learning_event,
+    multipart,
     register,
     statement,
     status,
@@ -179,10 +182,12 @@ def test_a_hanging_downstream_does_not_slow_ingestion(hub: Any, tenants: Tenants
 
 def test_hub_to_hub_forwarding_over_http(hub: Any, tenants: Tenants, tmp_path: Any) -> None:
     """The downstream is a second hub (a real LRS) served on 127.0.0.1: statements POSTed to
-    the first arrive there intact, ids kept, and a second pass sends nothing twice."""
+    the first arrive there intact, ids kept, attachment bodies included, and a second pass
+    sends nothing twice."""
     from werkzeug.serving import make_server
 
     from hub import create_app
+    from xapi.attachments import blob_key
 
     downstream_app = create_app({"TESTING": True,
                                  "HUB_STORE_URL": f"sqlite:///{tmp_path / 'downstream.db'}",
@@ -199,16 +204,26 @@ def test_hub_to_hub_forwarding_over_http(hub: Any, tenants: Tenants, tmp_path: A
                  username=reader["key"], password=reader["secret"], verbs=[COMPLETED])
         ids = xapi_post(client, writer["headers"],
                         [learning_event(), learning_event(ATTEMPTED), learning_event()]).get_json()
+        report = "उपस्थिति रिपोर्ट: 12/12 sessions".encode()
+        with_file = {**learning_event(), "attachments": [attachment_meta(report)]}
+        sent = client.post("/xapi/statements", data=multipart([with_file], [report]),
+                           content_type=f"multipart/mixed; boundary={BOUNDARY}",
+                           headers={**writer["headers"], "X-Experience-API-Version": "1.0.3"})
+        assert sent.status_code == 200, sent.get_json()
+        ids += sent.get_json()
 
-        assert forward_once(hub.extensions["hub.store"], FAST)["sent"] == 2
-        assert forward_once(hub.extensions["hub.store"], FAST)["sent"] == 0
+        store, blobs = hub.extensions["hub.store"], hub.extensions["hub.blobs"]
+        assert forward_once(store, FAST, blobs=blobs)["sent"] == 3
+        assert forward_once(store, FAST, blobs=blobs)["sent"] == 0
 
         got = downstream_app.test_client().get(
             "/xapi/statements", headers={**reader["headers"], "X-Experience-API-Version": "1.0.3"})
         assert got.status_code == 200
         forwarded = got.get_json()["statements"]
-        assert sorted(s["id"] for s in forwarded) == sorted([ids[0], ids[2]])
+        assert sorted(s["id"] for s in forwarded) == sorted([ids[0], ids[2], ids[3]])
         assert {s["verb"]["id"] for s in forwarded} == {COMPLETED}
+        sha2 = with_file["attachments"][0]["sha2"]
+        assert downstream_app.extensions["hub.blobs"].get(blob_key(sha2)) == report
     finally:
         server.shutdown()
         server.server_close()
