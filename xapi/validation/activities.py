@@ -10,7 +10,7 @@ from xapi.validation.datatypes import (
     check_string,
     validate_language_map,
 )
-from xapi.validation.errors import fail, reject_unknown
+from xapi.validation.errors import Path, fail, reject_unknown
 
 _ACTIVITY_KEYS = frozenset(("objectType", "id", "definition"))
 _COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
@@ -44,7 +44,7 @@ INTERACTION_COMPONENTS: dict[str, frozenset[str]] = {
 }
 
 
-def check_activity(value: Any, path: str) -> None:
+def check_activity(value: Any, path: Path) -> None:
     """An Activity (Data 2.4.4.1): id (IRI, required), objectType "Activity" when present,
     and an optional definition."""
     if type(value) is not dict:
@@ -59,7 +59,7 @@ def check_activity(value: Any, path: str) -> None:
         check_definition(value["definition"], (path, "definition"))
 
 
-def check_definition(value: Any, path: str) -> None:
+def check_definition(value: Any, path: Path) -> None:
     """An Activity Definition (Data 2.4.4.1.s2 and the interaction rules of s8 to s16)."""
     if type(value) is not dict:
         fail(path, "must be an Activity Definition object")
@@ -84,7 +84,7 @@ def check_definition(value: Any, path: str) -> None:
                 fail((path, "interactionType"), f"is required when {key} is used")
 
 
-def _check_interaction(definition: dict, path: str) -> None:
+def _check_interaction(definition: dict, path: Path) -> None:
     """interactionType, correctResponsesPattern and the component lists that type allows."""
     kind = definition["interactionType"]
     allowed = INTERACTION_COMPONENTS.get(kind) if type(kind) is str else None
@@ -105,7 +105,7 @@ def _check_interaction(definition: dict, path: str) -> None:
         _check_components(definition[key], (path, key))
 
 
-def _check_components(value: Any, path: str) -> None:
+def _check_components(value: Any, path: Path) -> None:
     """An array of Interaction Components (Data 2.4.4.1.s15): each an id (string) and an optional
     description (language map); ids distinct within the array (s16.b1)."""
     if type(value) is not list:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from xapi.validation.datatypes import check_iri, check_string, is_iri, is_mbox, is_sha1
-from xapi.validation.errors import fail, reject_unknown
+from xapi.validation.errors import Path, fail, reject_unknown
 
 IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
 _AGENT_KEYS = frozenset(("objectType", "name", *IFIS))
@@ -14,7 +14,7 @@ _GROUP_KEYS = frozenset((*_AGENT_KEYS, "member"))
 _ACCOUNT_KEYS = frozenset(("homePage", "name"))
 
 
-def _check_ifis(obj: dict, path: str, *, required: bool) -> int:
+def _check_ifis(obj: dict, path: Path, *, required: bool) -> int:
     """Check the Inverse Functional Identifiers present (Data 2.4.2.3) and return how many there
     are; an Agent and an Identified Group carry exactly one (2.4.2.1.s2, 2.4.2.2.s5.b1)."""
     count = 0
@@ -43,7 +43,7 @@ def _check_ifis(obj: dict, path: str, *, required: bool) -> int:
     return count
 
 
-def _check_account(value: Any, path: str) -> None:
+def _check_account(value: Any, path: Path) -> None:
     """An Account Object (Data 2.4.2.4): homePage (IRL) and name, both required."""
     if type(value) is not dict:
         fail(path, "must be an Account object")
@@ -56,7 +56,7 @@ def _check_account(value: Any, path: str) -> None:
     check_string(value["name"], (path, "name"))
 
 
-def check_agent(value: Any, path: str) -> None:
+def check_agent(value: Any, path: Path) -> None:
     """An Agent (Data 2.4.2.1): optional objectType "Agent", optional name, exactly one IFI."""
     if type(value) is not dict:
         fail(path, "must be an Agent object")
@@ -68,7 +68,7 @@ def check_agent(value: Any, path: str) -> None:
     _check_ifis(value, path, required=True)
 
 
-def check_group(value: Any, path: str, *, identified: bool | None = None) -> None:
+def check_group(value: Any, path: Path, *, identified: bool | None = None) -> None:
     """A Group (Data 2.4.2.2): objectType "Group" is required; an Anonymous Group lists its
     members (2.4.2.2.s4.b1), an Identified Group has exactly one IFI; members are Agents only
     (2.4.2.2.s4.b2, s5.b2). ``identified`` demands one kind (True/False) when not None."""
@@ -98,7 +98,7 @@ def check_group(value: Any, path: str, *, identified: bool | None = None) -> Non
         fail((path, "member"), "is required in an Anonymous Group")
 
 
-def check_actor(value: Any, path: str) -> None:
+def check_actor(value: Any, path: Path) -> None:
     """An Agent or a Group, told apart by objectType (absent means Agent, Data 2.4.2.1)."""
     if type(value) is not dict:
         fail(path, "must be an Agent or Group object")
@@ -111,7 +111,7 @@ def check_actor(value: Any, path: str) -> None:
         fail((path, "objectType"), 'must be "Agent" or "Group"')
 
 
-def check_authority(value: Any, path: str) -> None:
+def check_authority(value: Any, path: Path) -> None:
     """The authority (Data 2.4.9.s3.b1): an Agent, or -- for 3-legged OAuth -- a Group of exactly
     two Agents, the consumer and the user; that Group is anonymous (2.4.9.s7)."""
     if type(value) is dict and value.get("objectType") == "Group":
@@ -122,7 +122,7 @@ def check_authority(value: Any, path: str) -> None:
     check_agent(value, path)
 
 
-def check_identified_actor(value: Any, path: str) -> None:
+def check_identified_actor(value: Any, path: Path) -> None:
     """An Agent or an Identified Group: something an ``agent`` query parameter can name."""
     check_actor(value, path)
     if value.get("objectType") == "Group" and not any(ifi in value for ifi in IFIS):

@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from xapi.validation.errors import fail
+from xapi.validation.errors import Path, fail
 
 # Data 4.3 / 2.2.s4.b1.b8: an IRI or IRL needs a scheme (RFC 3987 ``scheme ":" ihier-part``);
 # the rest is best effort (Data 2.2.s4.b6): no whitespace, controls or the characters RFC 3987
@@ -173,26 +173,26 @@ def has_timezone(value: str) -> bool:
 # ----- checks that raise, naming the property -------------------------------------------------
 
 
-def check_string(value: Any, path: str) -> None:
+def check_string(value: Any, path: Path) -> None:
     """A JSON string (Data 2.2.s4.b1.b2: no other type, and not null, Data 2.2.s4.b1.b1)."""
     if type(value) is not str:
         fail(path, "must be a string")
 
 
-def check_bool(value: Any, path: str) -> None:
+def check_bool(value: Any, path: Path) -> None:
     """A JSON boolean; the string "true" is not one (Data 2.2.s4.b1.b3)."""
     if type(value) is not bool:
         fail(path, "must be a boolean")
 
 
-def check_object(value: Any, path: str) -> dict:
+def check_object(value: Any, path: Path) -> dict:
     """A JSON object; returned for the caller's convenience."""
     if type(value) is not dict:
         fail(path, "must be an object")
     return value
 
 
-def check_iri(value: Any, path: str) -> None:
+def check_iri(value: Any, path: Path) -> None:
     """An absolute IRI (or IRL: an IRL is checked the same way, best effort, Data 2.2.s4.b6)."""
     if type(value) is not str:
         fail(path, "must be an IRI string")
@@ -200,13 +200,13 @@ def check_iri(value: Any, path: str) -> None:
         fail(path, "must be an absolute IRI with a scheme")
 
 
-def check_uuid(value: Any, path: str) -> None:
+def check_uuid(value: Any, path: Path) -> None:
     """A UUID in the standard string form (Data 4.4)."""
     if type(value) is not str or _UUID_MATCH(value) is None:
         fail(path, "must be a UUID in standard string form")
 
 
-def check_timestamp(value: Any, path: str, *, require_timezone: bool = False) -> None:
+def check_timestamp(value: Any, path: Path, *, require_timezone: bool = False) -> None:
     """An ISO 8601 timestamp (Data 4.5). xAPI 1.0.3 only says it SHOULD include the time zone
     (4.5.s1.b4); 2.0 makes it a requirement, hence ``require_timezone``."""
     try:
@@ -217,14 +217,14 @@ def check_timestamp(value: Any, path: str, *, require_timezone: bool = False) ->
         fail(path, "must be an ISO 8601 timestamp with a time zone")
 
 
-def validate_duration(value: Any, path: str = "duration") -> str:
+def validate_duration(value: Any, path: Path = "duration") -> str:
     """An ISO 8601 duration (Data 4.6), returned; else :class:`StatementInvalid` at ``path``."""
     if type(value) is not str or _DURATION.fullmatch(value) is None:
         fail(path, "must be an ISO 8601 duration (e.g. PT1H30M or P4W)")
     return value
 
 
-def validate_language_map(value: Any, path: str = "languageMap") -> dict:
+def validate_language_map(value: Any, path: Path = "languageMap") -> dict:
     """A language map (Data 4.2): RFC 5646 tags to strings; else :class:`StatementInvalid`."""
     if type(value) is not dict:
         fail(path, "must be a language map object")
@@ -236,7 +236,7 @@ def validate_language_map(value: Any, path: str = "languageMap") -> dict:
     return value
 
 
-def check_extensions(value: Any, path: str) -> None:
+def check_extensions(value: Any, path: Path) -> None:
     """An extensions map (Data 4.1): IRI keys; values are any JSON, null included (4.1.s3.b2)."""
     if type(value) is not dict:
         fail(path, "must be an object")

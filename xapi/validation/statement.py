@@ -9,7 +9,6 @@ from typing import Any
 from xapi.validation.activities import check_activity
 from xapi.validation.actors import check_actor, check_agent, check_authority, check_group
 from xapi.validation.datatypes import (
-    _DURATION,
     check_bool,
     check_extensions,
     check_iri,
@@ -19,9 +18,10 @@ from xapi.validation.datatypes import (
     is_language_tag,
     is_number,
     is_statement_id,
+    validate_duration,
     validate_language_map,
 )
-from xapi.validation.errors import fail, reject_unknown
+from xapi.validation.errors import Path, fail, reject_unknown
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
@@ -79,7 +79,7 @@ RULES_1_0 = Rules("1.0.3")
 RULES_2_0 = Rules("2.0.0")
 
 
-def check_statement(stmt: Any, path: str, rules: Rules) -> None:
+def check_statement(stmt: Any, path: Path, rules: Rules) -> None:
     """A whole Statement (Data 2.4), stored/authority/version included when present: the
     spec lets a client send them (2.4.8.s3.b2, 2.4.9.s3.b5, 2.4.10)."""
     if type(stmt) is not dict:
@@ -102,7 +102,7 @@ def check_statement(stmt: Any, path: str, rules: Rules) -> None:
         fail((path, "object"), "a voiding Statement's object must be a StatementRef")
 
 
-def _check_core(stmt: dict, path: str, rules: Rules, *, substatement: bool) -> None:
+def _check_core(stmt: dict, path: Path, rules: Rules, *, substatement: bool) -> None:
     """What a Statement and a SubStatement share: actor, verb, object (required, Data 2.2.s2.b3),
     result, context, timestamp, attachments."""
     for key in ("actor", "verb", "object"):
@@ -128,7 +128,7 @@ def _check_core(stmt: dict, path: str, rules: Rules, *, substatement: bool) -> N
         _check_attachments(stmt["attachments"], (path, "attachments"))
 
 
-def _check_verb(value: Any, path: str) -> None:
+def _check_verb(value: Any, path: Path) -> None:
     """A Verb (Data 2.4.3): id IRI required, display a language map."""
     if type(value) is not dict:
         fail(path, "must be a Verb object")
@@ -140,7 +140,7 @@ def _check_verb(value: Any, path: str) -> None:
         validate_language_map(value["display"], (path, "display"))
 
 
-def _check_object(value: Any, path: str, rules: Rules, *, allow_substatement: bool) -> None:
+def _check_object(value: Any, path: Path, rules: Rules, *, allow_substatement: bool) -> None:
     """The Object (Data 2.4.4), by objectType; absent means Activity (2.4.4.s2), which is why an
     Agent or Group object must say so (2.4.4.2.s1.b1)."""
     if type(value) is not dict:
@@ -166,7 +166,7 @@ def _check_object(value: Any, path: str, rules: Rules, *, allow_substatement: bo
         )
 
 
-def check_statement_ref(value: Any, path: str) -> None:
+def check_statement_ref(value: Any, path: Path) -> None:
     """A Statement Reference (Data 2.4.4.3): objectType "StatementRef" and a UUID id."""
     if type(value) is not dict:
         fail(path, "must be a StatementRef object")
@@ -178,7 +178,7 @@ def check_statement_ref(value: Any, path: str) -> None:
     check_uuid(value["id"], (path, "id"))
 
 
-def _check_result(value: Any, path: str) -> None:
+def _check_result(value: Any, path: Path) -> None:
     """A Result (Data 2.4.5)."""
     if type(value) is not dict:
         fail(path, "must be a Result object")
@@ -192,14 +192,12 @@ def _check_result(value: Any, path: str) -> None:
     if "response" in value:
         check_string(value["response"], (path, "response"))
     if "duration" in value:
-        duration = value["duration"]
-        if type(duration) is not str or _DURATION.fullmatch(duration) is None:
-            fail((path, "duration"), "must be an ISO 8601 duration (Data 4.6)")
+        validate_duration(value["duration"], (path, "duration"))
     if "extensions" in value:
         check_extensions(value["extensions"], (path, "extensions"))
 
 
-def _check_score(value: Any, path: str) -> None:
+def _check_score(value: Any, path: Path) -> None:
     """A Score (Data 2.4.5.1): scaled in [-1, 1]; min < max; raw within [min, max]."""
     if type(value) is not dict:
         fail(path, "must be a Score object")
@@ -220,7 +218,7 @@ def _check_score(value: Any, path: str) -> None:
             fail((path, "raw"), "must not be greater than max")
 
 
-def _check_context(value: Any, path: str, obj: dict, rules: Rules) -> None:
+def _check_context(value: Any, path: Path, obj: dict, rules: Rules) -> None:
     """A Context (Data 2.4.6)."""
     if type(value) is not dict:
         fail(path, "must be a Context object")
@@ -252,7 +250,7 @@ def _check_context(value: Any, path: str, obj: dict, rules: Rules) -> None:
         _check_context_actors(value["contextGroups"], (path, "contextGroups"), agents=False)
 
 
-def _check_context_activities(value: Any, path: str) -> None:
+def _check_context_activities(value: Any, path: Path) -> None:
     """contextActivities (Data 2.4.6.2.s4): keys parent, grouping, category, other; each value
     an Activity or an array of Activities."""
     if type(value) is not dict:
@@ -267,7 +265,7 @@ def _check_context_activities(value: Any, path: str) -> None:
             check_activity(activities, key_path)
 
 
-def _check_context_actors(value: Any, path: str, *, agents: bool) -> None:
+def _check_context_actors(value: Any, path: Path, *, agents: bool) -> None:
     """xAPI 2.0 contextAgents / contextGroups (9274.1.1 Data 2.4.6): arrays of objects with
     objectType "contextAgent"/"contextGroup", the Agent/Group, and optional relevantTypes
     (a non-empty array of IRIs)."""
@@ -300,7 +298,7 @@ def _check_context_actors(value: Any, path: str, *, agents: bool) -> None:
                 check_iri(iri, (types_path, position))
 
 
-def _check_attachments(value: Any, path: str) -> None:
+def _check_attachments(value: Any, path: Path) -> None:
     """Attachments (Data 2.4.11): an array of Attachment objects."""
     if type(value) is not list:
         fail(path, "must be an array of Attachment objects")
@@ -308,7 +306,7 @@ def _check_attachments(value: Any, path: str) -> None:
         _check_attachment(attachment, (path, index))
 
 
-def _check_attachment(value: Any, path: str) -> None:
+def _check_attachment(value: Any, path: Path) -> None:
     """One Attachment (Data 2.4.11.s2): usageType, display, contentType, length and sha2 are
     required; description and fileUrl optional."""
     if type(value) is not dict:
