@@ -38,8 +38,9 @@ from xapi.forwarding_worker import wake_worker
 #: The verb of a voiding statement (Data 2.3.2).
 VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 
-#: Fields of a forwarder that clients never see again once registered.
-SECRET_FIELDS = ("password",)
+#: Fields of a forwarder that clients never see: the secret (never again once registered) and
+#: the worker's lease bookkeeping.
+HIDDEN_FIELDS = ("password", "lease_owner", "lease_until")
 
 
 # --------------------------------------------------------------------------------------------
@@ -154,7 +155,7 @@ def _writable(principal: Principal) -> None:
 def with_progress(store: Any, forwarder: dict[str, Any]) -> dict[str, Any]:
     """A registration as clients see it: no password, plus the outbox counts."""
     pending, dead = store.forwarding.counts(forwarder["id"])
-    shown = {k: v for k, v in forwarder.items() if k not in SECRET_FIELDS}
+    shown = {k: v for k, v in forwarder.items() if k not in HIDDEN_FIELDS}
     shown["pending"] = pending
     shown["dead_letters"] = dead
     return shown
