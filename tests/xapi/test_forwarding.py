@@ -50,6 +50,7 @@ def test_register_shows_progress_and_never_the_password(hub: Any, tenants: Tenan
     assert body["org_id"] == writer["org"]["id"]
     assert body["url"] == downstream.url  # trailing slash dropped: we append /statements
     assert "password" not in body and "s3cret" not in json.dumps(body)
+    assert "lease_owner" not in body and "lease_until" not in body  # worker bookkeeping
     assert (body["pending"], body["sent"], body["failed"], body["attempts"]) == (0, 0, 0, 0)
     assert body["last_error"] is None and body["next_attempt_at"] is None
 
