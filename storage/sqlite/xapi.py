@@ -11,23 +11,19 @@ on ``seq`` are stable.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import sqlite3
-import threading
-import time
-import weakref
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import orjson
 
-from storage.errors import ConcurrentUpdate, DuplicateKey
-from storage.ports import Document, DocumentKey, StatementPage, StatementQuery, StatementRecord
+from storage.errors import DuplicateKey
+from storage.ports import Document, StatementPage, StatementQuery, StatementRecord
 from storage.sqlite.store import translated
+from storage.sqlite.xapi_wal import start_guard
 
 SCHEMA_VERSION = 1
 
@@ -67,9 +63,6 @@ SCHEMA: tuple[str, ...] = (
 )
 
 _MAX_VARS = 500  # stay well under SQLite's bound-parameter limit
-#: Past this size the WAL is folded back and truncated by :class:`WalGuard`.
-WAL_LIMIT_BYTES = 64 * 1024 * 1024
-_TRUNCATE_LAG_FRAMES = 2000  # ~8 MB left to copy at most
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -99,7 +92,7 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _chunks(items: list[str]) -> Iterable[list[str]]:
+def chunks(items: list[str]) -> Iterable[list[str]]:
     for i in range(0, len(items), _MAX_VARS):
         yield items[i:i + _MAX_VARS]
 
@@ -117,7 +110,7 @@ class SqliteStatementRepository:
         is held only for the lookups and inserts (writers of every process share it)."""
         if not records:
             return _now(), []
-        _guard(self._store)
+        start_guard(self._store)
         prepared: dict[str, tuple[StatementRecord, bytes, list[int]]] = {}
         for record in records:
             if record.id not in prepared:
@@ -125,8 +118,8 @@ class SqliteStatementRepository:
                 head = orjson.dumps(record.statement)[:-1]
                 prepared[record.id] = (record, head, stored_hashes(record.keys))
         with translated(), self._store.transaction() as conn:
-            # The WalGuard checkpoints; a commit that checkpoints holds the write lock while
-            # it copies the hundreds of index pages every ingest commit dirties.
+            # The WAL guard (storage.sqlite.xapi_wal) checkpoints: a commit that checkpoints
+            # holds the write lock while it copies the index pages every ingest commit dirties.
             conn.execute("PRAGMA wal_autocheckpoint = 0")
             existing = self._fingerprints(conn, list(prepared))
             fresh = []
@@ -165,7 +158,7 @@ class SqliteStatementRepository:
     @staticmethod
     def _fingerprints(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
-        for chunk in _chunks(list(set(ids))):
+        for chunk in chunks(list(set(ids))):
             marks = ",".join("?" * len(chunk))
             for sid, fp in conn.execute(
                 f"SELECT id, fingerprint FROM xapi_statements WHERE id IN ({marks})", chunk
@@ -180,7 +173,7 @@ class SqliteStatementRepository:
     def get_many(self, ids: Iterable[str]) -> dict[str, Document]:
         """Several statements by id."""
         out: dict[str, Document] = {}
-        for chunk in _chunks(list(set(ids))):
+        for chunk in chunks(list(set(ids))):
             marks = ",".join("?" * len(chunk))
             for sid, body, voided, voids, org_id in self._store.query(
                 "SELECT id, body, voided, voids, org_id FROM xapi_statements"
@@ -262,186 +255,10 @@ class SqliteStatementRepository:
         return int(self._store.query("SELECT COUNT(*) FROM xapi_statements")[0][0])
 
 
-class SqliteDocumentRepository:
-    """``storage.ports.DocumentRepository`` on SQLite."""
-
-    def __init__(self, store: Any) -> None:
-        self._store = store
-
-    @staticmethod
-    def _where(key: DocumentKey) -> tuple[str, tuple[str, ...]]:
-        return ("kind = ? AND activity_id = ? AND agent = ? AND registration = ? AND doc_id = ?",
-                (key.kind, key.activity_id, key.agent, key.registration, key.doc_id))
-
-    def get(self, key: DocumentKey) -> Document | None:
-        """One document or None."""
-        where, params = self._where(key)
-        rows = self._store.query(
-            f"SELECT content, content_type, etag, updated FROM xapi_documents WHERE {where}",
-            params,
-        )
-        if not rows:
-            return None
-        row = rows[0]
-        return {"content": bytes(row[0]), "content_type": row[1], "etag": row[2],
-                "updated": row[3]}
-
-    def save(self, key: DocumentKey, doc: Document, expected_etag: str | None) -> None:
-        """Compare-and-set on the etag."""
-        where, params = self._where(key)
-        values = (doc["content"], doc["content_type"], doc["etag"], doc["updated"])
-        with translated(), self._store.transaction() as conn:
-            if expected_etag is None:
-                try:
-                    conn.execute(
-                        "INSERT INTO xapi_documents (kind, activity_id, agent, registration,"
-                        " doc_id, content, content_type, etag, updated)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", params + values)
-                except sqlite3.IntegrityError as exc:
-                    raise ConcurrentUpdate(f"document {key.doc_id} exists") from exc
-                return
-            cur = conn.execute(
-                "UPDATE xapi_documents SET content = ?, content_type = ?, etag = ?, updated = ?"
-                f" WHERE {where} AND etag = ?", values + params + (expected_etag,))
-            if cur.rowcount != 1:
-                raise ConcurrentUpdate(f"document {key.doc_id} changed")
-
-    def delete(self, key: DocumentKey) -> bool:
-        """Delete one document."""
-        where, params = self._where(key)
-        with translated(), self._store.transaction() as conn:
-            return conn.execute(f"DELETE FROM xapi_documents WHERE {where}", params).rowcount > 0
-
-    @staticmethod
-    def _scope(kind: str, activity_id: str, agent: str, registration: str | None,
-               ) -> tuple[str, list[str]]:
-        sql = "kind = ? AND activity_id = ? AND agent = ?"
-        params = [kind, activity_id, agent]
-        if registration is not None:
-            sql += " AND registration = ?"
-            params.append(registration)
-        return sql, params
-
-    def list_ids(self, kind: str, activity_id: str = "", agent: str = "",
-                 registration: str | None = None, since: str | None = None) -> list[str]:
-        """Ids in a scope, optionally updated after ``since``."""
-        sql, params = self._scope(kind, activity_id, agent, registration)
-        if since:
-            sql += " AND updated > ?"
-            params.append(since)
-        rows = self._store.query(
-            f"SELECT DISTINCT doc_id FROM xapi_documents WHERE {sql} ORDER BY doc_id", params)
-        return [r[0] for r in rows]
-
-    def delete_many(self, kind: str, activity_id: str = "", agent: str = "",
-                    registration: str | None = None) -> int:
-        """Delete a scope."""
-        sql, params = self._scope(kind, activity_id, agent, registration)
-        with translated(), self._store.transaction() as conn:
-            return int(conn.execute(f"DELETE FROM xapi_documents WHERE {sql}", params).rowcount)
-
-
-class SqliteActivityRepository:
-    """``storage.ports.ActivityRepository`` on SQLite."""
-
-    def __init__(self, store: Any) -> None:
-        self._store = store
-
-    def get_many(self, ids: Iterable[str]) -> dict[str, Document]:
-        """Canonical activities by id."""
-        out: dict[str, Document] = {}
-        for chunk in _chunks(list(set(ids))):
-            marks = ",".join("?" * len(chunk))
-            for aid, body in self._store.query(
-                f"SELECT id, body FROM xapi_activities WHERE id IN ({marks})", chunk
-            ):
-                out[aid] = orjson.loads(body)
-        return out
-
-    def put_many(self, activities: list[Document]) -> None:
-        """Insert or replace."""
-        if not activities:
-            return
-        with translated(), self._store.transaction() as conn:
-            conn.executemany(
-                "INSERT INTO xapi_activities (id, body) VALUES (?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-                [(a["id"], orjson.dumps(a).decode()) for a in activities])
-
-
-class WalGuard(threading.Thread):
-    """Checkpoints a busy store's WAL off the ingest path and keeps it bounded.
-
-    Ingest connections turn SQLite's automatic checkpoint off (it runs inside a committing
-    writer, holding the write lock, and under continuous load it never resets the WAL: seen
-    7 GB in two minutes). Instead this thread, on its own connection, runs a PASSIVE checkpoint
-    every ``interval`` (it blocks nobody) and, once the WAL is past :data:`WAL_LIMIT_BYTES`, a
-    TRUNCATE checkpoint with a short busy timeout: it waits at most that long for readers, holds
-    writers only while it copies the little the passive checkpoints left, and is retried on the
-    next tick when it cannot get in. It stops when the store is closed or garbage-collected."""
-
-    def __init__(self, store: Any, interval: float = 0.2, truncate_wait_ms: int = 250) -> None:
-        super().__init__(name="xapi-wal-guard", daemon=True)
-        self._store = weakref.ref(store)
-        self._interval = interval
-        self._truncate_wait_ms = truncate_wait_ms
-        self._wal = Path(f"{store.path}-wal")
-        self._db = store.path
-
-    def _alive(self) -> bool:
-        store = self._store()
-        return store is not None and not getattr(store, "_closed", False)
-
-    def run(self) -> None:
-        """Checkpoint, sleep; until the store goes away."""
-        conn: sqlite3.Connection | None = None
-        try:
-            while self._alive():
-                if conn is None:
-                    with contextlib.suppress(sqlite3.Error):
-                        conn = sqlite3.connect(self._db, isolation_level=None,
-                                               check_same_thread=False)
-                if conn is not None:
-                    self.checkpoint(conn)
-                time.sleep(self._interval)
-        finally:
-            if conn is not None:
-                conn.close()
-
-    def checkpoint(self, conn: sqlite3.Connection) -> None:
-        """One PASSIVE checkpoint, and a TRUNCATE one when the WAL is too large. Busy or
-        locked is not an error: the next tick tries again."""
-        with contextlib.suppress(sqlite3.Error):
-            conn.execute("PRAGMA busy_timeout = 0")
-            _, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            try:
-                size = self._wal.stat().st_size
-            except OSError:
-                return
-            # Truncate only when the passive pass copied (nearly) everything: then TRUNCATE
-            # has almost nothing to copy while it holds writers off.
-            if size > WAL_LIMIT_BYTES and frames - copied <= _TRUNCATE_LAG_FRAMES:
-                conn.execute(f"PRAGMA busy_timeout = {self._truncate_wait_ms}")
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-_GUARDS: weakref.WeakKeyDictionary[Any, WalGuard] = weakref.WeakKeyDictionary()
-_GUARDS_LOCK = threading.Lock()
-
-
-def _guard(store: Any) -> None:
-    """Start the store's WAL guard on its first statement insert."""
-    if store in _GUARDS:
-        return
-    with _GUARDS_LOCK:
-        if store not in _GUARDS:
-            guard = WalGuard(store)
-            _GUARDS[store] = guard
-            guard.start()
-
-
 def attach(store: Any) -> None:
     """Give the store its xAPI repositories."""
+    from storage.sqlite.xapi_documents import SqliteActivityRepository, SqliteDocumentRepository
+
     store.statements = SqliteStatementRepository(store)
     store.xapi_documents = SqliteDocumentRepository(store)
     store.activities = SqliteActivityRepository(store)

@@ -10,7 +10,7 @@ from typing import Any
 
 from storage import open_store
 from storage.ports import StatementQuery, StatementRecord
-from storage.sqlite import xapi as sqlite_xapi
+from storage.sqlite import xapi_wal
 from xapi.index_keys import fingerprint, statement_keys
 
 
@@ -29,8 +29,8 @@ def test_wal_guard_truncates_a_large_wal(sqlite_url: str, monkeypatch: Any) -> N
             store.statements.insert([_record(i) for i in range(start, start + 100)])
         wal = Path(f"{store.path}-wal")
         assert wal.stat().st_size > 0
-        monkeypatch.setattr(sqlite_xapi, "WAL_LIMIT_BYTES", 0)
-        guard = sqlite_xapi.WalGuard(store)
+        monkeypatch.setattr(xapi_wal, "WAL_LIMIT_BYTES", 0)
+        guard = xapi_wal.WalGuard(store)
         conn = sqlite3.connect(store.path)
         try:
             guard.checkpoint(conn)
@@ -47,7 +47,7 @@ def test_guard_thread_started_once_and_stops_with_the_store(sqlite_url: str) -> 
     store = open_store(sqlite_url)
     store.statements.insert([_record(1)])
     store.statements.insert([_record(2)])
-    guards = [g for s, g in sqlite_xapi._GUARDS.items() if s is store]
+    guards = [g for s, g in xapi_wal.GUARDS.items() if s is store]
     assert len(guards) == 1 and guards[0].is_alive()
     store.close()
     guards[0].join(timeout=5)

@@ -1,0 +1,121 @@
+"""The xAPI document and activity repositories on SQLite (see :mod:`storage.sqlite.xapi`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+
+from storage.errors import ConcurrentUpdate
+from storage.ports import Document, DocumentKey
+from storage.sqlite.store import translated
+from storage.sqlite.xapi import chunks
+
+
+class SqliteDocumentRepository:
+    """``storage.ports.DocumentRepository`` on SQLite."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    @staticmethod
+    def _where(key: DocumentKey) -> tuple[str, tuple[str, ...]]:
+        return ("kind = ? AND activity_id = ? AND agent = ? AND registration = ? AND doc_id = ?",
+                (key.kind, key.activity_id, key.agent, key.registration, key.doc_id))
+
+    def get(self, key: DocumentKey) -> Document | None:
+        """One document or None."""
+        where, params = self._where(key)
+        rows = self._store.query(
+            f"SELECT content, content_type, etag, updated FROM xapi_documents WHERE {where}",
+            params,
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return {"content": bytes(row[0]), "content_type": row[1], "etag": row[2],
+                "updated": row[3]}
+
+    def save(self, key: DocumentKey, doc: Document, expected_etag: str | None) -> None:
+        """Compare-and-set on the etag."""
+        where, params = self._where(key)
+        values = (doc["content"], doc["content_type"], doc["etag"], doc["updated"])
+        with translated(), self._store.transaction() as conn:
+            if expected_etag is None:
+                try:
+                    conn.execute(
+                        "INSERT INTO xapi_documents (kind, activity_id, agent, registration,"
+                        " doc_id, content, content_type, etag, updated)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", params + values)
+                except sqlite3.IntegrityError as exc:
+                    raise ConcurrentUpdate(f"document {key.doc_id} exists") from exc
+                return
+            cur = conn.execute(
+                "UPDATE xapi_documents SET content = ?, content_type = ?, etag = ?, updated = ?"
+                f" WHERE {where} AND etag = ?", values + params + (expected_etag,))
+            if cur.rowcount != 1:
+                raise ConcurrentUpdate(f"document {key.doc_id} changed")
+
+    def delete(self, key: DocumentKey) -> bool:
+        """Delete one document."""
+        where, params = self._where(key)
+        with translated(), self._store.transaction() as conn:
+            return conn.execute(f"DELETE FROM xapi_documents WHERE {where}", params).rowcount > 0
+
+    @staticmethod
+    def _scope(kind: str, activity_id: str, agent: str, registration: str | None,
+               ) -> tuple[str, list[str]]:
+        sql = "kind = ? AND activity_id = ? AND agent = ?"
+        params = [kind, activity_id, agent]
+        if registration is not None:
+            sql += " AND registration = ?"
+            params.append(registration)
+        return sql, params
+
+    def list_ids(self, kind: str, activity_id: str = "", agent: str = "",
+                 registration: str | None = None, since: str | None = None) -> list[str]:
+        """Ids in a scope, optionally updated after ``since``."""
+        sql, params = self._scope(kind, activity_id, agent, registration)
+        if since:
+            sql += " AND updated > ?"
+            params.append(since)
+        rows = self._store.query(
+            f"SELECT DISTINCT doc_id FROM xapi_documents WHERE {sql} ORDER BY doc_id", params)
+        return [r[0] for r in rows]
+
+    def delete_many(self, kind: str, activity_id: str = "", agent: str = "",
+                    registration: str | None = None) -> int:
+        """Delete a scope."""
+        sql, params = self._scope(kind, activity_id, agent, registration)
+        with translated(), self._store.transaction() as conn:
+            return int(conn.execute(f"DELETE FROM xapi_documents WHERE {sql}", params).rowcount)
+
+
+class SqliteActivityRepository:
+    """``storage.ports.ActivityRepository`` on SQLite."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, Document]:
+        """Canonical activities by id."""
+        out: dict[str, Document] = {}
+        for chunk in chunks(list(set(ids))):
+            marks = ",".join("?" * len(chunk))
+            for aid, body in self._store.query(
+                f"SELECT id, body FROM xapi_activities WHERE id IN ({marks})", chunk
+            ):
+                out[aid] = orjson.loads(body)
+        return out
+
+    def put_many(self, activities: list[Document]) -> None:
+        """Insert or replace."""
+        if not activities:
+            return
+        with translated(), self._store.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO xapi_activities (id, body) VALUES (?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+                [(a["id"], orjson.dumps(a).decode()) for a in activities])
