@@ -7,6 +7,8 @@ the answer; they hold no rules of their own.
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Any
 
 import orjson
@@ -83,8 +85,6 @@ def _decode_more(token: str) -> tuple[dict[str, str], str]:
 
 
 def _normalise_time(value: str, param: str) -> str:
-    from datetime import UTC
-
     return parse_timestamp(value, param).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -118,8 +118,11 @@ def get_statements() -> Response:
         return _respond(shaped, [stmt], with_attachments, headers)
     page = _query(principal, params, cursor)
     shaped_list = _shape(page.statements, fmt)
+    # Later pages see the store as of the first one: pinning ``until`` keeps an ascending
+    # walk from running into statements stored after it started (Data 2.5 "more").
+    pinned = {**params, "until": params.get("until", consistent)}
     result: dict[str, Any] = {"statements": shaped_list,
-                              "more": _encode_more(params, page.cursor) if page.cursor else ""}
+                              "more": _encode_more(pinned, page.cursor) if page.cursor else ""}
     return _respond(result, page.statements, with_attachments, headers)
 
 
@@ -155,9 +158,6 @@ def _shape(stmts: list[dict[str, Any]], fmt: str) -> list[dict[str, Any]]:
 
 
 def _http_date(stamp: str | None) -> str:
-    from datetime import datetime
-    from email.utils import format_datetime
-
     if not stamp:
         return ""
     return format_datetime(datetime.fromisoformat(stamp.replace("Z", "+00:00")), usegmt=True)

@@ -113,8 +113,8 @@ def test_limit_and_more_walks_every_page_once(lrs: LRS) -> None:
         assert result["more"].startswith("/xapi/statements?")
         lrs.post(statement(actor="late"))  # more stays consistent while others write
         result = lrs.query(result["more"].split("?", 1)[1])
-    assert seen[:7] == [s["id"] for s in batch]
-    assert len(seen) == len(set(seen))
+    # pages after the first see the store as it was when the walk began
+    assert seen == [s["id"] for s in batch]
 
 
 def test_statement_ref_matches_its_target_filters(lrs: LRS) -> None:
