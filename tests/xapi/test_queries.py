@@ -170,3 +170,27 @@ def test_bad_parameters_are_400(lrs: LRS, params: str) -> None:
 def test_empty_result(lrs: LRS) -> None:
     assert lrs.query(f"verb={q('http://example.org/none')}") == {"statements": [],
                                                                    "more": ""}
+
+
+@pytest.mark.parametrize("ascending", ["false", "true"])
+def test_related_query_pages_across_direct_and_related_matches(lrs: LRS,
+                                                               ascending: str) -> None:
+    """Related filters match direct and related positions; pages interleave both in order."""
+    made = []
+    for i in range(4):
+        if i % 2:
+            stmt = statement(f"p{i}", "attempted", COURSE)
+        else:
+            stmt = statement(f"p{i}", "attempted", OTHER,
+                             context={"contextActivities": {"grouping": [{"id": COURSE}]}})
+        lrs.post(stmt)
+        made.append(stmt["id"])
+    seen: list[str] = []
+    result = lrs.query(f"activity={q(COURSE)}&related_activities=true&limit=1"
+                       f"&ascending={ascending}")
+    while True:
+        seen += [s["id"] for s in result["statements"]]
+        if not result["more"]:
+            break
+        result = lrs.query(result["more"].split("?", 1)[1])
+    assert seen == (made if ascending == "true" else made[::-1])
