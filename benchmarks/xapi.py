@@ -39,7 +39,8 @@ WORKERS, THREADS = 2, 4
 def _post_all(base: str, path: str, headers: dict[str, str], total: int,
               report: list[str], label: str) -> float:
     """POST ``total`` statements in batches of 100 from 8 threads; returns statements/s."""
-    templates = batches(64, BATCH, seed=3)
+    # Each client owns its templates: ids are rewritten in place before every POST.
+    templates = [batches(8, BATCH, seed=100 + n) for n in range(CLIENTS)]
     url = urlsplit(base)
     sent = [0]
     lock = threading.Lock()
@@ -56,7 +57,7 @@ def _post_all(base: str, path: str, headers: dict[str, str], total: int,
                     break
                 sent[0] += BATCH
                 done = sent[0]
-            batch = rng.choice(templates)
+            batch = rng.choice(templates[n])
             for s in batch:
                 s["id"] = str(uuid.uuid4())
             conn.request("POST", path, body=orjson.dumps(batch), headers=headers)
