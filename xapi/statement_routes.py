@@ -53,7 +53,8 @@ def put_statement() -> Response:
     if not isinstance(payload, dict):
         raise ValidationError.for_field("content", "PUT takes one statement object")
     statements.store_statements(get_store(), get_blobs(), principal, get_config().public_url,
-                                [payload], parts, statement_id=params["statementId"])
+                                [payload], parts, statement_id=params["statementId"],
+                                version=transport.request_version())
     return transport.no_content()
 
 
@@ -67,7 +68,8 @@ def post_statements() -> Response:
     if not batch:
         raise ValidationError.for_field("content", "an empty batch")
     ids = statements.store_statements(get_store(), get_blobs(), principal,
-                                      get_config().public_url, batch, parts)
+                                      get_config().public_url, batch, parts,
+                                      version=transport.request_version())
     return transport.json_response(ids)
 
 

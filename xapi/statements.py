@@ -126,12 +126,13 @@ def _merge_ref_keys(store: Any, records: list[StatementRecord]) -> None:
 
 def store_statements(store: Any, blobs: Any, principal: Principal, public_url: str,
                      statements: list[Any], parts: dict[str, bytes] | None = None,
-                     statement_id: str | None = None) -> list[str]:
+                     statement_id: str | None = None, version: str = "1.0.3") -> list[str]:
     """Validate and store statements atomically; returns their ids in order.
 
     ``parts`` are the attachment bodies of a multipart request by SHA-2 (Data 2.4.11);
-    ``statement_id`` is the ``statementId`` of a PUT (Communication 2.1.1)."""
-    check_batch(statements)
+    ``statement_id`` is the ``statementId`` of a PUT (Communication 2.1.1); ``version`` the
+    request's X-Experience-API-Version."""
+    check_batch(statements, version)
     if statement_id is not None:
         stmt = statements[0]
         if "id" in stmt and stmt["id"] != statement_id:

@@ -139,6 +139,11 @@ def before_xapi_request() -> None:
         )
 
 
+def request_version() -> str:
+    """The request's X-Experience-API-Version (checked by :func:`before_xapi_request`)."""
+    return request.headers.get("X-Experience-API-Version", XAPI_VERSION).strip()
+
+
 def after_xapi_request(response: Response) -> Response:
     """Echo the version and allow browser content (CORS) on every xAPI response."""
     response.headers["X-Experience-API-Version"] = XAPI_VERSION

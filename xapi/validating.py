@@ -27,11 +27,12 @@ def _validation() -> ModuleType | None:
     return module if hasattr(module, "validate_batch") else None
 
 
-def check_batch(statements: list[Any]) -> None:
-    """Raise a 400 (naming the property) when any statement of a batch breaks a Data rule."""
+def check_batch(statements: list[Any], version: str = "1.0.3") -> None:
+    """Raise a 400 (naming the property) when any statement of a batch breaks a Data rule;
+    ``version`` is the request's X-Experience-API-Version (2.0.x admits the 2.0 additions)."""
     validation = _validation()
     if validation is not None:
-        validation.validate_batch(statements)
+        validation.validate_batch(statements, version=version)
         return
     for i, stmt in enumerate(statements):  # pragma: no cover
         if not isinstance(stmt, dict):

@@ -194,3 +194,15 @@ def test_related_query_pages_across_direct_and_related_matches(lrs: LRS,
             break
         result = lrs.query(result["more"].split("?", 1)[1])
     assert seen == (made if ascending == "true" else made[::-1])
+
+
+def test_xapi_2_context_agents_match_related_agents(lrs: LRS) -> None:
+    """xAPI 2.0 contextAgents/contextGroups count as related agents."""
+    stmt = statement("asha", "attempted", COURSE, version="2.0.0", context={
+        "contextAgents": [{"objectType": "contextAgent", "agent": agent("mentor")}],
+    })
+    assert lrs.post(stmt).status_code == 400  # a 1.0.3 request cannot use 2.0 properties
+    resp = lrs.post(stmt, headers={"X-Experience-API-Version": "2.0.0"})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert lrs.ids(f"agent={q(agent('mentor'))}") == []
+    assert lrs.ids(f"agent={q(agent('mentor'))}&related_agents=true") == [stmt["id"]]
