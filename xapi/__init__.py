@@ -19,7 +19,8 @@ def init_app(app: Flask) -> None:
 
     lrs = Blueprint("xapi", __name__, url_prefix="/xapi")
     lrs.before_request(transport.before_xapi_request)
-    lrs.after_request(transport.after_xapi_request)
+    # On the app, not the blueprint: 404/405 under /xapi carry the xAPI headers too.
+    app.after_request(transport.after_xapi_request)
     lrs.register_blueprint(statement_routes.bp)
     lrs.register_blueprint(document_routes.bp)
     app.register_blueprint(lrs)

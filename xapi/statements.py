@@ -186,19 +186,21 @@ def get_statement(store: Any, principal: Principal, statement_id: str,
 def query_keys(agent: dict[str, Any] | None, verb: str | None, activity: str | None,
                registration: str | None, related_agents: bool,
                related_activities: bool) -> tuple[str, ...]:
-    """The index keys (see :mod:`xapi.index_keys`) for the filters of a query."""
+    """The index keys (see :mod:`xapi.index_keys`) for the filters of a query, the most
+    selective first: adapters drive the scan by the first key and check the others per row
+    (a registration or an agent has few statements, a verb very many)."""
     keys: list[str] = []
-    if verb:
-        keys.append("verb|" + verb)
-    if activity:
-        keys.append(("act*|" if related_activities else "act|") + activity)
+    if registration:
+        keys.append("reg|" + registration.lower())
     if agent is not None:
         ifi = agent_key(agent)
         if ifi is None:
             raise ValidationError.for_field("agent", "must have an identifier (IFI)")
         keys.append(("agent*|" if related_agents else "agent|") + ifi)
-    if registration:
-        keys.append("reg|" + registration.lower())
+    if activity:
+        keys.append(("act*|" if related_activities else "act|") + activity)
+    if verb:
+        keys.append("verb|" + verb)
     return tuple(keys)
 
 

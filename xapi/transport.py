@@ -146,6 +146,8 @@ def request_version() -> str:
 
 def after_xapi_request(response: Response) -> Response:
     """Echo the version and allow browser content (CORS) on every xAPI response."""
+    if not request.path.startswith("/xapi/") or request.path.startswith("/xapi/forwarding"):
+        return response
     response.headers["X-Experience-API-Version"] = XAPI_VERSION
     if request.path.endswith("/statements") and request.method in ("GET", "HEAD"):
         # Communication 2.1.3: on every statements GET, whatever the status; everything

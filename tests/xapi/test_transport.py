@@ -117,3 +117,12 @@ def test_errors_are_problem_json_naming_the_field(lrs: LRS) -> None:
     body = resp.get_json()
     assert body["status"] == 400
     assert any("actor" in field for field in body["errors"])
+
+
+def test_unknown_xapi_path_and_method_still_carry_xapi_headers(lrs: LRS) -> None:
+    resp = lrs.get("/xapi/nothing-here")
+    assert resp.status_code == 404
+    assert resp.headers["X-Experience-API-Version"] == "1.0.3"
+    resp = lrs.open("DELETE", "/xapi/statements")
+    assert resp.status_code == 405
+    assert resp.headers["Access-Control-Allow-Origin"] == "*"
