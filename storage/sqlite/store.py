@@ -22,6 +22,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+try:  # POSIX: writers of every process queue on one flock (see SqliteStore.transaction)
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
 from storage.errors import DuplicateKey, StorageError, StoreUnavailable
 
 #: Modules whose ``SCHEMA``/``attach`` make up the store, in creation order.
@@ -78,6 +83,7 @@ class SqliteStore:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._writer = threading.Lock()  # one write transaction per process at a time
+        self._writer_fd: int | None = None  # flock across processes (opened on first write)
         self._closed = False
         self._pid = os.getpid()
         with translated():
@@ -98,6 +104,7 @@ class SqliteStore:
             self._local = threading.local()
             self._lock = threading.Lock()
             self._writer = threading.Lock()
+            self._writer_fd = None  # a flock is shared across fork: open our own
             self._connections = []
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
@@ -136,8 +143,25 @@ class SqliteStore:
             with self._transaction() as conn:
                 yield conn
             return
-        with self._writer, self._transaction() as conn:
+        with self._writer, self._writer_file_lock(), self._transaction() as conn:
             yield conn
+
+    @contextlib.contextmanager
+    def _writer_file_lock(self) -> Iterator[None]:
+        """Across processes, writers queue on ``flock`` of ``<db>.writer-lock``: the kernel
+        wakes a waiter as soon as the lock is free, whereas SQLite's busy handler sleeps and
+        retries, so one gunicorn worker's threads could hold SQLite's lock back to back and
+        starve the other worker's writers past busy_timeout (503 "database is locked")."""
+        if fcntl is None:  # pragma: no cover - not POSIX: SQLite's own locking only
+            yield
+            return
+        if self._writer_fd is None:
+            self._writer_fd = os.open(f"{self.path}.writer-lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(self._writer_fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._writer_fd, fcntl.LOCK_UN)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -225,6 +249,10 @@ class SqliteStore:
             with contextlib.suppress(sqlite3.Error):
                 conn.close()
         self._local = threading.local()
+        if self._writer_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._writer_fd)
+            self._writer_fd = None
 
 
 def open_store(url: str, **options: Any) -> SqliteStore:
