@@ -36,8 +36,8 @@ def _activity(params: dict[str, str]) -> str:
     return value
 
 
-def _agent(params: dict[str, str]) -> str:
-    key = agent_key(parse_agent(params["agent"], "agent"))
+def _agent(params: dict[str, str], allow_group: bool = True) -> str:
+    key = agent_key(parse_agent(params["agent"], "agent", allow_group=allow_group))
     if key is None:
         raise ValidationError.for_field("agent", "must identify an Agent (one IFI)")
     return key
@@ -154,7 +154,7 @@ def activity_profile() -> Response:
 def agent_profile() -> Response:
     """The Agent Profile Resource (Communication 2.6)."""
     params = _profile_params(AGENT_PROFILE_PARAMS, "agent")
-    return _profile("agent-profile", params, {"agent": _agent(params)})
+    return _profile("agent-profile", params, {"agent": _agent(params, allow_group=False)})
 
 
 @bp.get("/activities")
@@ -171,9 +171,7 @@ def agents() -> Response:
     the Agent itself (the hub does not link identities)."""
     params = transport.check_params(("agent",), required=("agent",))
     transport.reader()
-    agent = parse_agent(params["agent"], "agent")
-    if agent.get("objectType") == "Group":
-        raise ValidationError.for_field("agent", "must be an Agent, not a Group")
+    agent = parse_agent(params["agent"], "agent", allow_group=False)
     person: dict[str, Any] = {"objectType": "Person"}
     if "name" in agent:
         person["name"] = [agent["name"]]

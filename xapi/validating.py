@@ -39,11 +39,13 @@ def check_batch(statements: list[Any], version: str = "1.0.3") -> None:
             raise ValidationError.for_field(str(i), "must be a Statement object")
 
 
-def parse_agent(value: str, param: str = "agent") -> dict[str, Any]:
-    """The Agent or Group of a query parameter (JSON), validated (Communication 2.1.3)."""
+def parse_agent(value: str, param: str = "agent", *, allow_group: bool = True,
+                ) -> dict[str, Any]:
+    """The Agent (or Group, when allowed) of a query parameter (JSON), validated
+    (Communication 2.1.3; the Agent Profile and Agents resources take an Agent only)."""
     validation = _validation()
     if validation is not None and hasattr(validation, "validate_agent_param"):
-        return dict(validation.validate_agent_param(value, param))
+        return dict(validation.validate_agent_param(value, param, allow_group=allow_group))
     try:  # pragma: no cover - only until the validator lands
         agent = orjson.loads(value)
     except orjson.JSONDecodeError:

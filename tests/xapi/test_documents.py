@@ -149,3 +149,11 @@ def test_agents_returns_a_person(lrs: LRS) -> None:
     assert got == {"objectType": "Person", "name": ["asha"],
                    "mbox": ["mailto:asha@example.org"]}
     assert lrs.get("/xapi/agents?agent=" + q({"mbox": "bad"})).status_code == 400
+
+
+def test_agent_profile_and_agents_take_an_agent_not_a_group(lrs: LRS) -> None:
+    group = {"objectType": "Group", "mbox": "mailto:team@example.org"}
+    assert lrs.get(f"/xapi/agents/profile?agent={q(group)}").status_code == 400
+    assert lrs.get(f"/xapi/agents?agent={q(group)}").status_code == 400
+    assert lrs.get(f"/xapi/activities/state?activityId={q(ACT)}&agent={q(group)}"
+                   ).status_code == 200
