@@ -14,8 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hub.auth import Principal
-from hub.errors import Conflict, NotFound, ValidationError
-from storage.errors import DuplicateKey
+from hub.errors import NotFound, ValidationError
 from storage.ports import StatementPage, StatementQuery, StatementRecord
 from xapi import activities, attachments
 from xapi.index_keys import agent_key, fingerprint, statement_keys
@@ -148,11 +147,9 @@ def store_statements(store: Any, blobs: Any, principal: Principal, public_url: s
     records = [_record(stmt, authority, now, principal.org_id) for stmt in statements]
     _merge_ref_keys(store, records)
     attachments.save_parts(blobs, parts or {})
-    try:
-        new_ids = _insert(store, principal, records)
-    except DuplicateKey as exc:
-        # Communication 2.1.2: another statement under an existing id is a 409.
-        raise Conflict(str(exc)) from None
+    # Communication 2.1.2: another statement under an existing id raises DuplicateKey,
+    # which the hub's error handler answers with 409 Conflict.
+    new_ids = _insert(store, principal, records)
     if new_ids:
         activities.merge_definitions(store, [r.statement for r in records])
     return [r.id for r in records]
