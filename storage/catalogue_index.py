@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from storage.ports import DURATION_BANDS, CourseQuery
+from storage.ports import DURATION_BANDS, RATING_BUCKETS, CourseQuery
 
 #: The FTS5 tokenizer whose word boundaries equal :func:`tokenize`'s (``remove_diacritics 2``
 #: also folds diacritics of decomposed Latin text; the category list keeps combining marks).
@@ -195,6 +195,15 @@ FACET_OWN_FILTERS: dict[str, tuple[str, ...]] = {
     "rating": ("min_rating",),
     "competency": ("competencies",),
 }
+
+
+def facet_order(field: str, counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Facet values as every adapter lists them: duration bands and rating buckets in their
+    declared order, other fields by count descending, then value; zero counts left out."""
+    fixed = {"duration": DURATION_BANDS, "rating": RATING_BUCKETS}.get(field)
+    if fixed is not None:
+        return [(value, counts[value]) for value in fixed if counts.get(value)]
+    return sorted(((v, n) for v, n in counts.items() if n), key=lambda item: (-item[1], item[0]))
 
 
 def facet_filters_except(query: CourseQuery, field: str) -> CourseQuery:

@@ -30,9 +30,13 @@ from typing import Any
 from pymongo.collection import Collection
 from pymongo.database import Database
 
-from storage.catalogue_index import facet_filters_except, parse_text_query
+from storage.catalogue_index import (
+    RELEVANCE_WEIGHTS,
+    facet_filters_except,
+    facet_order,
+    parse_text_query,
+)
 from storage.ports import (
-    DURATION_BANDS,
     FACET_FIELDS,
     RATING_BUCKETS,
     SORT_ORDERS,
@@ -53,7 +57,8 @@ FACET_PATHS: dict[str, str] = {
 }
 
 #: Score of a token by the field it prefixes a word of (best field wins).
-TITLE_WEIGHT, KEYWORD_WEIGHT, OTHER_WEIGHT = 4, 2, 1
+TITLE_WEIGHT, KEYWORD_WEIGHT, OTHER_WEIGHT = (
+    RELEVANCE_WEIGHTS["title"], RELEVANCE_WEIGHTS["keywords"], RELEVANCE_WEIGHTS["description"])
 
 #: Sort order -> ``(path, direction)`` keys, each ending with the course id for a total order.
 SORT_KEYS: dict[str, tuple[tuple[str, int], ...]] = {
@@ -227,15 +232,6 @@ def _facets_and_total(coll: Collection[Any], query: CourseQuery, tokens: list[st
         for field in FACET_FIELDS
     }
     return total, facets
-
-
-def facet_order(field: str, counts: dict[str, int]) -> list[tuple[str, int]]:
-    """Facet values as every adapter lists them: duration bands and rating buckets in their
-    declared order, other fields by count descending, then value."""
-    fixed = {"duration": DURATION_BANDS, "rating": RATING_BUCKETS}.get(field)
-    if fixed is not None:
-        return [(value, counts[value]) for value in fixed if counts.get(value)]
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def run(coll: Collection[Any], query: CourseQuery, snapshot: int) -> CourseResults:

@@ -22,11 +22,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from storage.catalogue_index import RELEVANCE_WEIGHTS, has_own_filter, parse_text_query
+from storage.catalogue_index import (
+    RELEVANCE_WEIGHTS,
+    facet_order,
+    has_own_filter,
+    parse_text_query,
+)
 from storage.ports import (
-    DURATION_BANDS,
     FACET_FIELDS,
-    RATING_BUCKETS,
     SORT_ORDERS,
     CourseQuery,
     CourseResults,
@@ -83,18 +86,9 @@ def facet_counts(bm: CatalogueBitmaps, base: int, filters: dict[str, int]
         for other, bits in filters.items():
             if other != facet_field:
                 scope &= bits
-        if facet_field == "rating":
-            facets["rating"] = [(bucket, n) for bucket in RATING_BUCKETS
-                                if (n := (bm.rating_buckets[bucket] & scope).bit_count())]
-            continue
-        counts = [(value, n) for value, bits in bm.values.get(facet_field, {}).items()
-                  if (n := (bits & scope).bit_count())]
-        if facet_field == "duration":
-            order = list(DURATION_BANDS)
-            counts.sort(key=lambda item: order.index(item[0]))
-        else:
-            counts.sort(key=lambda item: (-item[1], item[0]))
-        facets[facet_field] = counts
+        values = bm.rating_buckets if facet_field == "rating" else bm.values.get(facet_field, {})
+        facets[facet_field] = facet_order(
+            facet_field, {value: (bits & scope).bit_count() for value, bits in values.items()})
     return facets
 
 
