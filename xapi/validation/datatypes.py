@@ -47,7 +47,6 @@ _GRANDFATHERED = (
 _LANGUAGE_TAG = re.compile(
     rf"(?:{_LANGTAG}|x(?:-{_ALNUM}{{1,8}})+|{_GRANDFATHERED})", re.IGNORECASE | re.ASCII
 )
-_KNOWN_TAGS: set[str] = set()  # tags already seen valid; a map key is usually "en-US" again
 
 # Data 4.5: ISO 8601 combined date and time (the RFC 3339 profile and its relaxations: minutes-only
 # precision, basic-format offsets). The offset "-00:00" ("-00", "-0000") means "unknown local
@@ -67,29 +66,43 @@ _DURATION = re.compile(
     r")"
 )
 
-_IRI_MATCH = _IRI.fullmatch
-# IRIs repeat across statements (verbs, activity ids, homePages, extension keys): a set lookup is
-# several times cheaper than the regex. Bounded, and cleared when full, against hostile input.
-_KNOWN_IRIS: set[str] = set()
-_KNOWN_IRIS_MAX = 65536
+
+
+class _RememberedMatch:
+    """A regex full-match that remembers the strings it accepted.
+
+    IRIs and language tags repeat across statements (verbs, activity ids, homePages, "en-US"):
+    a set lookup is several times cheaper than the regex. Bounded, and cleared when full, so
+    hostile input cannot grow it."""
+
+    def __init__(self, pattern: re.Pattern[str], limit: int) -> None:
+        self._match = pattern.fullmatch
+        self._known: set[str] = set()
+        self._limit = limit
+
+    def __call__(self, value: Any) -> bool:
+        if type(value) is not str:
+            return False
+        if value in self._known:
+            return True
+        if self._match(value) is None:
+            return False
+        if len(self._known) >= self._limit:
+            self._known.clear()
+        self._known.add(value)
+        return True
+
+
+_IRI_REMEMBERED = _RememberedMatch(_IRI, 65536)
+_LANGUAGE_TAG_REMEMBERED = _RememberedMatch(_LANGUAGE_TAG, 4096)
 _OFFSETS: dict[tuple[str, str, str | None], timezone] = {}  # parsed UTC offsets, by their text
 _UUID_MATCH = _UUID.fullmatch
 _STATEMENT_UUID_MATCH = _STATEMENT_UUID.fullmatch
-_LANGUAGE_TAG_MATCH = _LANGUAGE_TAG.fullmatch
 
 
 def is_iri(value: Any) -> bool:
     """True for a string that is an absolute IRI (has a scheme; Data 4.3, 2.2.s4.b1.b8)."""
-    if type(value) is not str:
-        return False
-    if value in _KNOWN_IRIS:
-        return True
-    if _IRI_MATCH(value) is None:
-        return False
-    if len(_KNOWN_IRIS) >= _KNOWN_IRIS_MAX:
-        _KNOWN_IRIS.clear()
-    _KNOWN_IRIS.add(value)
-    return True
+    return _IRI_REMEMBERED(value)
 
 
 def is_uuid(value: Any) -> bool:
@@ -104,15 +117,7 @@ def is_statement_id(value: Any) -> bool:
 
 def is_language_tag(value: Any) -> bool:
     """True for a well-formed RFC 5646 language tag (Data 2.2.s4.b2)."""
-    if type(value) is not str:
-        return False
-    if value in _KNOWN_TAGS:
-        return True
-    if _LANGUAGE_TAG_MATCH(value) is None:
-        return False
-    if len(_KNOWN_TAGS) < 4096:  # bounded: the cache must not grow with hostile input
-        _KNOWN_TAGS.add(value)
-    return True
+    return _LANGUAGE_TAG_REMEMBERED(value)
 
 
 def is_mbox(value: Any) -> bool:
@@ -196,7 +201,7 @@ def check_iri(value: Any, path: Path) -> None:
     """An absolute IRI (or IRL: an IRL is checked the same way, best effort, Data 2.2.s4.b6)."""
     if type(value) is not str:
         fail(path, "must be an IRI string")
-    if value not in _KNOWN_IRIS and not is_iri(value):
+    if not _IRI_REMEMBERED(value):
         fail(path, "must be an absolute IRI with a scheme")
 
 
@@ -229,7 +234,7 @@ def validate_language_map(value: Any, path: Path = "languageMap") -> dict:
     if type(value) is not dict:
         fail(path, "must be a language map object")
     for tag, text in value.items():
-        if tag not in _KNOWN_TAGS and not is_language_tag(tag):
+        if not _LANGUAGE_TAG_REMEMBERED(tag):
             fail((path, tag), "is not an RFC 5646 language tag")
         if type(text) is not str:
             fail((path, tag), "must be a string")
@@ -241,5 +246,5 @@ def check_extensions(value: Any, path: Path) -> None:
     if type(value) is not dict:
         fail(path, "must be an object")
     for key in value:
-        if key not in _KNOWN_IRIS and not is_iri(key):
+        if not _IRI_REMEMBERED(key):
             fail((path, key), "extension keys must be absolute IRIs")

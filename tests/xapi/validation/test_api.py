@@ -363,11 +363,11 @@ def test_iri_cache_is_bounded_and_never_admits_an_invalid_iri(
 ) -> None:
     from xapi.validation import datatypes
 
-    monkeypatch.setattr(datatypes, "_KNOWN_IRIS", set())
-    monkeypatch.setattr(datatypes, "_KNOWN_IRIS_MAX", 3)
+    remembered = datatypes._RememberedMatch(datatypes._IRI, 3)
+    monkeypatch.setattr(datatypes, "_IRI_REMEMBERED", remembered)
     for n in range(10):
         assert is_iri(f"{HUB}/cached/{n}")
-        assert len(datatypes._KNOWN_IRIS) <= 3
+        assert len(remembered._known) <= 3
     assert not is_iri("cached/without/scheme")
-    assert "cached/without/scheme" not in datatypes._KNOWN_IRIS
+    assert "cached/without/scheme" not in remembered._known
     assert is_iri(f"{HUB}/cached/9")  # still valid after the cache was cleared
