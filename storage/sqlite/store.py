@@ -8,7 +8,8 @@ multi-row write (a course, its search index and its audit event) atomic.
 
 Repositories are built from :data:`REPOSITORY_MODULES`: each module exposes ``SCHEMA`` (a tuple of
 ``CREATE ... IF NOT EXISTS`` statements), ``SCHEMA_VERSION`` and ``attach(store)``, which sets the
-repository attributes (``store.courses = ...``). A later capability appends its module.
+repository attributes (``store.courses = ...``), and may expose ``upgrade(conn, old_version)``
+to rewrite a file written at an older version. A later capability appends its module.
 """
 
 from __future__ import annotations
@@ -229,6 +230,8 @@ class SqliteStore:
                                    (module.__name__,)).fetchone()
                 if row is not None and row[0] >= module.SCHEMA_VERSION:
                     continue
+                if row is not None and hasattr(module, "upgrade"):
+                    module.upgrade(conn, row[0])
                 for statement in module.SCHEMA:
                     conn.execute(statement)
                 conn.execute("INSERT OR REPLACE INTO schema_migrations VALUES (?, ?)",
