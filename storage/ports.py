@@ -11,9 +11,12 @@ bool, None, list, dict). Timestamps are ISO 8601 strings in UTC with microsecond
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol, runtime_checkable
+
+import orjson
 
 Document = dict[str, Any]
 
@@ -329,10 +332,19 @@ class StatementQuery:
 @dataclass
 class StatementPage:
     """Statements of one page, ordered by ``stored`` (then insertion); ``cursor`` continues the
-    same query after the last one, None when the query is exhausted."""
+    same query after the last one, None when the query is exhausted.
 
-    statements: list[Document]
+    ``bodies`` are the statements as the adapter keeps them (JSON text, exactly the stored
+    statement), so that a page served unchanged (``format=exact``) is never parsed and
+    re-serialised; ``statements`` parses them on first use."""
+
+    bodies: list[str]
     cursor: str | None = None
+
+    @functools.cached_property
+    def statements(self) -> list[Document]:
+        """The statements as objects."""
+        return [orjson.loads(body) for body in self.bodies]
 
 
 @runtime_checkable

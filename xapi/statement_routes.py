@@ -119,12 +119,15 @@ def get_statements() -> Response:
         headers["Last-Modified"] = _http_date(stmt.get("stored"))
         return _respond(shaped, [stmt], with_attachments, headers)
     page = _query(principal, params, cursor)
-    shaped_list = _shape(page.statements, fmt)
     # Later pages see the store as of the first one: pinning ``until`` keeps an ascending
     # walk from running into statements stored after it started (Data 2.5 "more").
     pinned = {**params, "until": params.get("until", consistent)}
-    result: dict[str, Any] = {"statements": shaped_list,
-                              "more": _encode_more(pinned, page.cursor) if page.cursor else ""}
+    more = _encode_more(pinned, page.cursor) if page.cursor else ""
+    if fmt == "exact" and not with_attachments:  # the stored JSON as it is: no re-encoding
+        body = ('{"statements":[' + ",".join(page.bodies) + '],"more":'
+                + orjson.dumps(more).decode() + "}")
+        return Response(body, mimetype="application/json", headers=headers)
+    result: dict[str, Any] = {"statements": _shape(page.statements, fmt), "more": more}
     return _respond(result, page.statements, with_attachments, headers)
 
 

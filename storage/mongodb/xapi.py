@@ -178,7 +178,7 @@ class MongoStatementRepository:
         more = len(docs) > query.limit
         docs = docs[:query.limit]
         next_cursor = _encode_cursor(docs[-1]["stored"], docs[-1]["seq"]) if more else None
-        return StatementPage([orjson.loads(d["body"]) for d in docs], next_cursor)
+        return StatementPage([d["body"] for d in docs], next_cursor)
 
     @translate_errors
     def count(self) -> int:

@@ -291,9 +291,8 @@ class SqliteStatementRepository:
             rows = self._keyed_rows(conn, query, lo, hi)
         more = len(rows) > query.limit
         rows = rows[:query.limit]
-        statements = [orjson.loads(body) for _, body in rows]
         cursor = str(rows[-1][0]) if more and rows else None
-        return StatementPage(statements, cursor)
+        return StatementPage([body for _, body in rows], cursor)
 
     @staticmethod
     def _keyed_rows(conn: sqlite3.Connection, query: StatementQuery, lo: int,
