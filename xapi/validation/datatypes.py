@@ -6,9 +6,13 @@ every statement it ingests, so a check must cost well under a microsecond.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+
+import orjson
 
 from xapi.validation.errors import Path, fail
 
@@ -91,6 +95,36 @@ class _RememberedMatch:
             self._known.clear()
         self._known.add(value)
         return True
+
+
+def remember_valid(check: Callable[[Any, Any], None],
+                   limit: int) -> Callable[[Any, Any], None]:
+    """``check(value, path)`` that remembers the objects it accepted, by their JSON.
+
+    Actors, verbs and activities (with their definitions) repeat from statement to statement:
+    serialising one is several times cheaper than checking it again. Only a check that returns
+    is remembered (an invalid object is checked, and fails with its own path, every time); the
+    check must depend on the value alone. Bounded, cleared when full."""
+    known: set[bytes] = set()
+
+    @functools.wraps(check)
+    def checked(value: Any, path: Any) -> None:
+        if type(value) is not dict:
+            check(value, path)
+            return
+        try:
+            key = orjson.dumps(value)
+        except TypeError:  # not JSON-serialisable: nothing to remember it by
+            check(value, path)
+            return
+        if key in known:
+            return
+        check(value, path)
+        if len(known) >= limit:
+            known.clear()
+        known.add(key)
+
+    return checked
 
 
 _IRI_REMEMBERED = _RememberedMatch(_IRI, 65536)

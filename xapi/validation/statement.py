@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from xapi.validation.activities import check_activity
-from xapi.validation.actors import check_actor, check_agent, check_authority, check_group
+from xapi.validation import activities as activity_checks
+from xapi.validation import actors
+from xapi.validation.actors import check_agent, check_authority, check_group
 from xapi.validation.datatypes import (
     check_bool,
     check_extensions,
@@ -18,6 +19,7 @@ from xapi.validation.datatypes import (
     is_language_tag,
     is_number,
     is_statement_id,
+    remember_valid,
     validate_duration,
     validate_language_map,
 )
@@ -41,6 +43,11 @@ _SUBSTATEMENT_KEYS = frozenset(
     ("objectType", "actor", "verb", "object", "result", "context", "timestamp", "attachments")
 )
 _VERB_KEYS = frozenset(("id", "display"))
+
+# Learners, verbs and course activities repeat across statements: each distinct one is checked
+# once (see remember_valid; these checks depend on the value alone).
+check_actor = remember_valid(actors.check_actor, 32768)
+check_activity = remember_valid(activity_checks.check_activity, 16384)
 _STATEMENT_REF_KEYS = frozenset(("objectType", "id"))
 _RESULT_KEYS = frozenset(("score", "success", "completion", "response", "duration", "extensions"))
 _SCORE_KEYS = frozenset(("scaled", "raw", "min", "max"))
@@ -109,7 +116,7 @@ def _check_core(stmt: dict, path: Path, rules: Rules, *, substatement: bool) -> 
         if key not in stmt:
             fail((path, key), "is required")
     check_actor(stmt["actor"], (path, "actor"))
-    _check_verb(stmt["verb"], (path, "verb"))
+    _check_verb_remembered(stmt["verb"], (path, "verb"))
     object_path = (path, "object")
     obj = stmt["object"]
     if substatement:
@@ -138,6 +145,9 @@ def _check_verb(value: Any, path: Path) -> None:
     check_iri(value["id"], (path, "id"))
     if "display" in value:
         validate_language_map(value["display"], (path, "display"))
+
+
+_check_verb_remembered = remember_valid(_check_verb, 4096)
 
 
 def _check_object(value: Any, path: Path, rules: Rules, *, allow_substatement: bool) -> None:

@@ -371,3 +371,35 @@ def test_iri_cache_is_bounded_and_never_admits_an_invalid_iri(
     assert not is_iri("cached/without/scheme")
     assert "cached/without/scheme" not in remembered._known
     assert is_iri(f"{HUB}/cached/9")  # still valid after the cache was cleared
+
+
+def test_remembered_checks_run_once_per_valid_object_and_always_on_invalid_ones() -> None:
+    """remember_valid: a valid object is checked once (then recognised by its JSON), an invalid
+    one fails with its own path every time, and the memory stays bounded."""
+    from xapi.validation.datatypes import remember_valid
+    from xapi.validation.errors import fail
+
+    calls: list[Any] = []
+
+    def check(value: Any, path: Any) -> None:
+        calls.append(value)
+        if "bad" in value:
+            fail(path, "is bad")
+
+    checked = remember_valid(check, 2)
+    for _ in range(3):
+        checked({"id": 1}, ("0", "actor"))
+    assert len(calls) == 1
+    for path, rendered in (((("", "0"), "actor"), "0.actor"),
+                           (((("", "7"), "context"), "instructor"), "7.context.instructor")):
+        with pytest.raises(StatementInvalid) as raised:
+            checked({"bad": True}, path)
+        assert raised.value.errors == {rendered: ["is bad"]}
+    assert len(calls) == 3
+    checked({"id": 2}, "p")
+    checked({"id": 3}, "p")  # over the bound: memory cleared, then this one remembered
+    checked({"id": 1}, "p")  # forgotten, so checked again
+    assert len(calls) == 6
+    checked("not an object", "p")  # non-objects are never remembered
+    checked("not an object", "p")
+    assert len(calls) == 8
