@@ -41,6 +41,19 @@ def merge_definition(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[st
     return merged
 
 
+def _adds_nothing(known: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether merging ``new`` into ``known`` leaves it unchanged (without building the merge:
+    the common case, a statement repeating a known definition)."""
+    for key, value in new.items():
+        current = known.get(key)
+        if key in _LANGUAGE_MAPS and isinstance(value, dict) and isinstance(current, dict):
+            if any(current.get(lang) != text for lang, text in value.items()):
+                return False
+        elif current != value:
+            return False
+    return True
+
+
 #: Per store, the definitions this process knows to be stored (id -> definition), so that a
 #: batch whose activities bring nothing new costs no read. Bounded; cleared when full.
 _KNOWN_BY_STORE: weakref.WeakKeyDictionary[Any, dict[str, dict[str, Any]]] = (
@@ -53,22 +66,29 @@ def merge_definitions(store: Any, statements: Iterable[dict[str, Any]]) -> None:
 
     Only activities whose incoming definition adds something to what this process last saw
     stored are read and written (most statements repeat a known definition)."""
-    incoming: dict[str, dict[str, Any]] = {}
-    for stmt in statements:
-        for activity in _activities_in(stmt):
-            aid = activity.get("id")
-            definition = activity.get("definition")
-            if isinstance(aid, str) and isinstance(definition, dict):
-                incoming[aid] = merge_definition(incoming.get(aid), definition)
     try:
         known_here = _KNOWN_BY_STORE.setdefault(store, {})
     except TypeError:  # a store that cannot be weakly referenced: no cache
         known_here = {}
-    candidates = {
-        aid: definition for aid, definition in incoming.items()
-        if aid not in known_here
-        or merge_definition(known_here[aid], definition) != known_here[aid]
-    }
+    candidates: dict[str, dict[str, Any]] = {}  # activity id -> its batch's merged definition
+    skipped: dict[str, list[dict[str, Any]]] = {}  # known ones, merged only if one turns new
+    for stmt in statements:
+        for activity in _activities_in(stmt):
+            aid = activity.get("id")
+            definition = activity.get("definition")
+            if not isinstance(aid, str) or not isinstance(definition, dict):
+                continue
+            if aid in candidates:
+                candidates[aid] = merge_definition(candidates[aid], definition)
+                continue
+            known = known_here.get(aid)
+            if known is not None and _adds_nothing(known, definition):
+                skipped.setdefault(aid, []).append(definition)
+                continue
+            folded: dict[str, Any] | None = None
+            for earlier in skipped.pop(aid, ()):  # batch order: newer wins per language
+                folded = merge_definition(folded, earlier)
+            candidates[aid] = merge_definition(folded, definition)
     if not candidates:
         return
     known = store.activities.get_many(candidates)

@@ -144,6 +144,26 @@ def test_activities_returns_merged_definition(lrs: LRS) -> None:
     assert lrs.get("/xapi/activities").status_code == 400
 
 
+def test_a_batch_repeating_a_known_definition_merges_in_batch_order(lrs: LRS) -> None:
+    """Occurrences that add nothing to a known definition are skipped, unless a later one in
+    the same batch is new: then the whole batch is merged in order (newer wins per language)."""
+    from tests.xapi.conftest import statement
+
+    def with_name(name: dict[str, str]) -> dict[str, Any]:
+        stmt = statement(activity=ACT)
+        stmt["object"]["definition"] = {"name": name}
+        return stmt
+
+    lrs.post([with_name({"en-US": "Course"})])
+    lrs.post([with_name({"en-US": "Course"}), with_name({"hi-IN": "पाठ्यक्रम"}),
+              with_name({"en-US": "Course v2"}), with_name({"en-US": "Course v2"})])
+    got = lrs.get(f"/xapi/activities?activityId={q(ACT)}").get_json()
+    assert got["definition"]["name"] == {"en-US": "Course v2", "hi-IN": "पाठ्यक्रम"}
+    lrs.post([with_name({"hi-IN": "पाठ्यक्रम"})])  # adds nothing: stored as it was
+    got = lrs.get(f"/xapi/activities?activityId={q(ACT)}").get_json()
+    assert got["definition"]["name"] == {"en-US": "Course v2", "hi-IN": "पाठ्यक्रम"}
+
+
 def test_agents_returns_a_person(lrs: LRS) -> None:
     got = lrs.get(f"/xapi/agents?agent={q(agent('asha'))}").get_json()
     assert got == {"objectType": "Person", "name": ["asha"],
