@@ -76,7 +76,8 @@ def _write(key: DocumentKey) -> Response:
     """PUT or POST of one document."""
     body = request.get_data(cache=False)
     if request.method == "PUT":
-        documents.put_document(get_store(), key, body, request.content_type, _preconditions())
+        documents.put_document(get_store(), key, body, request.content_type, _preconditions(),
+                               xapi2=transport.is_xapi2())
     else:
         documents.post_document(get_store(), key, body, request.content_type, _preconditions())
     return transport.no_content()
@@ -185,5 +186,5 @@ def agents() -> Response:
 def about() -> Response:
     """The About Resource (Communication 2.8): no version header or credential needed."""
     transport.check_params(())
-    return transport.json_response({"version": ["1.0.3", "1.0.2", "1.0.1", "1.0.0"],
-                                    "extensions": {}})
+    versions = transport.ABOUT_VERSIONS_2 if transport.is_xapi2() else transport.ABOUT_VERSIONS
+    return transport.json_response({"version": list(versions), "extensions": {}})

@@ -33,11 +33,13 @@ class Preconditions:
     def _etags(self, value: str) -> set[str]:
         return {tag.strip().removeprefix("W/").strip('"') for tag in value.split(",")}
 
-    def check(self, current: dict[str, Any] | None, *, require_for_existing: bool) -> None:
-        """412 when a header does not hold. With ``require_for_existing`` (profile PUT) and
-        neither header: 409 when the document exists (Communication 3.1: "If a PUT request is
-        received without either header for a resource that already exists, the LRS MUST return
-        409 Conflict"), else 400."""
+    def check(self, current: dict[str, Any] | None, *, require_for_existing: bool,
+              require_for_new: bool = False) -> None:
+        """412 when a header does not hold. With ``require_for_existing`` (a profile PUT, or a
+        State PUT under xAPI 2.0) and neither header: 409 when the document exists
+        (Communication 3.1: "If a PUT request is received without either header for a resource
+        that already exists, the LRS MUST return 409 Conflict"); with ``require_for_new`` (a
+        profile PUT) 400 when it does not."""
         if self.if_match is not None:
             tags = self._etags(self.if_match)
             if current is None or ("*" not in tags and current["etag"] not in tags):
@@ -50,9 +52,10 @@ class Preconditions:
             if current is not None:
                 raise Conflict("the document exists: send If-Match with its ETag to say "
                                "what you expect to overwrite")
-            # Communication 2.6/2.7 (suite XAPI-00273): a profile PUT must carry a precondition.
-            raise ValidationError.for_field(
-                "If-Match", "a profile PUT needs If-Match or If-None-Match")
+            if require_for_new:
+                # Communication 2.6/2.7 (suite XAPI-00273): a profile PUT carries a precondition.
+                raise ValidationError.for_field(
+                    "If-Match", "a profile PUT needs If-Match or If-None-Match")
 
 
 def etag_of(content: bytes) -> str:
@@ -84,13 +87,15 @@ def get_document(store: Any, key: DocumentKey) -> dict[str, Any]:
 
 
 def put_document(store: Any, key: DocumentKey, content: bytes, content_type: str | None,
-                 pre: Preconditions) -> None:
-    """PUT: store or replace (Communication 2.2). Profiles need a precondition to overwrite."""
+                 pre: Preconditions, *, xapi2: bool = False) -> None:
+    """PUT: store or replace (Communication 2.2). Profiles need a precondition to overwrite, and
+    so does State under xAPI 2.0 (``xapi2``: the request's version is 2.0.x)."""
     ctype = content_type or "application/octet-stream"
     if _is_json(ctype):
         _json_object(content, "the document")
     current = store.xapi_documents.get(key)
-    pre.check(current, require_for_existing=key.kind != "state")
+    profile = key.kind != "state"
+    pre.check(current, require_for_existing=profile or xapi2, require_for_new=profile)
     doc = {"content": content, "content_type": ctype, "etag": etag_of(content),
            "updated": now_iso()}
     try:

@@ -17,6 +17,7 @@ of the query's keys are among the statement's keys.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -144,11 +145,39 @@ def inherited_keys(target_keys: Iterable[str]) -> set[str]:
 _IGNORED_IN_COMPARISON = ("id", "stored", "authority", "version")
 
 
+_SECONDS_FRACTION = re.compile(r"(\d+)[.,](\d+)S$")
+
+
+def comparable_duration(duration: str) -> str:
+    """A Duration with its seconds cut to hundredths (and trailing zeros dropped): Data 4.6 /
+    xAPI 2.0 4.2.7, "any precision beyond 0.01 second precision shall not be included in the
+    comparison". ``PT1.2345S``, ``PT1.23S`` and ``PT1.230S`` compare equal."""
+    match = _SECONDS_FRACTION.search(duration)
+    if match is None:
+        return duration
+    fraction = match.group(2)[:2].rstrip("0")
+    seconds = f"{match.group(1)}.{fraction}S" if fraction else f"{match.group(1)}S"
+    return duration[:match.start()] + seconds
+
+
+def _with_comparable_duration(part: dict[str, Any]) -> dict[str, Any]:
+    result = part.get("result")
+    if isinstance(result, dict) and isinstance(result.get("duration"), str):
+        part = {**part, "result": {**result,
+                                   "duration": comparable_duration(result["duration"])}}
+    return part
+
+
 def fingerprint(stmt: dict[str, Any]) -> str:
     """A digest of the statement's content, equal for statements the spec calls the same.
 
     Computed on the statement as received (before the LRS fills ``timestamp``), with the
-    LRS-set properties left out and keys sorted, so a re-POST of the same statement matches."""
-    content = {k: v for k, v in stmt.items() if k not in _IGNORED_IN_COMPARISON}
+    LRS-set properties left out, durations compared to the hundredth of a second and keys
+    sorted, so a re-POST of the same statement (or its signed copy) matches."""
+    content = _with_comparable_duration(
+        {k: v for k, v in stmt.items() if k not in _IGNORED_IN_COMPARISON})
+    obj = content.get("object")
+    if isinstance(obj, dict) and obj.get("objectType") == "SubStatement":
+        content["object"] = _with_comparable_duration(obj)
     return hashlib.blake2b(orjson.dumps(content, option=orjson.OPT_SORT_KEYS),
                            digest_size=16).hexdigest()

@@ -23,9 +23,13 @@ from flask import Response, request
 from hub.auth import Principal, current_principal
 from hub.errors import PermissionDenied, ValidationError
 
-#: The version this LRS speaks (About, response header).
+#: The version this LRS speaks (response header of a request without a version).
 XAPI_VERSION = "1.0.3"
 SUPPORTED_VERSIONS = ("1.0.3", "2.0.0")
+#: What About lists (Communication 2.8). 2.0.0 only to a client asking in 2.0: 1.0 clients
+#: such as TinCanPython refuse an About that lists a version they do not know.
+ABOUT_VERSIONS = ("1.0.3", "1.0.2", "1.0.1", "1.0.0")
+ABOUT_VERSIONS_2 = ("2.0.0", *ABOUT_VERSIONS)
 _VERSION_HEADER = re.compile(r"^(1\.0(\.\d+)?|2\.0(\.\d+)?)$")
 
 #: Form fields of the Alternate Request Syntax that are headers (Communication 1.3).
@@ -124,6 +128,8 @@ class AlternateSyntax:
 def before_xapi_request() -> None:
     """Checks every xAPI request passes: alternate syntax errors, version header."""
     problem = request.environ.get(ALT_ERROR)
+    if problem is None and request.environ.get("xapi.alternate_syntax") and is_xapi2():
+        problem = "the alternate request syntax is not part of xAPI 2.0"
     if problem:
         raise ValidationError.for_field("method", problem)
     if request.method == "OPTIONS":
@@ -135,7 +141,7 @@ def before_xapi_request() -> None:
         raise ValidationError.for_field("X-Experience-API-Version", "header is required")
     if not _VERSION_HEADER.match(version.strip()):
         raise ValidationError.for_field(
-            "X-Experience-API-Version", f"version {version!r} is not supported; use 1.0.x"
+            "X-Experience-API-Version", f"version {version!r} is not supported; use 1.0.x or 2.0.x"
         )
 
 
@@ -144,11 +150,17 @@ def request_version() -> str:
     return request.headers.get("X-Experience-API-Version", XAPI_VERSION).strip()
 
 
+def is_xapi2() -> bool:
+    """Whether the request speaks xAPI 2.0 (its rules differ in a few places)."""
+    return request_version().startswith("2.")
+
+
 def after_xapi_request(response: Response) -> Response:
     """Echo the version and allow browser content (CORS) on every xAPI response."""
     if not request.path.startswith("/xapi/") or request.path.startswith("/xapi/forwarding"):
         return response
-    response.headers["X-Experience-API-Version"] = XAPI_VERSION
+    # Communication 3.3: the latest patch of the version the client speaks.
+    response.headers["X-Experience-API-Version"] = "2.0.0" if is_xapi2() else XAPI_VERSION
     if request.path.endswith("/statements") and request.method in ("GET", "HEAD"):
         # Communication 2.1.3: on every statements GET, whatever the status; everything
         # committed is visible at once on this store, so "now" is exact.

@@ -137,6 +137,21 @@ def test_signed_statement_other_payload_rejected(lrs: LRS, rsa_key: RSAKey) -> N
     assert post_multipart(lrs, signed_body(stmt, token)).status_code == 400
 
 
+@pytest.mark.parametrize("signed,sent,ok", [
+    ("PT1.2345S", "PT1.23S", True),   # beyond the hundredth: not compared (Data 4.6)
+    ("PT1.23S", "PT1.2399S", True),
+    ("PT1.230S", "PT1.23S", True),
+    ("PT1.24S", "PT1.23S", False),    # a different hundredth is a different statement
+])
+def test_signature_compares_durations_to_the_hundredth(lrs: LRS, rsa_key: RSAKey, signed: str,
+                                                       sent: str, ok: bool) -> None:
+    stmt = dict(statement(), result={"duration": sent})
+    payload = dict(stmt, result={"duration": signed})
+    token = jws.serialize_compact({"alg": "RS256"}, orjson.dumps(payload), rsa_key).encode()
+    resp = post_multipart(lrs, signed_body(stmt, token))
+    assert resp.status_code == (200 if ok else 400), resp.get_data(as_text=True)
+
+
 def test_signed_statement_hs256_rejected(lrs: LRS) -> None:
     from joserfc.jwk import OctKey
 

@@ -13,6 +13,7 @@ import pytest
 from tests.xapi.conftest import LRS, agent, q
 
 ACT = "http://example.org/course/1"
+JSON = "application/json"
 REG = "6f0e8a4c-8a3c-4b1e-9b1e-2d5b8f3c1a77"
 STATE = f"/xapi/activities/state?activityId={q(ACT)}&agent={q(agent('asha'))}"
 APROF = f"/xapi/activities/profile?activityId={q(ACT)}"
@@ -142,6 +143,26 @@ def test_activities_returns_merged_definition(lrs: LRS) -> None:
     unknown = lrs.get(f"/xapi/activities?activityId={q('http://example.org/none')}")
     assert unknown.get_json() == {"objectType": "Activity", "id": "http://example.org/none"}
     assert lrs.get("/xapi/activities").status_code == 400
+
+
+def test_state_put_needs_a_precondition_to_overwrite_under_xapi_2(lrs: LRS) -> None:
+    """xAPI 2.0 puts State under the concurrency rules of the profiles (409 on overwriting
+    without If-Match/If-None-Match); 1.0.3 lets a State PUT overwrite."""
+    path = f"/xapi/activities/state?activityId={q(ACT)}&agent={q(agent('asha'))}&stateId=v2"
+    v2 = {"X-Experience-API-Version": "2.0.0"}
+    put = lrs.open("PUT", path, headers=v2, data=b'{"a": 1}', content_type=JSON)
+    assert put.status_code == 204  # a new document needs no precondition
+    again = lrs.open("PUT", path, headers=v2, data=b'{"a": 2}', content_type=JSON)
+    assert again.status_code == 409
+    assert again.get_json()["detail"]
+    assert lrs.get(path).get_json() == {"a": 1}
+    etag = lrs.get(path).headers["ETag"]
+    matched = lrs.open("PUT", path, headers={**v2, "If-Match": etag}, data=b'{"a": 3}',
+                       content_type=JSON)
+    assert matched.status_code == 204
+    old = lrs.open("PUT", path, data=b'{"a": 4}', content_type=JSON)  # 1.0.3
+    assert old.status_code == 204
+    assert lrs.get(path).get_json() == {"a": 4}
 
 
 def test_a_batch_repeating_a_known_definition_merges_in_batch_order(lrs: LRS) -> None:

@@ -86,6 +86,17 @@ def test_same_statement_again_is_accepted_different_is_409(lrs: LRS) -> None:
     assert lrs.query(f"verb={changed['verb']['id']}")["statements"] == []
 
 
+def test_a_resent_statement_is_the_same_whatever_its_duration_beyond_the_hundredth(
+        lrs: LRS) -> None:
+    """Data 4.6: precision beyond 0.01 s is not part of the comparison; the hundredth is."""
+    stmt = dict(statement(), result={"duration": "P1DT12H36M0.1237S"})
+    assert lrs.post(stmt).status_code == 200
+    assert lrs.post(dict(stmt, result={"duration": "P1DT12H36M0.12S"})).status_code == 200
+    assert lrs.post(dict(stmt, result={"duration": "P1DT12H36M0.13S"})).status_code == 409
+    stored = lrs.get(f"/xapi/statements?statementId={stmt['id']}").get_json()
+    assert stored["result"]["duration"] == "P1DT12H36M0.1237S"  # kept as first received
+
+
 def test_conflicting_batch_stores_nothing(lrs: LRS) -> None:
     first = statement()
     lrs.post(first)

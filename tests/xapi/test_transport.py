@@ -14,8 +14,35 @@ from tests.xapi.conftest import LRS, VERSION, statement
 def test_about_needs_no_version_or_credential(client: Any) -> None:
     resp = client.get("/xapi/about")
     assert resp.status_code == 200
-    assert "1.0.3" in resp.get_json()["version"]
+    assert resp.get_json()["version"] == ["1.0.3", "1.0.2", "1.0.1", "1.0.0"]
     assert resp.headers["X-Experience-API-Version"] == "1.0.3"
+    # 2.0.0 is listed to a client that asks in 2.0 (1.0 clients refuse unknown versions)
+    resp = client.get("/xapi/about", headers={"X-Experience-API-Version": "2.0.0"})
+    assert resp.get_json()["version"][0] == "2.0.0"
+    assert resp.headers["X-Experience-API-Version"] == "2.0.0"
+
+
+@pytest.mark.parametrize("sent,answered", [("1.0.1", "1.0.3"), ("1.0.3", "1.0.3"),
+                                           ("2.0", "2.0.0"), ("2.0.0", "2.0.0")])
+def test_response_version_is_the_latest_patch_of_the_clients(lrs: LRS, sent: str,
+                                                             answered: str) -> None:
+    """Communication 3.3: the LRS answers in the latest patch of the version it was asked in;
+    a request without a version (400) gets 1.0.3."""
+    resp = lrs.get("/xapi/statements", headers={"X-Experience-API-Version": sent})
+    assert resp.status_code == 200
+    assert resp.headers["X-Experience-API-Version"] == answered
+
+
+def test_alternate_syntax_is_refused_under_xapi_2(lrs: LRS) -> None:
+    stmt = statement()
+    form = urlencode({"statementId": stmt.pop("id"), "content": orjson.dumps(stmt).decode(),
+                      "X-Experience-API-Version": "2.0.0",
+                      "Authorization": lrs.headers["Authorization"]})
+    resp = lrs.client.post("/xapi/statements?method=PUT", data=form,
+                           content_type="application/x-www-form-urlencoded")
+    assert resp.status_code == 400
+    assert "method" in resp.get_json()["errors"]
+    assert lrs.query()["statements"] == []
 
 
 @pytest.mark.parametrize("version,status", [(None, 400), ("0.9", 400), ("1.1.0", 400),
