@@ -1,7 +1,7 @@
 """Statement forwarding (issue 3): registration API, filter, durable outbox and its atomicity.
 
-The downstream is a real HTTP server on 127.0.0.1 (``forwarding_support.Downstream``); every test
-runs on each store adapter unless it is about the embedded store's transaction.
+The downstream is a real HTTP server on 127.0.0.1 (``support.Downstream``); every test runs on
+each store adapter unless it is about the embedded store's transaction.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import pytest
 
 from storage.errors import StoreUnavailable
 from tests.conftest import Tenants, basic
-from tests.xapi import forwarding_support
-from tests.xapi.forwarding_support import (
+from tests.xapi.forwarding.support import (
     ATTEMPTED,
     COMPLETED,
     FAST,
@@ -32,11 +31,6 @@ from tests.xapi.forwarding_support import (
 from xapi import forwarding_routes
 from xapi.forwarding import atomic, enqueue_forwarding, matches
 from xapi.forwarding_worker import forward_once, stop_worker
-
-# Fixtures shared with the other forwarding test module: pytest finds them as module globals.
-downstream = forwarding_support.downstream
-hub = forwarding_support.hub
-_no_background_worker = forwarding_support._no_background_worker
 
 # --- registration ------------------------------------------------------------------------------
 

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Tenants
-from tests.xapi import forwarding_support
-from tests.xapi.forwarding_support import (
+from tests.xapi.forwarding.support import (
     ATTEMPTED,
     BOUNDARY,
     COMPLETED,
@@ -29,11 +28,6 @@ from tests.xapi.forwarding_support import (
     xapi_post,
 )
 from xapi.forwarding_worker import forward_once, stop_worker
-
-# Fixtures shared with the other forwarding test module: pytest finds them as module globals.
-downstream = forwarding_support.downstream
-hub = forwarding_support.hub
-_no_background_worker = forwarding_support._no_background_worker
 
 # --- failures, back-off, dead letters ----------------------------------------------------------
 

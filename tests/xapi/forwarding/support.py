@@ -1,5 +1,5 @@
-"""Shared by the statement-forwarding tests: a stub downstream LRS on 127.0.0.1, fixtures and
-helpers (imported by ``test_forwarding.py`` and ``test_forwarding_delivery.py``)."""
+"""Shared by the statement-forwarding tests: a stub downstream LRS on 127.0.0.1 and helpers
+(the fixtures are in this package's ``conftest.py``)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,11 @@ import hashlib
 import json
 import threading
 import uuid
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import pytest
-
-from xapi import forwarding_routes
 from xapi.forwarding import atomic, enqueue_forwarding
-from xapi.forwarding_worker import ForwardingPolicy, stop_worker
+from xapi.forwarding_worker import ForwardingPolicy
 
 FAST = ForwardingPolicy(batch_size=3, timeout=2.0, backoff_base=0.05, backoff_max=0.2)
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
@@ -76,28 +72,6 @@ class Downstream:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-@pytest.fixture
-def downstream() -> Iterator[Downstream]:
-    server = Downstream()
-    yield server
-    server.close()
-
-
-@pytest.fixture(autouse=True)
-def _no_background_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests drive the worker with ``forward_once`` unless they start it themselves."""
-    monkeypatch.setenv("HUB_FORWARDING_WORKER", "off")
-
-
-@pytest.fixture
-def hub(app: Any) -> Iterator[Any]:
-    """The app with the forwarding routes (registered by ``xapi.init_app`` once the LRS calls
-    ``forwarding_routes.init_app``; registered here otherwise) and its worker stopped after."""
-    forwarding_routes.init_app(app)
-    yield app
-    stop_worker(app)
 
 
 def statement(verb: str = COMPLETED, activity: str = "https://courses.example/c1",

@@ -1,0 +1,1 @@
+"""Statement forwarding to downstream LRSs."""
