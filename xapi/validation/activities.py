@@ -10,7 +10,7 @@ from xapi.validation.datatypes import (
     check_string,
     validate_language_map,
 )
-from xapi.validation.errors import Path, fail, reject_unknown
+from xapi.validation.errors import Path, fail, reject_unknown, required
 
 _ACTIVITY_KEYS = frozenset(("objectType", "id", "definition"))
 _COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
@@ -52,9 +52,7 @@ def check_activity(value: Any, path: Path) -> None:
     if "objectType" in value and value["objectType"] != "Activity":
         fail((path, "objectType"), 'must be "Activity"')
     reject_unknown(value, _ACTIVITY_KEYS, path)
-    if "id" not in value:
-        fail((path, "id"), "is required")
-    check_iri(value["id"], (path, "id"))
+    check_iri(*required(value, "id", path))
     if "definition" in value:
         check_definition(value["definition"], (path, "definition"))
 

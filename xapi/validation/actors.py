@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from xapi.validation.datatypes import check_iri, check_string, is_iri, is_mbox, is_sha1
-from xapi.validation.errors import Path, fail, reject_unknown
+from xapi.validation.errors import Path, fail, reject_unknown, required
 
 IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
 _AGENT_KEYS = frozenset(("objectType", "name", *IFIS))
@@ -48,12 +48,8 @@ def _check_account(value: Any, path: Path) -> None:
     if type(value) is not dict:
         fail(path, "must be an Account object")
     reject_unknown(value, _ACCOUNT_KEYS, path)
-    if "homePage" not in value:
-        fail((path, "homePage"), "is required")
-    check_iri(value["homePage"], (path, "homePage"))
-    if "name" not in value:
-        fail((path, "name"), "is required")
-    check_string(value["name"], (path, "name"))
+    check_iri(*required(value, "homePage", path))
+    check_string(*required(value, "name", path))
 
 
 def check_agent(value: Any, path: Path) -> None:

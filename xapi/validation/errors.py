@@ -59,3 +59,11 @@ def reject_unknown(obj: dict, allowed: frozenset[str], path: Path) -> None:
     for key in obj:
         if key not in allowed:
             fail((path, key), "is not a property of this object")
+
+
+def required(obj: dict, key: str, path: Path) -> tuple[Any, Path]:
+    """``obj[key]`` and its path, for the check that follows; fails "is required" when absent:
+    ``check_iri(*required(value, "id", path))``."""
+    if key not in obj:
+        fail((path, key), "is required")
+    return obj[key], (path, key)

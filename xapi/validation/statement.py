@@ -23,7 +23,7 @@ from xapi.validation.datatypes import (
     validate_duration,
     validate_language_map,
 )
-from xapi.validation.errors import Path, fail, reject_unknown
+from xapi.validation.errors import Path, fail, reject_unknown, required
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
@@ -140,9 +140,7 @@ def _check_verb(value: Any, path: Path) -> None:
     if type(value) is not dict:
         fail(path, "must be a Verb object")
     reject_unknown(value, _VERB_KEYS, path)
-    if "id" not in value:
-        fail((path, "id"), "is required")
-    check_iri(value["id"], (path, "id"))
+    check_iri(*required(value, "id", path))
     if "display" in value:
         validate_language_map(value["display"], (path, "display"))
 
@@ -183,9 +181,7 @@ def check_statement_ref(value: Any, path: Path) -> None:
     reject_unknown(value, _STATEMENT_REF_KEYS, path)
     if value.get("objectType") != "StatementRef":
         fail((path, "objectType"), 'must be "StatementRef"')
-    if "id" not in value:
-        fail((path, "id"), "is required")
-    check_uuid(value["id"], (path, "id"))
+    check_uuid(*required(value, "id", path))
 
 
 def _check_result(value: Any, path: Path) -> None:
