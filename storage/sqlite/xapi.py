@@ -39,7 +39,7 @@ import orjson
 from storage.errors import DuplicateKey
 from storage.ports import Document, StatementPage, StatementQuery, StatementRecord
 from storage.sqlite.store import translated
-from storage.sqlite.xapi_wal import start_guard
+from storage.sqlite.xapi_wal import WAL_LIMIT_BYTES, start_guard
 
 SCHEMA_VERSION = 2
 
@@ -191,6 +191,7 @@ class SqliteStatementRepository:
             # The WAL guard (storage.sqlite.xapi_wal) checkpoints: a commit that checkpoints
             # holds the write lock while it copies the index pages every ingest commit dirties.
             conn.execute("PRAGMA wal_autocheckpoint = 0")
+            conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
             existing = self._fingerprints(conn, list(prepared))
             fresh = []
             for sid, item in prepared.items():

@@ -25,23 +25,39 @@ def _record(i: int) -> StatementRecord:
                            keys=tuple(statement_keys(stmt)))
 
 
-def test_wal_guard_truncates_a_large_wal(sqlite_url: str, monkeypatch: Any) -> None:
+class _Recording:
+    """A connection that remembers what it was asked to run."""
+
+    def __init__(self, path: Path) -> None:
+        self.conn = sqlite3.connect(path)
+        self.sql: list[str] = []
+
+    def execute(self, sql: str) -> Any:
+        self.sql.append(sql)
+        return self.conn.execute(sql)
+
+
+@pytest.mark.parametrize("limit,restarts", [(0, True), (64 * 1024 * 1024, False)])
+def test_wal_guard_restarts_only_a_large_wal(sqlite_url: str, monkeypatch: Any, limit: int,
+                                             restarts: bool) -> None:
+    """Past the limit the guard folds the WAL back with a RESTART checkpoint (the next writer
+    then writes it from its start again); under it, only the PASSIVE one runs."""
     store = open_store(sqlite_url)
     try:
         for start in range(0, 600, 100):
             store.statements.insert([_record(i) for i in range(start, start + 100)])
-        wal = Path(f"{store.path}-wal")
-        assert wal.stat().st_size > 0
-        monkeypatch.setattr(xapi_wal, "WAL_LIMIT_BYTES", 0)
-        guard = xapi_wal.WalGuard(store)
-        conn = sqlite3.connect(store.path)
+        monkeypatch.setattr(xapi_wal, "WAL_LIMIT_BYTES", limit)
+        conn = _Recording(store.path)
         try:
-            guard.checkpoint(conn)
+            xapi_wal.WalGuard(store).checkpoint(conn)  # type: ignore[arg-type]
+            frames, copied = conn.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1:]
         finally:
-            conn.close()
-        assert wal.stat().st_size == 0
-        # nothing lost
-        assert store.statements.count() == 600
+            conn.conn.close()
+        assert ("PRAGMA wal_checkpoint(PASSIVE)" in conn.sql) is True
+        assert ("PRAGMA wal_checkpoint(RESTART)" in conn.sql) is restarts
+        assert frames == copied  # everything folded back into the database
+        store.statements.insert([_record(i) for i in range(600, 610)])
+        assert store.statements.count() == 610  # nothing lost
     finally:
         store.close()
 
