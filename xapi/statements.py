@@ -17,6 +17,7 @@ from hub.auth import Principal
 from hub.errors import NotFound, ValidationError
 from storage.ports import StatementPage, StatementQuery, StatementRecord
 from xapi import activities, attachments
+from xapi.group_commit import run_grouped
 from xapi.index_keys import agent_key, fingerprint, statement_keys
 from xapi.validating import check_batch
 
@@ -160,7 +161,6 @@ def _insert(store: Any, principal: Principal, records: list[StatementRecord]) ->
     """One transaction: the statements and their forwarding outbox rows (possibly merged
     with other requests' into one commit, see :mod:`xapi.group_commit`)."""
     from xapi.forwarding import atomic, enqueue_forwarding
-    from xapi.group_commit import run_grouped
 
     def write() -> list[str]:
         with atomic(store):
