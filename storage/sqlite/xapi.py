@@ -187,12 +187,13 @@ class SqliteStatementRepository:
                 record.statement.pop("stored", None)  # the LRS sets it (Data 2.4.8)
                 head = orjson.dumps(record.statement)[:-1]
                 prepared[record.id] = (record, head, stored_hashes(record.keys))
+        id_hashes = {sid: id_hash(sid) for sid in prepared}
         with translated(), self._store.transaction() as conn:
             # The WAL guard (storage.sqlite.xapi_wal) checkpoints: a commit that checkpoints
             # holds the write lock while it copies the index pages every ingest commit dirties.
             conn.execute("PRAGMA wal_autocheckpoint = 0")
             conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
-            existing = self._fingerprints(conn, list(prepared))
+            existing = self._fingerprints(conn, id_hashes)
             fresh = []
             for sid, item in prepared.items():
                 known = existing.get(sid)
@@ -214,7 +215,7 @@ class SqliteStatementRepository:
                 body = head + (tail if len(head) > 1 else tail[1:])
                 statement_rows.append((seq, record.id, stored, record.fingerprint, record.voids,
                                        record.org_id, body.decode()))
-                id_rows.append((id_hash(record.id), seq))
+                id_rows.append((id_hashes[record.id], seq))
                 epoch = seq >> EPOCH_BITS
                 key_rows.extend((epoch, h, seq) for h in hashes)
             key_rows.sort()  # in index order: neighbouring inserts share pages
@@ -235,10 +236,11 @@ class SqliteStatementRepository:
 
     @staticmethod
     def _rows_by_id(conn: sqlite3.Connection, columns: str,
-                    ids: Iterable[str]) -> Iterator[tuple[Any, ...]]:
-        """Rows of ``xapi_statements`` (``id`` first, then ``columns``) for these ids."""
-        wanted = set(ids)
-        for chunk in chunks([id_hash(sid) for sid in wanted]):
+                    hashes: dict[str, int]) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``xapi_statements`` (``id`` first, then ``columns``) for the ids of
+        ``hashes`` (id -> :func:`id_hash`)."""
+        wanted = hashes.keys()
+        for chunk in chunks(list(set(hashes.values()))):
             marks = ",".join("?" * len(chunk))
             for row in conn.execute(
                 f"SELECT s.id, {columns} FROM xapi_statement_ids i "
@@ -247,8 +249,8 @@ class SqliteStatementRepository:
                 if row[0] in wanted:  # a hash collision brings another id along
                     yield row
 
-    def _fingerprints(self, conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
-        return {sid: fp for sid, fp in self._rows_by_id(conn, "s.fingerprint", ids)}
+    def _fingerprints(self, conn: sqlite3.Connection, hashes: dict[str, int]) -> dict[str, str]:
+        return {sid: fp for sid, fp in self._rows_by_id(conn, "s.fingerprint", hashes)}
 
     def get(self, statement_id: str) -> Document | None:
         """One statement with its voided flag."""
@@ -256,12 +258,13 @@ class SqliteStatementRepository:
 
     def get_many(self, ids: Iterable[str]) -> dict[str, Document]:
         """Several statements by id."""
+        hashes = {sid: id_hash(sid) for sid in ids}
         with self._store.reading() as conn:
             return {
                 sid: {"statement": orjson.loads(body), "voided": bool(voided), "voids": voids,
                       "org_id": org_id}
                 for sid, body, voided, voids, org_id in self._rows_by_id(
-                    conn, "s.body, s.voided, s.voids, s.org_id", ids)
+                    conn, "s.body, s.voided, s.voids, s.org_id", hashes)
             }
 
     def _seq_bounds(self, conn: sqlite3.Connection, query: StatementQuery) -> tuple[int, int]:
