@@ -121,3 +121,15 @@ def test_a_bad_limit_setting_stops_the_hub_at_start_up(sqlite_url: str, tmp_path
     with pytest.raises(ValueError, match="HUB_AUTH_FAILURES_PER_KEY"):
         create_app({"HUB_STORE_URL": sqlite_url, "HUB_BLOB_URL": f"file://{tmp_path / 'b'}",
                     "HUB_AUTH_FAILURES_PER_KEY": "ten a minute"})
+
+
+def test_a_locked_key_stops_counting_against_its_address(client: Any, tenants: Tenants) -> None:
+    """A client stuck on a stale secret (one LMS behind a shared address) spends its key's
+    budget, then its 429s do not go on filling the address's window."""
+    stale = tenants.make("State LMS", kind="lms", roles=("lrs-writer",))
+    good = tenants.make("State LMS", kind="lms", roles=("lrs-writer",))
+    wrong = {**XAPI, **basic(stale["key"], "rotated-away")}
+    statuses = [client.get("/xapi/statements", headers=wrong).status_code
+                for _ in range(2 * PER_ADDRESS)]
+    assert statuses == [401] * PER_KEY + [429] * (2 * PER_ADDRESS - PER_KEY)
+    assert client.get("/me", headers=good["headers"]).status_code == 200
