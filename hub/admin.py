@@ -28,7 +28,8 @@ from catalogue_schemas.organisation import (
 )
 from hub import get_store
 from hub.auth import create_credential, create_organisation, current_principal, require_roles
-from hub.errors import NotFound
+from hub.errors import Conflict, NotFound
+from storage.errors import LastAdminCredential
 
 SECURED: dict[str, Any] = {"security": [{"basic": []}]}
 
@@ -74,8 +75,17 @@ def list_credentials(store: Any, org_id: str) -> dict[str, Any]:
 
 
 def revoke_credential(store: Any, key: str) -> None:
-    """Revoke a credential at once (its next request is 401); ``NotFound`` for an unknown key."""
-    if not store.credentials.revoke(key):
+    """Revoke a credential at once (its next request is 401); ``NotFound`` for an unknown key.
+
+    409 when it is the platform's last active admin credential (the caller's own included):
+    nobody could then administer the platform through the API. The store checks and revokes
+    in one atomic step, so two admins revoking each other at once leave one of them."""
+    try:
+        revoked = store.credentials.revoke(key, keep_last_admin=True)
+    except LastAdminCredential:
+        raise Conflict(f"credential {key!r} is the last active admin credential; issue "
+                       "another admin credential before revoking it") from None
+    if not revoked:
         raise NotFound(f"no credential {key!r}")
 
 
@@ -145,7 +155,7 @@ def get_credentials(org_id: str) -> Any:
 @admin.response(204)
 @admin.doc(**SECURED)
 def delete_credential(key: str) -> None:
-    """Revoke a credential; it stops working on its next request."""
+    """Revoke a credential; it stops working on its next request (409 for the last admin)."""
     revoke_credential(get_store(), key)
 
 

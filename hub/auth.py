@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 
 # The vocabulary is defined beside the schemas that validate it (no Flask there) and re-exported.
 from catalogue_schemas.organisation import ORG_KINDS, ROLES
@@ -139,6 +139,21 @@ def _credentials_from_header(header: str | None) -> tuple[str, str] | None:
     return (key, secret) if sep else None
 
 
+def authenticate_throttled(store: Any, key: str, secret: str) -> Principal | None:
+    """:func:`authenticate` behind the failed-authentication throttle (:mod:`hub.throttle`):
+    429 while the key or the client address is locked out, even for the right secret; a
+    failure is counted against both. ``request.remote_addr`` is the address: behind a reverse
+    proxy, the operator wraps the app in werkzeug's ``ProxyFix`` (X-Forwarded-For is not
+    trusted by default, since any client can send it)."""
+    throttle = current_app.extensions["hub.throttle"]
+    address = request.remote_addr or "unknown"
+    throttle.check(key, address)
+    principal = authenticate(store, key, secret)
+    if principal is None:
+        throttle.failed(key, address)
+    return principal
+
+
 def current_principal(required: bool = True) -> Principal | None:
     """The caller of this request (cached on ``g``); 401 when required and absent or wrong."""
     if "principal" in g:
@@ -147,7 +162,7 @@ def current_principal(required: bool = True) -> Principal | None:
         from hub import get_store
 
         pair = _credentials_from_header(request.headers.get("Authorization"))
-        principal = authenticate(get_store(), *pair) if pair else None
+        principal = authenticate_throttled(get_store(), *pair) if pair else None
         if pair and principal is None:
             raise AuthenticationError("unknown key or wrong secret")
         g.principal = principal
@@ -174,5 +189,8 @@ def require_roles(*roles: str) -> Callable[[F], F]:
 
 
 def init_app(app: Flask) -> None:
-    """Nothing global to set up; kept for symmetry with the other extensions."""
+    """The vocabulary, and the failed-authentication throttle of this process."""
+    from hub import throttle
+
     app.extensions["hub.auth"] = {"roles": ROLES, "org_kinds": ORG_KINDS}
+    throttle.init_app(app, app.extensions["hub.config"])

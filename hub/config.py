@@ -25,6 +25,12 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "HUB_LOG_LEVEL": ("INFO", "Python logging level"),
     "HUB_FORWARDING_WORKER": ("on", "Run the xAPI statement-forwarding worker thread in each "
                               "process ('off': run 'hub xapi forward' from cron instead)"),
+    "HUB_AUTH_FAILURES_PER_KEY": ("10/minute", "Failed authentications one credential key may "
+                                  "have per moving window before it answers 429, even with the "
+                                  "right secret ('off' disables; counted per process)"),
+    "HUB_AUTH_FAILURES_PER_ADDRESS": ("50/minute", "Failed authentications one client address "
+                                      "may have per moving window before it answers 429 ('off' "
+                                      "disables; counted per process)"),
     "PORT": ("8000", "Port that 'make run' serves on"),
     "MONGODB_URI": (None, "Tests only: run the MongoDB contract tests against this server "
                     "instead of mongomock"),
@@ -43,6 +49,8 @@ class Config:
     max_body_bytes: int
     secret_key: str | None
     log_level: str
+    auth_failures_per_key: str
+    auth_failures_per_address: str
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Config:
@@ -58,4 +66,6 @@ class Config:
             max_body_bytes=int(env["HUB_MAX_BODY_BYTES"] or 0),
             secret_key=env["HUB_SECRET_KEY"] or None,
             log_level=str(env["HUB_LOG_LEVEL"]),
+            auth_failures_per_key=str(env["HUB_AUTH_FAILURES_PER_KEY"]),
+            auth_failures_per_address=str(env["HUB_AUTH_FAILURES_PER_ADDRESS"]),
         )

@@ -120,6 +120,14 @@ class PreconditionFailed(HubError):
     title = "Precondition failed"
 
 
+class PreconditionRequired(HubError):
+    """A write that must be conditional came without ``If-Match`` (428, RFC 6585 §3)."""
+
+    status = 428
+    type = "precondition-required"
+    title = "Precondition required"
+
+
 class PayloadTooLarge(HubError):
     """The request body is over the configured limit (413)."""
 
@@ -134,6 +142,15 @@ class UnsupportedMediaType(HubError):
     status = 415
     type = "unsupported-media-type"
     title = "Unsupported media type"
+
+
+class TooManyRequests(HubError):
+    """Too many failed authentications for a key or a client address (429, RFC 6585 §4);
+    carries ``Retry-After``."""
+
+    status = 429
+    type = "too-many-requests"
+    title = "Too many requests"
 
 
 class Unavailable(HubError):

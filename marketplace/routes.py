@@ -46,8 +46,8 @@ from marketplace.search import public_course, search_catalogue
 
 SECURED = {"security": [{"basic": []}]}
 IF_MATCH = {"parameters": [{
-    "in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
-    "description": "ETag from a previous GET; 412 when the course changed since",
+    "in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+    "description": "ETag from a previous GET; 428 without it, 412 when the course changed since",
 }]}
 
 courses = Blueprint("courses", __name__, url_prefix="",

@@ -13,8 +13,15 @@ import uuid
 from typing import Any
 
 from hub.auth import Principal, utcnow
-from hub.errors import NotFound, PermissionDenied, PreconditionFailed, ValidationError
+from hub.errors import (
+    NotFound,
+    PermissionDenied,
+    PreconditionFailed,
+    PreconditionRequired,
+    ValidationError,
+)
 from marketplace import vetting
+from storage.errors import ConcurrentUpdate
 
 Document = dict[str, Any]
 
@@ -97,8 +104,14 @@ def with_actions(principal: Principal, course: Document) -> Document:
 
 def check_if_match(course: Document, if_match: str | None) -> None:
     """RFC 9110 §13.1.1 If-Match against the course's ETag (its ``row_version``); 412 if
-    stale. ``*`` matches any existing course; no header means no precondition."""
-    if if_match is None or if_match.strip() == "*":
+    stale. ``*`` matches any existing course. No header is 428 (RFC 6585 §3): without it two
+    editors would silently overwrite each other (the lost-update problem)."""
+    if if_match is None:
+        raise PreconditionRequired(
+            "If-Match: a course is changed only with the ETag of the version it was read at "
+            "(GET /courses/{id}); send it in If-Match"
+        )
+    if if_match.strip() == "*":
         return
     current = etag(course)
     candidates = [c.strip().removeprefix("W/") for c in if_match.split(",")]
@@ -112,6 +125,23 @@ def check_if_match(course: Document, if_match: str | None) -> None:
 def etag(course: Document) -> str:
     """The ETag of a course: its quoted ``row_version``."""
     return f'"{course["row_version"]}"'
+
+
+def replace_checked(store: Any, read: Document, updated: Document,
+                    event: Document) -> Document:
+    """Write ``updated`` over ``read`` with the store's compare-and-set on ``row_version``.
+
+    Losing it means another write landed between this request's read (whose ETag matched
+    If-Match) and its write: the version the client named is no longer current, which is a
+    failed precondition (412, RFC 9110 §13.1.1), exactly as if it had arrived a moment later."""
+    try:
+        return store.courses.replace(updated, read["row_version"], event)  # type: ignore[no-any-return]
+    except ConcurrentUpdate:
+        current = store.courses.get(read["id"])
+        raise PreconditionFailed(
+            "the course changed while this request was applied; fetch it again and retry",
+            **({"current_etag": etag(current)} if current else {}),
+        ) from None
 
 
 def create_course(store: Any, principal: Principal, content: Document) -> Document:
@@ -172,7 +202,7 @@ def edit_course(store: Any, principal: Principal, course_id: str, content: Docum
         action = "edit"
     event = audit_event(course_id, principal.key, principal.org_id, course["state"],
                         updated["state"], action, None, updated["revision_number"], now)
-    return store.courses.replace(updated, course["row_version"], event)  # type: ignore[no-any-return]
+    return replace_checked(store, course, updated, event)
 
 
 def transition_course(store: Any, principal: Principal, course_id: str, action: str,
@@ -198,7 +228,7 @@ def transition_course(store: Any, principal: Principal, course_id: str, action: 
         updated["live"] = None
     event = audit_event(course_id, principal.key, principal.org_id, course["state"],
                         edge.target, action, comment, course["revision_number"], now)
-    return store.courses.replace(updated, course["row_version"], event)  # type: ignore[no-any-return]
+    return replace_checked(store, course, updated, event)
 
 
 def audit_trail(store: Any, principal: Principal, course_id: str) -> list[Document]:

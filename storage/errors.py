@@ -20,6 +20,11 @@ class ConcurrentUpdate(StorageError):
     """A compare-and-set write lost: the stored ``row_version`` is not the expected one."""
 
 
+class LastAdminCredential(StorageError):
+    """A guarded revocation refused: it would leave no active credential with the ``admin``
+    role (checked and written as one atomic step by the adapter)."""
+
+
 class StoreUnavailable(StorageError):
     """The backing server or file cannot be reached."""
 

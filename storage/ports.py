@@ -42,6 +42,11 @@ class OrganisationRepository(Protocol):
     def count(self) -> int: ...
 
 
+def is_active_admin(credential: Document) -> bool:
+    """Whether a credential document holds the ``admin`` role and is not revoked."""
+    return not credential.get("revoked") and "admin" in credential.get("roles", ())
+
+
 @runtime_checkable
 class CredentialRepository(Protocol):
     """Credentials: ``{"key", "secret_hash", "org_id", "roles": [...], "created_at",
@@ -50,8 +55,11 @@ class CredentialRepository(Protocol):
     def add(self, credential: Document) -> None: ...
     def get(self, key: str) -> Document | None: ...
     def list_for_org(self, org_id: str) -> list[Document]: ...
-    def revoke(self, key: str) -> bool:
-        """Mark revoked; False when there is no such key."""
+    def revoke(self, key: str, keep_last_admin: bool = False) -> bool:
+        """Mark revoked; False when there is no such key. With ``keep_last_admin``, raise
+        ``LastAdminCredential`` instead when ``key`` is the platform's last active credential
+        with the ``admin`` role; the check and the write are one atomic step, so two admins
+        revoking each other at once cannot leave none."""
         ...
 
 

@@ -7,23 +7,50 @@ projection ``{"_id": 0}`` and need no renaming.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pymongo
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 
+from storage.errors import LastAdminCredential
 from storage.mongodb.errors import translate_errors
-from storage.ports import Document
+from storage.ports import Document, is_active_admin
 
 #: Read every field but the duplicated ``_id``.
 NO_ID = {"_id": 0}
 
 
+#: The guard document (collection ``credential_guards``) holding the keys of active admins.
+ACTIVE_ADMINS = "active_admins"
+
+
 def ensure_indexes(db: Database[Any]) -> None:
-    """Unique organisation names; credentials listed per organisation."""
+    """Unique organisation names; credentials listed per organisation; the admin guard."""
     db.organisations.create_index("name", unique=True, name="name_unique")
     db.organisations.create_index([("kind", 1), ("name", 1)], name="kind_name")
     db.credentials.create_index([("org_id", 1), ("created_at", 1)], name="org_created")
+    ensure_admin_guard(db)
+
+
+def ensure_admin_guard(db: Database[Any]) -> None:
+    """Create the guard from the credentials on the first start on a database.
+
+    Why a guard: "revoke unless it is the last active admin" reads one document and writes
+    another, and this adapter uses no multi-document transactions. The guard is one document
+    listing the active admins' keys, so the check and the removal from it are one atomic
+    single-document update (``$pull`` only while the list holds another key). Its invariant is
+    *guard ⊆ active admins*: a key is added after its credential is stored and pulled before it
+    is revoked, so a crash between the two steps leaves the guard short, which can refuse a
+    revocation but never allow the last one. A process whose scan lost the race to create the
+    guard leaves the other's in place."""
+    if db.credential_guards.find_one({"_id": ACTIVE_ADMINS}, {"_id": 1}) is not None:
+        return
+    keys = [c["_id"] for c in db.credentials.find(
+        {"roles": "admin", "revoked": {"$ne": True}}, {"_id": 1})]
+    with contextlib.suppress(DuplicateKeyError):
+        db.credential_guards.insert_one({"_id": ACTIVE_ADMINS, "keys": keys})
 
 
 class MongoOrganisationRepository:
@@ -67,11 +94,16 @@ class MongoCredentialRepository:
 
     def __init__(self, db: Database[Any]) -> None:
         self.coll = db.credentials
+        self.guards = db.credential_guards
 
     @translate_errors
     def add(self, credential: Document) -> None:
-        """Insert; ``DuplicateKey`` when the key exists."""
+        """Insert; ``DuplicateKey`` when the key exists. An active admin joins the guard after
+        its credential is stored (see :func:`ensure_admin_guard`)."""
         self.coll.insert_one({"_id": credential["key"], **credential})
+        if is_active_admin(credential):
+            self.guards.update_one({"_id": ACTIVE_ADMINS},
+                                   {"$addToSet": {"keys": credential["key"]}})
 
     @translate_errors
     def get(self, key: str) -> Document | None:
@@ -85,6 +117,30 @@ class MongoCredentialRepository:
         return list(cursor.sort([("created_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]))
 
     @translate_errors
-    def revoke(self, key: str) -> bool:
-        """Mark revoked; False when there is no such key."""
-        return self.coll.update_one({"_id": key}, {"$set": {"revoked": True}}).matched_count == 1
+    def revoke(self, key: str, keep_last_admin: bool = False) -> bool:
+        """Mark revoked; False when there is no such key. An active admin leaves the guard
+        first; with ``keep_last_admin`` only while the guard lists another key (one atomic
+        update), else ``LastAdminCredential``."""
+        credential = self.coll.find_one({"_id": key}, {"roles": 1, "revoked": 1})
+        if credential is None:
+            return False
+        if is_active_admin(credential):
+            if keep_last_admin:
+                self._leave_guard_unless_last(key)
+            else:
+                self.guards.update_one({"_id": ACTIVE_ADMINS}, {"$pull": {"keys": key}})
+        self.coll.update_one({"_id": key}, {"$set": {"revoked": True}})
+        return True
+
+    def _leave_guard_unless_last(self, key: str) -> None:
+        left = self.guards.find_one_and_update(
+            {"_id": ACTIVE_ADMINS, "keys": key, "keys.1": {"$exists": True}},
+            {"$pull": {"keys": key}}, projection={"_id": 1})
+        if left is not None:
+            return
+        guard = self.guards.find_one({"_id": ACTIVE_ADMINS}) or {}
+        keys = guard.get("keys") or []
+        # Not listed: a concurrent revocation of the same key pulled it already, or it was
+        # stored while the guard was being created; any other listed key is an active admin.
+        if key in keys or not keys:
+            raise LastAdminCredential(f"credential {key} is the last active admin")

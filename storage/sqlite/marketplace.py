@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from storage.catalogue_index import FTS5_TOKENIZE
-from storage.ports import Document
+from storage.errors import LastAdminCredential
+from storage.ports import Document, is_active_admin
 
 if TYPE_CHECKING:
     from storage.sqlite.store import SqliteStore
@@ -147,13 +148,21 @@ class SqliteCredentialRepository:
             "SELECT doc FROM credentials WHERE org_id = ? ORDER BY created_at, key", (org_id,))
         return [loads(row[0]) for row in rows]
 
-    def revoke(self, key: str) -> bool:
-        """Mark revoked; False when there is no such key."""
+    def revoke(self, key: str, keep_last_admin: bool = False) -> bool:
+        """Mark revoked; False when there is no such key. ``keep_last_admin``: the count of the
+        other active admins is read inside the same write transaction (``BEGIN IMMEDIATE``
+        holds the write lock), so no other revocation can slip in between."""
         with self.store.transaction() as conn:
             row = conn.execute("SELECT doc FROM credentials WHERE key = ?", (key,)).fetchone()
             if row is None:
                 return False
             doc = loads(row[0])
+            if keep_last_admin and is_active_admin(doc) and not conn.execute(
+                    "SELECT 1 FROM credentials, json_each(credentials.doc, '$.roles') AS role "
+                    "WHERE role.value = 'admin' AND credentials.key != ? "
+                    "AND NOT coalesce(json_extract(credentials.doc, '$.revoked'), 0) LIMIT 1",
+                    (key,)).fetchone():
+                raise LastAdminCredential(f"credential {key} is the last active admin")
             doc["revoked"] = True
             conn.execute("UPDATE credentials SET doc = ? WHERE key = ?", (dumps(doc), key))
             return True

@@ -48,14 +48,27 @@ class Cast:
         assert res.status_code == 201, res.json
         return res.json  # type: ignore[no-any-return]
 
+    def etag(self, course_id: str, who: dict[str, Any]) -> dict[str, str]:
+        """``{"If-Match": <ETag>}`` of the course as ``who`` reads it now, or ``{}`` when
+        ``who`` cannot see it (the write then answers 404 before any precondition)."""
+        res = self.client.get(f"/courses/{course_id}", headers=who["headers"])
+        return {"If-Match": res.headers["ETag"]} if res.status_code == 200 else {}
+
     def act(self, course_id: str, action: str, who: dict[str, Any],
             comment: str | None = None, status: int = 200) -> dict[str, Any]:
-        """Take a workflow action and check the status."""
+        """Take a workflow action from the current ETag (If-Match) and check the status."""
         res = self.client.post(f"/courses/{course_id}/transitions",
                                json={"action": action, "comment": comment},
-                               headers=who["headers"])
+                               headers={**who["headers"], **self.etag(course_id, who)})
         assert res.status_code == status, res.json
         return res.json  # type: ignore[no-any-return]
+
+    def edit(self, course_id: str, who: dict[str, Any] | None = None,
+             **overrides: Any) -> Any:
+        """``PUT /courses/<id>`` with a valid body from the current ETag; the response."""
+        who = who or self.a
+        return self.client.put(f"/courses/{course_id}", json=course_body(**overrides),
+                               headers={**who["headers"], **self.etag(course_id, who)})
 
     def publish(self, who: dict[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
         """Create and take a course all the way to published."""

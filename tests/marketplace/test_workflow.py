@@ -20,8 +20,7 @@ def test_whole_workflow_with_changes_requested_and_audit(cast: Cast, client: Any
     changed = cast.act(cid, "request_changes", cast.reviewer, comment="Add Hindi subtitles")
     assert changed["state"] == "changes_requested"
 
-    edited = client.put(f"/courses/{cid}", json=course_body(version="1.1"),
-                        headers=cast.a["headers"])
+    edited = cast.edit(cid, version="1.1")
     assert edited.status_code == 200 and edited.json["state"] == "changes_requested"
     assert edited.json["revision"]["version"] == "1.1"
 
@@ -117,7 +116,7 @@ def test_illegal_transitions_are_409_naming_the_allowed_actions(cast: Cast) -> N
 def test_editing_under_review_is_409(cast: Cast, client: Any) -> None:
     cid = cast.create()["id"]
     cast.act(cid, "submit", cast.a)
-    res = client.put(f"/courses/{cid}", json=course_body(), headers=cast.a["headers"])
+    res = cast.edit(cid)
     assert res.status_code == 409
     assert res.json["allowed_actions"] == ["start_review", "withdraw"]
 
@@ -167,7 +166,9 @@ def test_if_match_stale_etag_is_412_and_fresh_succeeds(cast: Cast, client: Any) 
         "version"] == "1.1"
 
 
-def test_lost_compare_and_set_is_409(cast: Cast, client: Any, app: Any) -> None:
+def test_lost_compare_and_set_is_412(cast: Cast, client: Any, app: Any) -> None:
+    """The service read version 1 (so If-Match "1" held) but another write landed before its
+    compare-and-set: the version the client named is gone, a failed precondition."""
     cid = cast.create()["id"]
     store = app.extensions["hub.store"]
     stored = store.courses.get(cid)
@@ -177,10 +178,11 @@ def test_lost_compare_and_set_is_409(cast: Cast, client: Any, app: Any) -> None:
     original_get = store.courses.get
     store.courses.get = lambda _id: stored  # the service read the old version
     try:
-        res = client.put(f"/courses/{cid}", json=course_body(), headers=cast.a["headers"])
+        res = client.put(f"/courses/{cid}", json=course_body(),
+                         headers={**cast.a["headers"], "If-Match": '"1"'})
     finally:
         store.courses.get = original_get
-    assert res.status_code == 409
+    assert res.status_code == 412 and res.mimetype == "application/problem+json"
     assert service.etag(store.courses.get(cid)) == '"2"'
 
 
@@ -224,7 +226,7 @@ def test_writes_need_a_credential(client: Any, cast: Cast) -> None:
 def test_publishing_a_revision_is_one_atomic_replace(cast: Cast, client: Any,
                                                       app: Any) -> None:
     cid = cast.publish()["id"]
-    client.put(f"/courses/{cid}", json=course_body(version="2.0"), headers=cast.a["headers"])
+    assert cast.edit(cid, version="2.0").status_code == 200
     cast.act(cid, "submit", cast.a)
     cast.act(cid, "start_review", cast.reviewer)
     store = app.extensions["hub.store"]
@@ -246,7 +248,7 @@ def test_publishing_a_revision_is_one_atomic_replace(cast: Cast, client: Any,
 def test_reviewer_may_retire_but_not_edit(cast: Cast, client: Any) -> None:
     cid = cast.publish()["id"]
     assert client.get("/catalogue/search").json["total"] == 1
-    res = client.put(f"/courses/{cid}", json=course_body(), headers=cast.reviewer["headers"])
+    res = cast.edit(cid, cast.reviewer)
     assert res.status_code == 403
     assert cast.act(cid, "retire", cast.reviewer)["state"] == "retired"
     assert client.get("/catalogue/search").json["total"] == 0

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pytest
 
-from storage.errors import DuplicateKey
+from storage.errors import DuplicateKey, LastAdminCredential
 from storage.ports import CredentialRepository
+from tests.racing import race
 from tests.storage.factories import credential_doc
 
 
@@ -39,3 +41,40 @@ def test_revoke(store: Any) -> None:
     assert store.credentials.get("key_1")["revoked"] is True
     assert store.credentials.revoke("key_missing") is False
     assert store.credentials.get("key_missing") is None
+
+
+def test_revoke_keeps_the_last_active_admin(store: Any) -> None:
+    store.credentials.add(credential_doc("admin_1", "org_p", ("admin",)))
+    store.credentials.add(credential_doc("pub_1", "org_a", ("publisher",)))
+    with pytest.raises(LastAdminCredential):
+        store.credentials.revoke("admin_1", keep_last_admin=True)
+    assert store.credentials.get("admin_1")["revoked"] is False
+    assert store.credentials.revoke("pub_1", keep_last_admin=True) is True
+    assert store.credentials.revoke("nobody", keep_last_admin=True) is False
+
+    store.credentials.add(credential_doc("admin_2", "org_other", ("reviewer", "admin")))
+    assert store.credentials.revoke("admin_1", keep_last_admin=True) is True
+    assert store.credentials.revoke("admin_1", keep_last_admin=True) is True  # idempotent
+    with pytest.raises(LastAdminCredential):
+        store.credentials.revoke("admin_2", keep_last_admin=True)
+    # Unguarded (the operator's CLI) still revokes, and the guard follows.
+    assert store.credentials.revoke("admin_2") is True
+    store.credentials.add(credential_doc("admin_3", "org_p", ("admin",)))
+    with pytest.raises(LastAdminCredential):
+        store.credentials.revoke("admin_3", keep_last_admin=True)
+
+
+def test_admins_revoking_each_other_at_once_leave_one(store: Any) -> None:
+    survivor = "admin_0"
+    store.credentials.add(credential_doc(survivor, "org_p", ("admin",)))
+    for i in range(1, 31):
+        newcomer = f"admin_{i}"
+        store.credentials.add(credential_doc(newcomer, "org_p", ("admin",)))
+        pair = (survivor, newcomer)
+        outcome = race(*(functools.partial(store.credentials.revoke, key, keep_last_admin=True)
+                         for key in pair))
+        refused = [isinstance(o, LastAdminCredential) for o in outcome]
+        assert sorted(refused) == [False, True], outcome
+        active = [k for k in pair if not store.credentials.get(k)["revoked"]]
+        assert active == [pair[refused.index(True)]]
+        survivor = active[0]

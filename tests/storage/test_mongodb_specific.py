@@ -234,3 +234,24 @@ def test_the_row_version_filter_of_the_write_is_the_guard(
     assert raced
     assert store.courses.get("c1")["state"] == "submitted"
     assert [e["id"] for e in store.courses.audit_trail("c1")] == ["e1"]
+
+
+def test_admin_guard_is_built_from_existing_credentials_at_start_up(store: Any, url: str) -> None:
+    from storage.errors import LastAdminCredential
+    from tests.storage.factories import credential_doc
+
+    # A database written before the guard existed: two active admins and a revoked one.
+    for key, revoked in (("admin_1", False), ("admin_2", False), ("admin_old", True)):
+        store.db.credentials.insert_one(
+            {"_id": key, **credential_doc(key, "org_p", ("admin",)), "revoked": revoked})
+    store.db.credential_guards.drop()
+    reopened = storage.open_store(url)
+    guard = reopened.db.credential_guards.find_one({"_id": "active_admins"})
+    assert sorted(guard["keys"]) == ["admin_1", "admin_2"]
+    assert reopened.credentials.revoke("admin_1", keep_last_admin=True) is True
+    with pytest.raises(LastAdminCredential):
+        reopened.credentials.revoke("admin_2", keep_last_admin=True)
+    # Opening again keeps the guard as it is (no rescan over a live guard).
+    storage.open_store(url)
+    assert reopened.db.credential_guards.find_one({"_id": "active_admins"})["keys"] == [
+        "admin_2"]
