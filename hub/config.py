@@ -20,11 +20,15 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "HUB_PUBLIC_URL": ("http://127.0.0.1:8000", "Public base URL of the hub (links, xAPI "
                        "account homePage, LTI issuer)"),
     "HUB_MAX_BODY_BYTES": (str(64 * 1024 * 1024), "Largest request body accepted (413 above)"),
-    "HUB_SECRET_KEY": (None, "Secret for signing search cursors; when unset a random key is "
+    "HUB_SECRET_KEY": (None, "Secret for signing search cursors and encrypting forwarding "
+                       "passwords; when unset a random key is "
                        "created once and shared through the blob store"),
     "HUB_LOG_LEVEL": ("INFO", "Python logging level"),
     "HUB_FORWARDING_WORKER": ("on", "Run the xAPI statement-forwarding worker thread in each "
                               "process ('off': run 'hub xapi forward' from cron instead)"),
+    "HUB_FORWARDING_ALLOW_HOSTS": (None, "Comma-separated host names, IP addresses or CIDR "
+                                   "networks that statement forwarding may reach although they "
+                                   "are internal (loopback, private, link-local)"),
     "PORT": ("8000", "Port that 'make run' serves on"),
     "MONGODB_URI": (None, "Tests only: run the MongoDB contract tests against this server "
                     "instead of mongomock"),
@@ -43,6 +47,7 @@ class Config:
     max_body_bytes: int
     secret_key: str | None
     log_level: str
+    forwarding_allow_hosts: str = ""
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Config:
@@ -58,4 +63,5 @@ class Config:
             max_body_bytes=int(env["HUB_MAX_BODY_BYTES"] or 0),
             secret_key=env["HUB_SECRET_KEY"] or None,
             log_level=str(env["HUB_LOG_LEVEL"]),
+            forwarding_allow_hosts=str(env["HUB_FORWARDING_ALLOW_HOSTS"] or ""),
         )
