@@ -73,7 +73,7 @@ class GuardedConnection(HTTPConnection):
                 raise ConnectTimeoutError(self, f"connection to {self.host} timed out") from exc
             except OSError as exc:
                 last = exc
-        raise NewConnectionError(self, f"could not connect: {last}")
+        raise NewConnectionError(self, f"could not connect: {last}") from last
 
 
 class GuardedHTTPSConnection(GuardedConnection, HTTPSConnection):
@@ -125,15 +125,16 @@ def failure_text(exc: Exception) -> str:
                 "(HUB_SECRET_KEY changed?); set the password again")
     if isinstance(exc, NameResolutionError):
         return "unreachable: the host name does not resolve"
-    if isinstance(exc, (ConnectTimeoutError, ReadTimeoutError, TimeoutError)):
-        return "unreachable: timed out"
-    if isinstance(exc, SSLError):
-        return "unreachable: TLS handshake failed"
+    # NewConnectionError subclasses ConnectTimeoutError in urllib3 2: test it first.
     cause = exc.__cause__ or exc.__context__
     if isinstance(exc, NewConnectionError) and isinstance(cause, ConnectionRefusedError):
         return "unreachable: connection refused"
     if isinstance(exc, NewConnectionError):
         return "unreachable: could not connect"
+    if isinstance(exc, (ConnectTimeoutError, ReadTimeoutError, TimeoutError)):
+        return "unreachable: timed out"
+    if isinstance(exc, SSLError):
+        return "unreachable: TLS handshake failed"
     if isinstance(exc, ProtocolError):
         return "unreachable: the connection was dropped"
     return f"unreachable: {type(exc).__name__}"

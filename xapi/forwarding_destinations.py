@@ -165,9 +165,12 @@ class DestinationGuard:
                 ipaddress.ip_address(host)
             except ValueError:
                 raise DestinationRefused(f"{host!r} is not a valid host name") from None
+        try:
+            answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except UnicodeError:  # IDNA: an empty label or one over 63 characters
+            raise DestinationRefused(f"{host!r} is not a valid host name") from None
         checked: list[tuple[int, tuple[str, int]]] = []
-        for family, _type, _proto, _name, sockaddr in socket.getaddrinfo(
-                host, port, type=socket.SOCK_STREAM):
+        for family, _type, _proto, _name, sockaddr in answers:
             address = str(sockaddr[0])
             ip = ipaddress.ip_address(address.split("%", 1)[0])
             reason = forbidden_reason(ip)

@@ -58,6 +58,8 @@ INWARD = [
     "https://user:pw@lrs.example.org/xapi",
     "https://lrs.example.org@127.0.0.1/xapi",
     "https://lrs.example.org:99999/xapi",
+    f"https://{'a' * 64}.example.org/xapi",  # a DNS label is at most 63 octets
+    "https://lrs_state.example.org/xapi",
 ]
 
 
@@ -137,6 +139,21 @@ def test_a_name_that_resolves_inwards_at_send_time_is_refused(
     hub.extensions["hub.store"].forwarding.update(fid, {"next_attempt_at": None})
     assert deliver(hub)["sent"] == 2
     assert downstream.headers[0]["Host"] == f"rebind.example.org:{downstream.port}"
+
+
+def test_https_connections_are_checked_too(strict_hub: Any, dns: FakeDNS,
+                                          downstream: Downstream) -> None:
+    """The TLS connection class goes through the same guard, before any handshake."""
+    client = strict_hub.test_client()
+    writer = Tenants(strict_hub).make("Ministry LMS", "lms", ("lrs-writer",))
+    url = f"https://rebind.example.org:{downstream.port}/xapi"
+    fid = register(client, writer["headers"], url=url)["id"]
+    ingest(strict_hub, writer["org"]["id"], [statement()])
+    dns.names["rebind.example.org"] = ["::1", "127.0.0.1"]
+    assert deliver(strict_hub)["errors"] == 1
+    assert downstream.peers == []  # not even a TCP connection
+    assert status(client, writer["headers"], fid)["last_error"] == (
+        "refused: rebind.example.org resolves to ::1, which is a loopback address")
 
 
 def test_the_allow_list_names_hosts_addresses_and_networks(hub: Any) -> None:
