@@ -218,7 +218,8 @@ _clients_lock = threading.Lock()
 
 
 def client_for(app: Any) -> DownstreamClient:
-    """The app's client (made on first use: start-up does not read the blob store)."""
+    """The app's client: made at start-up by ``forwarding_routes.init_app`` (the blob-store key
+    is read only when a password is first sealed or opened), or here for an app without it."""
     client = app.extensions.get("xapi.forwarding_client")
     if client is None:
         with _clients_lock:
