@@ -20,7 +20,8 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "HUB_PUBLIC_URL": ("http://127.0.0.1:8000", "Public base URL of the hub (links, xAPI "
                        "account homePage, LTI issuer)"),
     "HUB_MAX_BODY_BYTES": (str(64 * 1024 * 1024), "Largest request body accepted (413 above)"),
-    "HUB_SECRET_KEY": (None, "Secret for signing search cursors; when unset a random key is "
+    "HUB_SECRET_KEY": (None, "Secret for signing search cursors and encrypting forwarding "
+                       "passwords; when unset a random key is "
                        "created once and shared through the blob store"),
     "HUB_LOG_LEVEL": ("INFO", "Python logging level"),
     "HUB_FORWARDING_WORKER": ("on", "Run the xAPI statement-forwarding worker thread in each "
@@ -31,6 +32,9 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "HUB_AUTH_FAILURES_PER_ADDRESS": ("50/minute", "Failed authentications one client address "
                                       "may have per moving window before it answers 429 ('off' "
                                       "disables; counted per process)"),
+    "HUB_FORWARDING_ALLOW_HOSTS": (None, "Comma-separated host names, IP addresses or CIDR "
+                                   "networks that statement forwarding may reach although they "
+                                   "are internal (loopback, private, link-local)"),
     "PORT": ("8000", "Port that 'make run' serves on"),
     "MONGODB_URI": (None, "Tests only: run the MongoDB contract tests against this server "
                     "instead of mongomock"),
@@ -51,6 +55,7 @@ class Config:
     log_level: str
     auth_failures_per_key: str
     auth_failures_per_address: str
+    forwarding_allow_hosts: str = ""
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Config:
@@ -68,4 +73,5 @@ class Config:
             log_level=str(env["HUB_LOG_LEVEL"]),
             auth_failures_per_key=str(env["HUB_AUTH_FAILURES_PER_KEY"]),
             auth_failures_per_address=str(env["HUB_AUTH_FAILURES_PER_ADDRESS"]),
+            forwarding_allow_hosts=str(env["HUB_FORWARDING_ALLOW_HOSTS"] or ""),
         )

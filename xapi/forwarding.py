@@ -19,9 +19,11 @@ for good (400, 409, 413: it would be rejected on every retry) is isolated by res
 one statement at a time; the rejected ones become dead letters (counted as ``failed``, kept in
 the store with the error) so that they never block the statements behind them.
 
-Attachment bodies go along (``multipart/mixed``, from the blob store). Known limits: the
-downstream password is stored as given (it has to be sent); the downstream URL is fetched by the
-hub, so only trusted organisations should hold ``lrs-writer`` (server-side request risk).
+Attachment bodies go along (``multipart/mixed``, from the blob store). The downstream password
+is sealed at rest (:mod:`xapi.forwarding_secrets`; it has to be sent, so it cannot be hashed).
+The hub fetches the URL, so it must not be turned inwards: a destination must be public unless
+the operator allows it (:mod:`xapi.forwarding_destinations`), checked here at registration and
+again by :mod:`xapi.forwarding_client` when it connects; redirects are never followed.
 """
 
 from __future__ import annotations
@@ -29,18 +31,22 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hub.auth import Principal, utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
+from xapi.forwarding_destinations import DestinationRefused
 from xapi.forwarding_worker import wake_worker
+
+if TYPE_CHECKING:
+    from xapi.forwarding_client import DownstreamClient
 
 #: The verb of a voiding statement (Data 2.3.2).
 VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 
-#: Fields of a forwarder that clients never see: the secret (never again once registered) and
-#: the worker's lease bookkeeping.
-HIDDEN_FIELDS = ("password", "lease_owner", "lease_until")
+#: Fields of a forwarder that clients never see: the secret (never again once registered,
+#: sealed or, in rows from before sealing, plain) and the worker's lease bookkeeping.
+HIDDEN_FIELDS = ("password", "password_sealed", "lease_owner", "lease_until")
 
 
 # --------------------------------------------------------------------------------------------
@@ -48,11 +54,25 @@ HIDDEN_FIELDS = ("password", "lease_owner", "lease_until")
 # --------------------------------------------------------------------------------------------
 
 
-def register_forwarder(store: Any, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
+def check_destination(client: DownstreamClient, url: str) -> str:
+    """The URL to store (no trailing slash: ``/statements`` is appended), once the destination
+    rules accept it; 400 naming ``url`` otherwise. The rules run again at each connection."""
+    try:
+        client.guard.check_url(url)
+    except DestinationRefused as exc:
+        raise ValidationError.for_field("url", f"refused: {exc}") from None
+    except OSError:  # socket.gaierror: nothing to connect to
+        raise ValidationError.for_field("url", "the host name does not resolve") from None
+    return url.rstrip("/")
+
+
+def register_forwarder(store: Any, principal: Principal, data: dict[str, Any],
+                       client: DownstreamClient) -> dict[str, Any]:
     """Register a downstream LRS for an organisation; ``data`` was loaded by the route's schema.
 
     An ``admin`` may register for any organisation (``org_id``); an ``lrs-writer`` only for its
-    own, since it forwards the statements its own organisation writes."""
+    own, since it forwards the statements its own organisation writes. ``client`` (the
+    process's downstream client) checks the destination and seals the password."""
     org_id = data.get("org_id") or principal.org_id
     if org_id != principal.org_id and "admin" not in principal.roles:
         raise PermissionDenied("an lrs-writer may register forwarding for its own organisation")
@@ -61,9 +81,9 @@ def register_forwarder(store: Any, principal: Principal, data: dict[str, Any]) -
     forwarder = {
         "id": "fwd_" + uuid.uuid4().hex[:16],
         "org_id": org_id,
-        "url": data["url"].rstrip("/"),
+        "url": check_destination(client, data["url"]),
         "username": data.get("username"),
-        "password": data.get("password"),
+        **client.passwords.sealed_fields(data.get("password")),
         "verbs": sorted(set(data.get("verbs") or ())),
         "activity_prefixes": sorted(set(data.get("activity_prefixes") or ())),
         "active": bool(data.get("active", True)),
@@ -109,15 +129,18 @@ EDITABLE_FIELDS = ("url", "username", "password", "verbs", "activity_prefixes", 
 
 
 def update_forwarder(store: Any, principal: Principal, forwarder_id: str,
-                     changes: dict[str, Any]) -> dict[str, Any]:
+                     changes: dict[str, Any], client: DownstreamClient) -> dict[str, Any]:
     """Change a registration (pause it with ``active: false``, new credentials, new filter).
     Statements already in the outbox stay there; a new filter applies to later ones. Changing
-    the URL or credentials clears the back-off so the next pass tries at once."""
+    the URL or credentials clears the back-off so the next pass tries at once. A new URL is
+    checked as at registration; a new password is sealed."""
     _visible(principal, store.forwarding.get(forwarder_id))
     _writable(principal)
     fields = {k: v for k, v in changes.items() if k in EDITABLE_FIELDS}
     if "url" in fields:
-        fields["url"] = fields["url"].rstrip("/")
+        fields["url"] = check_destination(client, fields["url"])
+    if "password" in fields:
+        fields.update(client.passwords.sealed_fields(fields["password"]))
     for name in ("verbs", "activity_prefixes"):
         if name in fields:
             fields[name] = sorted(set(fields[name] or ()))

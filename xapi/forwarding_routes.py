@@ -35,6 +35,8 @@ from xapi.forwarding import (
     retry_dead_letters,
     update_forwarder,
 )
+from xapi.forwarding_client import client_for, make_client
+from xapi.forwarding_secrets import seal_plaintext_passwords
 from xapi.forwarding_worker import ForwardingPolicy, forward_once, resume_pending
 
 blueprint = Blueprint("xapi_forwarding", __name__, url_prefix="/xapi/forwarding")
@@ -46,6 +48,8 @@ def _http_url(value: str) -> None:
         raise ma.ValidationError("must be an http(s) URL of the downstream's xAPI endpoint")
     if parts.query or parts.fragment:
         raise ma.ValidationError("must not have a query or fragment")
+    # Where it may point (public addresses only) is checked by the service, against the
+    # operator's allow list: xapi.forwarding_destinations.
 
 
 def _iri(value: str) -> None:
@@ -72,6 +76,10 @@ _schema = ForwarderSchema()
 _changes = ForwarderSchema(partial=True, exclude=("org_id",))
 
 
+def _client() -> Any:
+    return client_for(current_app)
+
+
 def _caller() -> Principal:
     principal = current_principal()
     assert principal is not None  # require_roles has authenticated the request
@@ -84,7 +92,7 @@ def create_forwarder() -> Any:
     """Register a downstream LRS."""
     data = _schema.load(request.get_json(force=True))
     principal = _caller()
-    forwarder = register_forwarder(get_store(), principal, data)
+    forwarder = register_forwarder(get_store(), principal, data, _client())
     body = forwarding_status(get_store(), principal, forwarder["id"])
     return jsonify(body), 201, {"Location": f"/xapi/forwarding/{forwarder['id']}"}
 
@@ -108,7 +116,7 @@ def get_forwarder(forwarder_id: str) -> Any:
 def patch_forwarder(forwarder_id: str) -> Any:
     """Change a registration (active, url, credentials, filter, label)."""
     changes = _changes.load(request.get_json(force=True))
-    return jsonify(update_forwarder(get_store(), _caller(), forwarder_id, changes))
+    return jsonify(update_forwarder(get_store(), _caller(), forwarder_id, changes, _client()))
 
 
 @blueprint.post("/<forwarder_id>/retry")
@@ -138,7 +146,7 @@ def forward_command(once: bool, interval: float, batch_size: int) -> None:
     store = current_app.extensions["hub.store"]
     policy = ForwardingPolicy(batch_size=batch_size)
     while True:
-        tally = forward_once(store, policy, blobs=current_app.extensions.get("hub.blobs"))
+        tally = forward_once(store, client_for(current_app), policy)
         click.echo(" ".join(f"{k}={v}" for k, v in tally.items()))
         if once:
             return
@@ -149,13 +157,27 @@ def _resume_pending() -> None:
     resume_pending(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
+def _seal_plaintext(app: Flask, client: Any) -> None:
+    """Seal the passwords of registrations stored before sealing existed. The hub starts even
+    when this cannot run now (store or blob store down): the worker reads a plain password as
+    it is, and the next start seals it."""
+    try:
+        seal_plaintext_passwords(app.extensions["hub.store"], client.passwords)
+    except Exception:
+        app.logger.exception("could not seal plain-text forwarding passwords at start-up")
+
+
 def init_app(app: Flask) -> None:
-    """Register the blueprint, the once-per-process resume of pending forwarding (first
-    request) and ``hub xapi forward`` (in the ``xapi`` command group, made here when the LRS
-    has not made one)."""
+    """Register the blueprint, the process's downstream client (destination rules, connection
+    pool, password box), the sealing of plain-text passwords, the once-per-process resume of
+    pending forwarding (first request) and ``hub xapi forward`` (in the ``xapi`` command
+    group, made here when the LRS has not made one)."""
     if "xapi_forwarding" not in app.blueprints:
         app.register_blueprint(blueprint)
         app.before_request(_resume_pending)
+        # A bad HUB_FORWARDING_ALLOW_HOSTS stops the hub here, not at the first send.
+        client = app.extensions["xapi.forwarding_client"] = make_client(app)
+        _seal_plaintext(app, client)
     group = app.cli.commands.get("xapi")
     if group is None:
         group = click.Group("xapi", help="The xAPI LRS.")

@@ -5,30 +5,25 @@ the downstream's Statements resource, with exponential back-off per downstream a
 and dead letters for statements refused for good. :class:`ForwardingWorker` runs it in a daemon
 thread of each hub process, started lazily (:func:`wake_worker` on enqueue,
 :func:`resume_pending` on a process's first request); ``hub xapi forward`` runs it from cron.
-Each downstream is leased to one process at a time, so several hubs can run workers.
+Each downstream is leased to one process at a time, so several hubs can run workers. The HTTP
+side (destination rules, pooled connections, no redirects, sealed passwords) is the process's
+:class:`~xapi.forwarding_client.DownstreamClient`.
 """
 
 from __future__ import annotations
 
-import base64
 import logging
 import os
 import random
 import threading
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import orjson
-
 from hub.auth import utcnow
+from xapi.forwarding_client import DownstreamClient, client_for
 
 log = logging.getLogger(__name__)
-
-#: The xAPI version header sent downstream (Communication 3.3: required on every request).
-XAPI_VERSION = "1.0.3"
 
 #: Downstream answers that will not change on retry: the batch (or one statement of it) is bad.
 PERMANENT_STATUSES = frozenset({400, 409, 413})
@@ -57,55 +52,13 @@ def _at(dt: datetime) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-# --------------------------------------------------------------------------------------------
-# Delivery side
-# --------------------------------------------------------------------------------------------
-
-
-def request_body(statements: list[dict[str, Any]], blobs: Any) -> tuple[bytes, str]:
-    """The body of a forwarded batch and its content type.
-
-    Statements with attachments go as ``multipart/mixed`` with every attachment body the hub
-    holds (Communication 1.5.2), built by the LRS's own response writer; a downstream would
-    refuse an attachment without ``fileUrl`` whose body is missing. Else plain JSON."""
-    if blobs is not None and any(s.get("attachments") for s in statements):
-        from xapi.attachments import multipart_response
-
-        return multipart_response(statements, statements, blobs)
-    return orjson.dumps(statements), "application/json"
-
-
-def post_statements(forwarder: dict[str, Any], statements: list[dict[str, Any]],
-                    timeout: float, blobs: Any = None) -> tuple[int, str]:
-    """POST a batch to the downstream's Statements resource (Communication 2.1.2).
-
-    Returns (HTTP status, error text); status 0 when the downstream could not be reached."""
-    body, content_type = request_body(statements, blobs)
-    headers = {"Content-Type": content_type, "X-Experience-API-Version": XAPI_VERSION}
-    if forwarder.get("username") is not None:
-        pair = f"{forwarder['username']}:{forwarder.get('password') or ''}".encode()
-        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
-    request = urllib.request.Request(f"{forwarder['url']}/statements", data=body,
-                                     headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return int(response.status), ""
-    except urllib.error.HTTPError as exc:
-        text = exc.read(300).decode("utf-8", "replace")
-        exc.close()
-        return int(exc.code), f"HTTP {exc.code}: {' '.join(text.split())}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return 0, f"unreachable: {reason}"
-
-
 @dataclass
 class DownstreamRound:
     """One downstream's turn in a pass: drain its outbox until it is empty, it fails, the round
     is over, or the worker is asked to stop (checked between batches)."""
 
     store: Any
-    blobs: Any
+    client: DownstreamClient
     forwarder: dict[str, Any]
     policy: ForwardingPolicy
     tally: dict[str, int]
@@ -124,8 +77,8 @@ class DownstreamRound:
 
     def post(self, entries: list[dict[str, Any]]) -> tuple[int, str]:
         """Send some outbox entries."""
-        return post_statements(self.forwarder, [e["statement"] for e in entries],
-                               self.policy.timeout, self.blobs)
+        return self.client.post(self.forwarder, [e["statement"] for e in entries],
+                                self.policy.timeout)
 
     def run(self) -> None:
         """The lease is renewed before each batch, so a long round against a slow downstream
@@ -179,7 +132,8 @@ class DownstreamRound:
         self.tally["dead"] += 1
 
     def back_off(self, error: str) -> None:
-        """A failure that may pass (network, 5xx, 401 until fixed): wait, longer each time."""
+        """A failure that may pass (network, 5xx, a redirect, 401 or a refused destination or
+        unreadable password until someone fixes the registration): wait, longer each time."""
         attempts = int((self.repo.get(self.fid) or {}).get("attempts") or 0) + 1
         retry_at = datetime.now(UTC) + timedelta(seconds=self.policy.backoff(attempts))
         self.repo.update(self.fid, {"attempts": attempts, "last_error": error,
@@ -187,13 +141,13 @@ class DownstreamRound:
         self.tally["errors"] += 1
 
 
-def forward_once(store: Any, policy: ForwardingPolicy | None = None,
-                 owner: str | None = None, stop: threading.Event | None = None,
-                 blobs: Any = None) -> dict[str, int]:
+def forward_once(store: Any, client: DownstreamClient, policy: ForwardingPolicy | None = None,
+                 owner: str | None = None, stop: threading.Event | None = None) -> dict[str, int]:
     """One pass over every downstream that is due; returns ``{"forwarders", "sent", "dead",
     "errors"}``. Safe to run from several processes at once: each downstream is leased to one
-    of them for ``policy.lease_seconds``. ``stop`` ends the pass early (worker shutdown);
-    ``blobs`` (the hub's blob store) lets attachment bodies go along."""
+    of them for ``policy.lease_seconds``. ``client`` is the process's
+    :class:`~xapi.forwarding_client.DownstreamClient` (its pooled connections outlive the
+    pass); ``stop`` ends the pass early (worker shutdown)."""
     policy = policy or ForwardingPolicy()
     owner = owner or f"{os.getpid()}-{threading.get_ident()}"
     tally = {"forwarders": 0, "sent": 0, "dead": 0, "errors": 0}
@@ -206,7 +160,7 @@ def forward_once(store: Any, policy: ForwardingPolicy | None = None,
             forwarder = store.forwarding.get(fid)
             if forwarder is not None and forwarder.get("active"):
                 tally["forwarders"] += 1
-                DownstreamRound(store, blobs, forwarder, policy, tally, owner, stop).run()
+                DownstreamRound(store, client, forwarder, policy, tally, owner, stop).run()
         finally:
             store.forwarding.release(fid, owner)
     return tally
@@ -222,10 +176,10 @@ class ForwardingWorker:
     process, and every ``poll`` seconds anyway (other processes enqueue too, and back-offs
     expire)."""
 
-    def __init__(self, store: Any, policy: ForwardingPolicy | None = None,
-                 poll: float = 2.0, blobs: Any = None) -> None:
+    def __init__(self, store: Any, client: DownstreamClient,
+                 policy: ForwardingPolicy | None = None, poll: float = 2.0) -> None:
         self.store = store
-        self.blobs = blobs
+        self.client = client
         self.policy = policy or ForwardingPolicy()
         self.poll = poll
         self._wake = threading.Event()
@@ -258,7 +212,7 @@ class ForwardingWorker:
         while not self._stop.is_set():
             self._wake.clear()
             try:
-                forward_once(self.store, self.policy, stop=self._stop, blobs=self.blobs)
+                forward_once(self.store, self.client, self.policy, stop=self._stop)
             except Exception:  # the worker must outlive a store or network hiccup
                 log.exception("statement forwarding pass failed; retrying in %.1f s", self.poll)
             self._wake.wait(self.poll)
@@ -285,7 +239,7 @@ def wake_worker() -> None:
             worker = app.extensions.get("xapi.forwarding_worker")
             if worker is None:
                 worker = ForwardingWorker(app.extensions["hub.store"],
-                                          blobs=app.extensions.get("hub.blobs")).start()
+                                          client_for(app)).start()
                 app.extensions["xapi.forwarding_worker"] = worker
     worker.wake()
 

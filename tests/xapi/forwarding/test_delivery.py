@@ -3,6 +3,7 @@ thread, the CLI, and a second hub as a real downstream over HTTP."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from typing import Any
@@ -14,11 +15,13 @@ from tests.xapi.forwarding.support import (
     ATTEMPTED,
     BOUNDARY,
     COMPLETED,
+    ERROR_BODY,
     FAST,
     REJECTED,
     Downstream,
     attachment_meta,
     create_app_like,
+    deliver,
     ingest,
     learning_event,
     multipart,
@@ -27,7 +30,7 @@ from tests.xapi.forwarding.support import (
     status,
     xapi_post,
 )
-from xapi.forwarding_worker import forward_once, stop_worker
+from xapi.forwarding_worker import stop_worker
 
 # --- failures, back-off, dead letters ----------------------------------------------------------
 
@@ -35,25 +38,24 @@ from xapi.forwarding_worker import forward_once, stop_worker
 def test_failing_downstream_backs_off_then_recovers(hub: Any, tenants: Tenants,
                                                     downstream: Downstream) -> None:
     client = hub.test_client()
-    store = hub.extensions["hub.store"]
     writer = tenants.make("Ministry LMS", "lms", ("lrs-writer",))
     fid = register(client, writer["headers"], url=downstream.url)["id"]
     ingest(hub, writer["org"]["id"], [statement(), statement()])
     downstream.status = 503
 
-    assert forward_once(store, FAST)["errors"] == 1
+    assert deliver(hub)["errors"] == 1
     first = status(client, writer["headers"], fid)
     assert first["attempts"] == 1 and first["pending"] == 2 and first["sent"] == 0
     assert "503" in first["last_error"] and first["next_attempt_at"] > first["last_error_at"]
-    assert forward_once(store, FAST)["forwarders"] == 0  # backing off: not due yet
+    assert deliver(hub)["forwarders"] == 0  # backing off: not due yet
 
     time.sleep(FAST.backoff_max + 0.05)
-    assert forward_once(store, FAST)["errors"] == 1
+    assert deliver(hub)["errors"] == 1
     assert status(client, writer["headers"], fid)["attempts"] == 2
 
     downstream.status = 200
     time.sleep(FAST.backoff_max + 0.05)
-    assert forward_once(store, FAST)["sent"] == 2
+    assert deliver(hub)["sent"] == 2
     recovered = status(client, writer["headers"], fid)
     assert (recovered["attempts"], recovered["pending"], recovered["sent"]) == (0, 0, 2)
     assert recovered["next_attempt_at"] is None
@@ -68,8 +70,9 @@ def test_unreachable_downstream_is_an_error_not_a_crash(hub: Any, tenants: Tenan
     downstream.close()  # nothing listens on that port any more
     fid = register(client, writer["headers"], url=url)["id"]
     ingest(hub, writer["org"]["id"], [statement()])
-    assert forward_once(hub.extensions["hub.store"], FAST)["errors"] == 1
-    assert status(client, writer["headers"], fid)["last_error"].startswith("unreachable")
+    assert deliver(hub)["errors"] == 1
+    assert status(client, writer["headers"], fid)["last_error"] == (
+        "unreachable: connection refused")
 
 
 def test_a_refused_statement_becomes_a_dead_letter_and_blocks_nothing(
@@ -80,7 +83,7 @@ def test_a_refused_statement_becomes_a_dead_letter_and_blocks_nothing(
     batch = [statement(), statement(verb=REJECTED), statement(), statement(), statement()]
     ingest(hub, writer["org"]["id"], batch)
 
-    tally = forward_once(hub.extensions["hub.store"], FAST)
+    tally = deliver(hub)
 
     assert tally["sent"] == 4 and tally["dead"] == 1
     assert {s["id"] for s in downstream.received} == {s["id"] for i, s in enumerate(batch)
@@ -95,7 +98,7 @@ def test_a_single_refused_statement_is_sent_once(hub: Any, tenants: Tenants,
     writer = tenants.make("Ministry LMS", "lms", ("lrs-writer",))
     register(hub.test_client(), writer["headers"], url=downstream.url)
     ingest(hub, writer["org"]["id"], [statement(verb=REJECTED)])
-    assert forward_once(hub.extensions["hub.store"], FAST)["dead"] == 1
+    assert deliver(hub)["dead"] == 1
     assert downstream.requests == 1  # not re-sent alone: it was alone already
 
 
@@ -116,10 +119,10 @@ def test_a_downstream_is_leased_to_one_process(hub: Any, tenants: Tenants,
     assert repo.lease(fid, "c", "2026-01-01T00:02:30.000000Z", "2026-01-01T00:04:00.0Z")
 
     ingest(hub, writer["org"]["id"], [statement()])
-    assert forward_once(store, FAST)["sent"] == 1  # c's lease ended long ago: taken over
+    assert deliver(hub)["sent"] == 1  # c's lease ended long ago: taken over
     ingest(hub, writer["org"]["id"], [statement()])
     assert repo.lease(fid, "elsewhere", "2026-01-01T00:00:00.000000Z", "9999-12-31T00:00:00Z")
-    assert forward_once(store, FAST) == {"forwarders": 0, "sent": 0, "dead": 0, "errors": 0}
+    assert deliver(hub) == {"forwarders": 0, "sent": 0, "dead": 0, "errors": 0}
     assert repo.counts(fid) == (1, 0)
 
 
@@ -206,9 +209,8 @@ def test_hub_to_hub_forwarding_over_http(hub: Any, tenants: Tenants, tmp_path: A
         assert sent.status_code == 200, sent.get_json()
         ids += sent.get_json()
 
-        store, blobs = hub.extensions["hub.store"], hub.extensions["hub.blobs"]
-        assert forward_once(store, FAST, blobs=blobs)["sent"] == 3
-        assert forward_once(store, FAST, blobs=blobs)["sent"] == 0
+        assert deliver(hub)["sent"] == 3
+        assert deliver(hub)["sent"] == 0
 
         got = downstream_app.test_client().get(
             "/xapi/statements", headers={**reader["headers"], "X-Experience-API-Version": "1.0.3"})
@@ -261,3 +263,70 @@ def test_cli_forward_once(hub: Any, tenants: Tenants, downstream: Downstream) ->
     assert result.exit_code == 0, result.output
     assert "sent=2" in result.output
     assert len(downstream.received) == 2
+
+
+# --- what the downstream answers (issue 7 §2) ---------------------------------------------------
+
+
+def test_last_error_shows_the_status_never_the_body(hub: Any, tenants: Tenants,
+                                                    downstream: Downstream) -> None:
+    """The registering organisation reads ``last_error``; the downstream's body (here a
+    connection string) is not the hub's to show."""
+    client = hub.test_client()
+    writer = tenants.make("Ministry LMS", "lms", ("lrs-writer",))
+    fid = register(client, writer["headers"], url=downstream.url)["id"]
+    ingest(hub, writer["org"]["id"], [statement(verb=REJECTED)])
+    assert deliver(hub)["dead"] == 1
+    assert status(client, writer["headers"], fid)["last_error"] == "HTTP 400 Bad Request"
+
+    ingest(hub, writer["org"]["id"], [statement()])
+    downstream.status = 500
+    assert deliver(hub)["errors"] == 1
+    shown = status(client, writer["headers"], fid)
+    assert shown["last_error"] == "HTTP 500 Internal Server Error"
+    assert "hunter2" not in json.dumps(shown) and b"hunter2" in ERROR_BODY
+
+
+@pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
+def test_a_redirect_is_a_failure_and_is_never_followed(hub: Any, tenants: Tenants,
+                                                       downstream: Downstream,
+                                                       code: int) -> None:
+    """A redirected POST was repeated as a GET, counted as delivered and dropped, with the
+    Basic credentials sent to the new host: now it is retried with back-off instead."""
+    elsewhere = Downstream()
+    try:
+        client = hub.test_client()
+        writer = tenants.make("Ministry LMS", "lms", ("lrs-writer",))
+        fid = register(client, writer["headers"], url=downstream.url, username="u",
+                       password="pw")["id"]
+        ingest(hub, writer["org"]["id"], [statement(), statement()])
+        downstream.redirect = code
+        downstream.redirect_to = f"{elsewhere.url}/statements?token=abc"
+
+        assert deliver(hub) == {"forwarders": 1, "sent": 0, "dead": 0, "errors": 1}
+        assert elsewhere.methods == [] and downstream.methods == ["POST"]
+        shown = status(client, writer["headers"], fid)
+        assert (shown["pending"], shown["sent"], shown["attempts"]) == (2, 0, 1)
+        assert shown["next_attempt_at"] is not None
+        assert shown["last_error"].startswith(f"HTTP {code} ")
+        assert f"refused to follow a redirect to {elsewhere.url}/statements" in (
+            shown["last_error"])
+        assert "token" not in shown["last_error"]
+
+        downstream.redirect = None  # the downstream was fixed: the same entries go
+        time.sleep(FAST.backoff_max + 0.05)
+        assert deliver(hub)["sent"] == 2
+    finally:
+        elsewhere.close()
+
+
+def test_connections_are_pooled_across_batches_and_passes(hub: Any, tenants: Tenants,
+                                                          downstream: Downstream) -> None:
+    writer = tenants.make("Ministry LMS", "lms", ("lrs-writer",))
+    register(hub.test_client(), writer["headers"], url=downstream.url)
+    ingest(hub, writer["org"]["id"], [statement() for _ in range(7)])
+    assert deliver(hub)["sent"] == 7  # three batches (FAST.batch_size = 3)
+    ingest(hub, writer["org"]["id"], [statement()])
+    assert deliver(hub)["sent"] == 1
+    assert len(downstream.peers) == 4
+    assert len(set(downstream.peers)) == 1  # one kept-alive connection for all four POSTs

@@ -18,9 +18,9 @@ from tests.conftest import Tenants, basic
 from tests.xapi.forwarding.support import (
     ATTEMPTED,
     COMPLETED,
-    FAST,
     REJECTED,
     Downstream,
+    deliver,
     ingest,
     learning_event,
     register,
@@ -30,7 +30,7 @@ from tests.xapi.forwarding.support import (
 )
 from xapi import forwarding_routes
 from xapi.forwarding import atomic, enqueue_forwarding, matches
-from xapi.forwarding_worker import forward_once, stop_worker
+from xapi.forwarding_worker import stop_worker
 
 # --- registration ------------------------------------------------------------------------------
 
@@ -125,13 +125,13 @@ def test_pause_edit_retry_and_delete_a_registration(hub: Any, tenants: Tenants,
                            headers=writer["headers"]).get_json()
     assert widened["active"] is True and widened["verbs"] == sorted([COMPLETED, REJECTED])
     ingest(hub, writer["org"]["id"], [statement(verb=REJECTED), statement()])
-    assert forward_once(store, FAST) == {"forwarders": 1, "sent": 1, "dead": 1, "errors": 0}
+    assert deliver(hub) == {"forwarders": 1, "sent": 1, "dead": 1, "errors": 0}
     assert status(client, writer["headers"], fid)["dead_letters"] == 1
 
     downstream.refuse = False  # the downstream was fixed
     retried = client.post(f"{path}/retry", headers=writer["headers"]).get_json()
     assert (retried["pending"], retried["dead_letters"], retried["failed"]) == (1, 0, 0)
-    assert forward_once(store, FAST)["sent"] == 1
+    assert deliver(hub)["sent"] == 1
     assert status(client, writer["headers"], fid)["sent"] == 2
 
     ingest(hub, writer["org"]["id"], [statement()])
@@ -172,7 +172,7 @@ def test_only_matching_statements_of_the_org_are_forwarded_in_order(
     assert ingest(hub, other["org"]["id"], [statement()]) == 0  # another org's statement
     assert status(client, writer["headers"], fid)["pending"] == 7
 
-    tally = forward_once(hub.extensions["hub.store"], FAST)
+    tally = deliver(hub)
 
     assert tally == {"forwarders": 1, "sent": 7, "dead": 0, "errors": 0}
     assert [s["id"] for s in downstream.received] == [s["id"] for s in wanted]
@@ -183,7 +183,7 @@ def test_only_matching_statements_of_the_org_are_forwarded_in_order(
     progress = status(client, writer["headers"], fid)
     assert (progress["pending"], progress["sent"], progress["failed"]) == (0, 7, 0)
     assert progress["last_sent_at"] is not None
-    assert forward_once(hub.extensions["hub.store"], FAST)["sent"] == 0  # nothing twice
+    assert deliver(hub)["sent"] == 0  # nothing twice
 
 
 def test_inactive_registration_forwards_nothing(hub: Any, tenants: Tenants,
