@@ -62,16 +62,18 @@ def _at(dt: datetime) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def request_body(statements: list[dict[str, Any]], blobs: Any) -> tuple[bytes, str]:
+def request_body(statements: list[dict[str, Any]], blobs: Any,
+                 org_id: str | None = None) -> tuple[bytes, str]:
     """The body of a forwarded batch and its content type.
 
     Statements with attachments go as ``multipart/mixed`` with every attachment body the hub
     holds (Communication 1.5.2), built by the LRS's own response writer; a downstream would
-    refuse an attachment without ``fileUrl`` whose body is missing. Else plain JSON."""
+    refuse an attachment without ``fileUrl`` whose body is missing. Else plain JSON. The
+    bodies are the forwarding organisation's (``org_id``) own."""
     if blobs is not None and any(s.get("attachments") for s in statements):
         from xapi.attachments import multipart_response
 
-        return multipart_response(statements, statements, blobs)
+        return multipart_response(statements, statements, blobs, [org_id] * len(statements))
     return orjson.dumps(statements), "application/json"
 
 
@@ -80,7 +82,7 @@ def post_statements(forwarder: dict[str, Any], statements: list[dict[str, Any]],
     """POST a batch to the downstream's Statements resource (Communication 2.1.2).
 
     Returns (HTTP status, error text); status 0 when the downstream could not be reached."""
-    body, content_type = request_body(statements, blobs)
+    body, content_type = request_body(statements, blobs, forwarder.get("org_id"))
     headers = {"Content-Type": content_type, "X-Experience-API-Version": XAPI_VERSION}
     if forwarder.get("username") is not None:
         pair = f"{forwarder['username']}:{forwarder.get('password') or ''}".encode()
