@@ -381,6 +381,11 @@ class StatementRepository(Protocol):
 
     def query(self, query: StatementQuery) -> StatementPage: ...
 
+    def scan(self, cursor: str | None, limit: int) -> StatementPage:
+        """Every statement of every organisation, voided ones included, oldest first, a page
+        at a time (``cursor`` None for the first): for maintenance, never for requests."""
+        ...
+
     def count(self) -> int: ...
 
 

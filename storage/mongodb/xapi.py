@@ -210,6 +210,18 @@ class MongoStatementRepository:
                              [d.get("org_id") for d in docs])
 
     @translate_errors
+    def scan(self, cursor: str | None, limit: int) -> StatementPage:
+        """Every statement in (stored, seq) order, on the ``stored`` index (see the port)."""
+        find: dict[str, Any] = {}
+        if cursor:
+            stored, seq = _decode_cursor(cursor)
+            find = {"$or": [{"stored": {"$gt": stored}}, {"stored": stored, "seq": {"$gt": seq}}]}
+        docs = list(self.coll.find(find, _STATEMENT_FIELDS)
+                    .sort([("stored", 1), ("seq", 1)]).limit(limit))
+        last = _encode_cursor(docs[-1]["stored"], docs[-1]["seq"]) if len(docs) == limit else None
+        return StatementPage([d["body"] for d in docs], last, [d.get("org_id") for d in docs])
+
+    @translate_errors
     def count(self) -> int:
         """How many statements are stored (voided ones included)."""
         return int(self.coll.count_documents({}))

@@ -379,6 +379,13 @@ class SqliteStatementRepository:
                     break
         return [merged[seq] for seq in sorted(merged, reverse=not query.ascending)[:wanted]]
 
+    def scan(self, cursor: str | None, limit: int) -> StatementPage:
+        """Every statement in seq order (see the port)."""
+        rows = self._store.query("SELECT seq, body, org_id FROM xapi_statements WHERE seq > ? "
+                                 "ORDER BY seq LIMIT ?", (int(cursor or 0), limit))
+        return StatementPage([r[1] for r in rows], str(rows[-1][0]) if len(rows) == limit
+                             else None, [r[2] for r in rows])
+
     def count(self) -> int:
         """How many statements are stored (voided ones included)."""
         return int(self._store.query("SELECT COUNT(*) FROM xapi_statements")[0][0])
