@@ -365,8 +365,9 @@ class StatementRepository(Protocol):
         of the batch is stored; the same id in another organisation is another statement. The
         repository sets ``statement["stored"]`` (one timestamp for the batch, taken inside the
         write so that stored order is commit order where the backend allows) and marks the
-        ``voids`` target of the record's own organisation voided (Data 2.3.2). Keys are stored as given (the LRS merged in a StatementRef
-        target's keys, Communication 2.1.3 "Filter Conditions for StatementRefs")."""
+        ``voids`` target of the record's own organisation voided (Data 2.3.2). Keys are stored
+        as given (the LRS merged in a StatementRef target's keys, Communication 2.1.3 "Filter
+        Conditions for StatementRefs")."""
         ...
 
     def get(self, statement_id: str, org_id: str | None = None) -> Document | None:

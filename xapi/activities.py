@@ -1,8 +1,9 @@
 """Canonical Activity definitions (Communication 2.5, Data 2.4.4.1).
 
 Each organisation's LRS keeps one Activity object per id, merged from the definitions of the
-statements that organisation stored (another organisation's definitions never show): language maps merge by language (newer wins per language), other properties are
-replaced by the newer value. ``GET /xapi/activities`` and ``format=canonical`` serve it.
+statements that organisation stored (another organisation's definitions never show): language
+maps merge by language (newer wins per language), other properties are replaced by the newer
+value. ``GET /xapi/activities`` and ``format=canonical`` serve it.
 """
 
 from __future__ import annotations

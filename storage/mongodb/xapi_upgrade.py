@@ -13,6 +13,7 @@ safe when several processes run it at once: each moved document is inserted unde
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pymongo
@@ -62,8 +63,6 @@ def upgrade(db: Database[Any]) -> None:
 def _move(coll: Collection[Any], old: dict[str, Any], convert: Any) -> None:
     """Re-insert each document matching ``old`` as ``convert`` makes it, then delete it."""
     while batch := list(coll.find(old).limit(_BATCH)):
-        try:
+        with contextlib.suppress(BulkWriteError):  # another process moved some of them first
             coll.insert_many([convert(d) for d in batch], ordered=False)
-        except BulkWriteError:
-            pass  # another process moved some of them first
         coll.delete_many({"$and": [old, {"_id": {"$in": [d["_id"] for d in batch]}}]})

@@ -334,7 +334,8 @@ class SqliteStatementRepository:
     @staticmethod
     def _keyed_rows(conn: sqlite3.Connection, query: StatementQuery, lo: int,
                     hi: int) -> list[tuple[int, str, str | None]]:
-        """Up to ``limit + 1`` (seq, body, organisation) rows carrying every key of the query, in order.
+        """Up to ``limit + 1`` (seq, body, organisation) rows carrying every key of the query,
+        in order.
 
         Driven by the first key (the most selective, see ``xapi.statements.query_keys``): per
         epoch one ordered range scan of ``(epoch, key, seq)``, the other keys checked per row.

@@ -52,7 +52,7 @@ def test_indexes_match_the_statement_queries(store: Any) -> None:
     # a platform administrator's by-id reads across organisations
     assert list(indexes["sid_seq"].items()) == [("sid", 1), ("seq", 1)]
     documents = {i["name"]: i["key"] for i in store.db.xapi_documents.list_indexes()}
-    assert list(documents["org_scope_updated"])[0] == "org_id"
+    assert next(iter(documents["org_scope_updated"])) == "org_id"
     assert "scope_updated" not in documents
 
 
