@@ -292,6 +292,11 @@ class Store(Protocol):
 
 # Every store gives them as ``store.statements`` (StatementRepository), ``store.xapi_documents``
 # (DocumentRepository) and ``store.activities`` (ActivityRepository).
+#
+# Each organisation's LRS is its own store (as Learning Locker's stores are): statement ids are
+# unique per organisation, voiding and StatementRef keys reach only the same organisation's
+# statements, and documents and activity definitions are keyed by organisation. Only reads with
+# ``org_id=None`` (a platform administrator's) cross organisations.
 
 #: Kinds of xAPI document (Communication 2.3 State, 2.6 Activity Profile, 2.7 Agent Profile).
 XAPI_DOCUMENT_KINDS: tuple[str, ...] = ("state", "activity-profile", "agent-profile")
@@ -348,6 +353,7 @@ class StatementPage:
 
     bodies: list[str]
     cursor: str | None = None
+    orgs: list[str | None] = field(default_factory=list)  # each body's organisation
 
     @functools.cached_property
     def statements(self) -> list[Document]:
@@ -362,24 +368,32 @@ class StatementRepository(Protocol):
     def insert(self, records: list[StatementRecord]) -> tuple[str, list[str]]:
         """Store a batch atomically; returns ``(stored, ids newly stored)``.
 
-        One transaction: a record whose id exists with the same fingerprint is skipped, with a
-        different one raises ``DuplicateKey`` and nothing of the batch is stored. The repository
-        sets ``statement["stored"]`` (one timestamp for the batch, taken inside the write so that
-        stored order is commit order where the backend allows) and marks the ``voids`` target
-        voided (Data 2.3.2). Keys are stored as given (the LRS merged in a StatementRef
-        target's keys, Communication 2.1.3 "Filter Conditions for StatementRefs")."""
+        One transaction: a record whose id exists in its organisation (``record.org_id``) with
+        the same fingerprint is skipped, with a different one raises ``DuplicateKey`` and nothing
+        of the batch is stored; the same id in another organisation is another statement. The
+        repository sets ``statement["stored"]`` (one timestamp for the batch, taken inside the
+        write so that stored order is commit order where the backend allows) and marks the
+        ``voids`` target of the record's own organisation voided (Data 2.3.2). Keys are stored
+        as given (the LRS merged in a StatementRef target's keys, Communication 2.1.3 "Filter
+        Conditions for StatementRefs")."""
         ...
 
-    def get(self, statement_id: str) -> Document | None:
+    def get(self, statement_id: str, org_id: str | None = None) -> Document | None:
         """``{"statement": {...}, "voided": bool, "voids": str | None, "org_id": str | None}``
-        or None."""
+        or None: the statement of organisation ``org_id`` under that id; with ``org_id`` None
+        (reading across organisations) the earliest stored one under that id."""
         ...
 
-    def get_many(self, ids: Iterable[str]) -> dict[str, Document]:
+    def get_many(self, ids: Iterable[str], org_id: str | None = None) -> dict[str, Document]:
         """As ``get`` for several ids; absent ids are left out."""
         ...
 
     def query(self, query: StatementQuery) -> StatementPage: ...
+
+    def scan(self, cursor: str | None, limit: int) -> StatementPage:
+        """Every statement of every organisation, voided ones included, oldest first, a page
+        at a time (``cursor`` None for the first): for maintenance, never for requests."""
+        ...
 
     def count(self) -> int: ...
 
@@ -387,13 +401,15 @@ class StatementRepository(Protocol):
 @dataclass(frozen=True)
 class DocumentKey:
     """Where an xAPI document lives. Fields that do not apply to the kind are ``""``; ``agent`` is
-    the LRS's canonical string of the Agent's IFI, ``registration`` ``""`` when none."""
+    the LRS's canonical string of the Agent's IFI, ``registration`` ``""`` when none;
+    ``org_id`` the organisation whose LRS holds it (required: no document is global)."""
 
     kind: str  # one of XAPI_DOCUMENT_KINDS
     doc_id: str  # stateId or profileId
     activity_id: str = ""
     agent: str = ""
     registration: str = ""
+    org_id: str = field(kw_only=True)
 
 
 @runtime_checkable
@@ -415,29 +431,34 @@ class DocumentRepository(Protocol):
         ...
 
     def list_ids(
-        self, kind: str, activity_id: str = "", agent: str = "",
+        self, org_id: str, kind: str, activity_id: str = "", agent: str = "",
         registration: str | None = None, since: str | None = None,
     ) -> list[str]:
-        """Ids of the documents in a scope updated after ``since``; ``registration`` None
-        matches every registration (State), ``""`` only documents without one."""
+        """Ids of organisation ``org_id``'s documents in a scope updated after ``since``;
+        ``registration`` None matches every registration (State), ``""`` only documents
+        without one."""
         ...
 
     def delete_many(
-        self, kind: str, activity_id: str = "", agent: str = "", registration: str | None = None
+        self, org_id: str, kind: str, activity_id: str = "", agent: str = "",
+        registration: str | None = None,
     ) -> int:
-        """Delete every document of a scope (State multi-delete); returns how many."""
+        """Delete every document of a scope of organisation ``org_id`` (State multi-delete);
+        returns how many."""
         ...
 
 
 @runtime_checkable
 class ActivityRepository(Protocol):
     """Canonical Activity objects (``{"id", "objectType": "Activity", "definition": {...}}``),
-    as merged by the LRS from the statements it accepted (Communication 2.5)."""
+    as merged by the LRS from the statements each organisation accepted (Communication 2.5):
+    one per (organisation, activity id)."""
 
-    def get_many(self, ids: Iterable[str]) -> dict[str, Document]: ...
+    def get_many(self, org_id: str, ids: Iterable[str]) -> dict[str, Document]: ...
 
-    def put_many(self, activities: list[Document]) -> None:
-        """Insert or replace whole activity objects (keyed by ``id``)."""
+    def put_many(self, org_id: str, activities: list[Document]) -> None:
+        """Insert or replace organisation ``org_id``'s whole activity objects (keyed by
+        ``id``)."""
         ...
 
 

@@ -25,6 +25,9 @@ def init_app(app: Flask) -> None:
     lrs.register_blueprint(document_routes.bp)
     app.register_blueprint(lrs)
     app.wsgi_app = transport.AlternateSyntax(app.wsgi_app)  # type: ignore[method-assign]
+    from xapi import attachment_upgrade
+
+    attachment_upgrade.init_app(app)
     try:
         from xapi import forwarding_routes
     except ImportError:  # pragma: no cover - forwarding lands in parallel

@@ -1,8 +1,9 @@
 """Canonical Activity definitions (Communication 2.5, Data 2.4.4.1).
 
-The LRS keeps one Activity object per id, merged from the definitions of the statements it
-accepts: language maps merge by language (newer wins per language), other properties are
-replaced by the newer value. ``GET /xapi/activities`` and ``format=canonical`` serve it.
+Each organisation's LRS keeps one Activity object per id, merged from the definitions of the
+statements that organisation stored (another organisation's definitions never show): language
+maps merge by language (newer wins per language), other properties are replaced by the newer
+value. ``GET /xapi/activities`` and ``format=canonical`` serve it.
 """
 
 from __future__ import annotations
@@ -54,15 +55,17 @@ def _adds_nothing(known: dict[str, Any], new: dict[str, Any]) -> bool:
     return True
 
 
-#: Per store, the definitions this process knows to be stored (id -> definition), so that a
-#: batch whose activities bring nothing new costs no read. Bounded; cleared when full.
-_KNOWN_BY_STORE: weakref.WeakKeyDictionary[Any, dict[str, dict[str, Any]]] = (
+#: Per store, the definitions this process knows to be stored ((organisation, id) ->
+#: definition), so that a batch whose activities bring nothing new costs no read. Bounded;
+#: cleared when full.
+_KNOWN_BY_STORE: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], dict[str, Any]]] = (
     weakref.WeakKeyDictionary())
 _KNOWN_MAX = 50_000
 
 
-def merge_definitions(store: Any, statements: Iterable[dict[str, Any]]) -> None:
-    """Fold the definitions of accepted statements into the canonical activities.
+def merge_definitions(store: Any, org_id: str, statements: Iterable[dict[str, Any]]) -> None:
+    """Fold the definitions of statements organisation ``org_id`` stored into its canonical
+    activities.
 
     Only activities whose incoming definition adds something to what this process last saw
     stored are read and written (most statements repeat a known definition)."""
@@ -81,7 +84,7 @@ def merge_definitions(store: Any, statements: Iterable[dict[str, Any]]) -> None:
             if aid in candidates:
                 candidates[aid] = merge_definition(candidates[aid], definition)
                 continue
-            known = known_here.get(aid)
+            known = known_here.get((org_id, aid))
             if known is not None and _adds_nothing(known, definition):
                 skipped.setdefault(aid, []).append(definition)
                 continue
@@ -91,7 +94,7 @@ def merge_definitions(store: Any, statements: Iterable[dict[str, Any]]) -> None:
             candidates[aid] = merge_definition(folded, definition)
     if not candidates:
         return
-    known = store.activities.get_many(candidates)
+    known = store.activities.get_many(org_id, candidates)
     changed = []
     if len(known_here) > _KNOWN_MAX:
         known_here.clear()
@@ -100,11 +103,12 @@ def merge_definitions(store: Any, statements: Iterable[dict[str, Any]]) -> None:
         merged = merge_definition(current, definition)
         if merged != current:
             changed.append({"objectType": "Activity", "id": aid, "definition": merged})
-        known_here[aid] = merged
-    store.activities.put_many(changed)
+        known_here[(org_id, aid)] = merged
+    store.activities.put_many(org_id, changed)
 
 
-def canonical(store: Any, activity_id: str) -> dict[str, Any]:
-    """The Activity object for an id (just the id when the LRS has no definition)."""
-    found = store.activities.get_many([activity_id]).get(activity_id)
+def canonical(store: Any, org_id: str, activity_id: str) -> dict[str, Any]:
+    """Organisation ``org_id``'s Activity object for an id (just the id when its LRS has no
+    definition)."""
+    found = store.activities.get_many(org_id, [activity_id]).get(activity_id)
     return found or {"objectType": "Activity", "id": activity_id}

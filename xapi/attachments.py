@@ -3,8 +3,10 @@
 A request with attachment bodies is ``multipart/mixed``: the first part is the statement(s) as
 ``application/json``, each further part one attachment body with ``X-Experience-API-Hash`` (its
 SHA-2) and ``Content-Transfer-Encoding: binary``. Bodies are stored in the blob store under
-their SHA-2 (content-addressed, so the same file sent twice is stored once); statements keep only
-the attachment metadata.
+their organisation and SHA-2 (content-addressed within an organisation, so the same file sent
+twice is stored once); statements keep only the attachment metadata. The organisation is part of
+the key because each organisation's LRS is its own store: knowing a SHA-2 (and naming it with a
+``fileUrl``) must not give another organisation's bytes.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import base64
 import hashlib
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 
@@ -28,8 +31,15 @@ _BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
 _HASHES = {64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512, 56: hashlib.sha224}
 
 
-def blob_key(sha2: str) -> str:
-    """Where an attachment body lives in the blob store."""
+def blob_key(org_id: str | None, sha2: str) -> str:
+    """Where organisation ``org_id``'s attachment body lives in the blob store (one quoted
+    segment for the organisation, so no id can reach another's folder)."""
+    return f"xapi/orgs/{quote(org_id or '-', safe='')}/attachments/{sha2.lower()}"
+
+
+def legacy_blob_key(sha2: str) -> str:
+    """Where attachment bodies lived before they were kept per organisation (see
+    :mod:`xapi.attachment_upgrade`)."""
     return f"xapi/attachments/{sha2.lower()}"
 
 
@@ -172,26 +182,31 @@ def _verify_x5c(text: str, header: dict[str, Any]) -> None:
         raise _fail("the JWS does not verify with its x5c certificate") from None
 
 
-def save_parts(blobs: Any, parts: dict[str, bytes]) -> None:
-    """Store attachment bodies by SHA-2 (before the statements: an orphan body is harmless,
-    a statement without its body is not)."""
+def save_parts(blobs: Any, org_id: str, parts: dict[str, bytes]) -> None:
+    """Store organisation ``org_id``'s attachment bodies by SHA-2 (before the statements: an
+    orphan body is harmless, a statement without its body is not)."""
     for sha2, content in parts.items():
-        key = blob_key(sha2)
+        key = blob_key(org_id, sha2)
         if not blobs.exists(key):
             blobs.put(key, content)
 
 
 def multipart_response(result: Any, statements: list[dict[str, Any]], blobs: Any,
-                       ) -> tuple[bytes, str]:
+                       orgs: Sequence[str | None]) -> tuple[bytes, str]:
     """A ``multipart/mixed`` body: the JSON result, then each attachment body once
-    (Communication 2.1.3 ``attachments=true``). Returns (body, content type)."""
+    (Communication 2.1.3 ``attachments=true``). Returns (body, content type).
+
+    ``orgs`` holds each statement's organisation: a body is read from that organisation's
+    attachments only."""
     boundary = "xapi-" + uuid.uuid4().hex
     out = [f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(),
            orjson.dumps(result), b"\r\n"]
     seen: set[str] = set()
-    for _, att in _attachments(statements):
+    owner = {id(stmt): org for stmt, org in zip(statements, orgs, strict=True)}
+    for stmt, att in _attachments(statements):
         sha2 = str(att.get("sha2", "")).lower()
-        if not sha2 or sha2 in seen or not blobs.exists(blob_key(sha2)):
+        key = blob_key(owner[id(stmt)], sha2)
+        if not sha2 or sha2 in seen or not blobs.exists(key):
             continue
         seen.add(sha2)
         content_type = att.get("contentType", "application/octet-stream")
@@ -199,7 +214,7 @@ def multipart_response(result: Any, statements: list[dict[str, Any]], blobs: Any
             f"--{boundary}\r\nContent-Type: {content_type}\r\n"
             f"Content-Transfer-Encoding: binary\r\nX-Experience-API-Hash: {sha2}\r\n\r\n"
             .encode())
-        out.append(blobs.get(blob_key(sha2)))
+        out.append(blobs.get(key))
         out.append(b"\r\n")
     out.append(f"--{boundary}--\r\n".encode())
     return b"".join(out), f"multipart/mixed; boundary={boundary}"

@@ -5,6 +5,10 @@
 - ``/xapi/activities/profile``: activityId + profileId (Communication 2.7);
 - ``/xapi/agents/profile``: agent + profileId (Communication 2.6);
 - ``/xapi/activities``, ``/xapi/agents``, ``/xapi/about``.
+
+Documents and activity definitions belong to the caller's organisation (each organisation's LRS
+is its own store): another organisation's document is absent, whoever asks, since these
+resources have no way to name an organisation.
 """
 
 from __future__ import annotations
@@ -83,11 +87,11 @@ def _write(key: DocumentKey) -> Response:
     return transport.no_content()
 
 
-def _read_or_list(key: DocumentKey | None, kind: str, scope: dict[str, Any],
+def _read_or_list(org_id: str, key: DocumentKey | None, kind: str, scope: dict[str, Any],
                   since: str | None) -> Response:
     if key is not None:
         return _document_response(documents.get_document(get_store(), key))
-    ids = get_store().xapi_documents.list_ids(kind, since=since, **scope)
+    ids = get_store().xapi_documents.list_ids(org_id, kind, since=since, **scope)
     return transport.json_response(ids)
 
 
@@ -98,72 +102,77 @@ def state() -> Response:
     required = ("activityId", "agent", "stateId") if single else ("activityId", "agent")
     params = transport.check_params(STATE_PARAMS, required=required)
     if request.method in ("GET", "HEAD"):
-        transport.reader()
+        org_id = transport.reader().org_id
     else:
-        transport.writer()
+        org_id = transport.writer().org_id
     activity_id, agent = _activity(params), _agent(params)
     registration = _registration(params)
     since = _since(params)
     state_id = params.get("stateId")
-    key = (DocumentKey("state", state_id, activity_id, agent, registration or "")
+    key = (DocumentKey("state", state_id, activity_id, agent, registration or "", org_id=org_id)
            if state_id is not None else None)
     if request.method in ("PUT", "POST"):
         assert key is not None
         return _write(key)
     if request.method in ("GET", "HEAD"):
-        return _read_or_list(key, "state", {"activity_id": activity_id, "agent": agent,
-                                            "registration": registration}, since)
+        return _read_or_list(org_id, key, "state", {"activity_id": activity_id, "agent": agent,
+                                                    "registration": registration}, since)
     if key is not None:
         documents.delete_document(get_store(), key, _preconditions())
     else:
-        get_store().xapi_documents.delete_many("state", activity_id, agent, registration)
+        get_store().xapi_documents.delete_many(org_id, "state", activity_id, agent,
+                                               registration)
     return transport.no_content()
 
 
-def _profile(kind: str, params: dict[str, str], scope: dict[str, str]) -> Response:
+def _profile(org_id: str, kind: str, params: dict[str, str],
+             scope: dict[str, str]) -> Response:
     since = _since(params)
     profile_id = params.get("profileId")
-    key = DocumentKey(kind, profile_id, **scope) if profile_id is not None else None
+    key = (DocumentKey(kind, profile_id, **scope, org_id=org_id)
+           if profile_id is not None else None)
     if request.method in ("PUT", "POST"):
         assert key is not None
         return _write(key)
     if request.method in ("GET", "HEAD"):
-        return _read_or_list(key, kind, scope, since)
+        return _read_or_list(org_id, key, kind, scope, since)
     assert key is not None
     documents.delete_document(get_store(), key, _preconditions())
     return transport.no_content()
 
 
-def _profile_params(allowed: tuple[str, ...], scope_param: str) -> dict[str, str]:
+def _profile_params(allowed: tuple[str, ...], scope_param: str) -> tuple[str, dict[str, str]]:
+    """The caller's organisation and the checked parameters of a profile request."""
     required = (scope_param,) if request.method in ("GET", "HEAD") else (scope_param, "profileId")
     params = transport.check_params(allowed, required=required)
     if request.method in ("GET", "HEAD"):
-        transport.reader()
-    else:
-        transport.writer()
-    return params
+        return transport.reader().org_id, params
+    return transport.writer().org_id, params
 
 
 @bp.route("/activities/profile", methods=["GET", "PUT", "POST", "DELETE"])
 def activity_profile() -> Response:
     """The Activity Profile Resource (Communication 2.7)."""
-    params = _profile_params(ACTIVITY_PROFILE_PARAMS, "activityId")
-    return _profile("activity-profile", params, {"activity_id": _activity(params)})
+    org_id, params = _profile_params(ACTIVITY_PROFILE_PARAMS, "activityId")
+    return _profile(org_id, "activity-profile", params, {"activity_id": _activity(params)})
 
 
 @bp.route("/agents/profile", methods=["GET", "PUT", "POST", "DELETE"])
 def agent_profile() -> Response:
     """The Agent Profile Resource (Communication 2.6)."""
-    params = _profile_params(AGENT_PROFILE_PARAMS, "agent")
-    return _profile("agent-profile", params, {"agent": _agent(params, allow_group=False)})
+    org_id, params = _profile_params(AGENT_PROFILE_PARAMS, "agent")
+    return _profile(org_id, "agent-profile", params,
+                    {"agent": _agent(params, allow_group=False)})
 
 
 @bp.get("/activities")
 def activity() -> Response:
-    """The canonical Activity object (Communication 2.5)."""
+    """The canonical Activity object (Communication 2.5) as the caller's organisation's
+    statements define it."""
     params = transport.check_params(("activityId",), required=("activityId",))
-    transport.reader()
-    return transport.json_response(activities.canonical(get_store(), _activity(params)))
+    org_id = transport.reader().org_id
+    return transport.json_response(activities.canonical(get_store(), org_id,
+                                                        _activity(params)))
 
 
 @bp.get("/agents")

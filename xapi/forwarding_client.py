@@ -140,7 +140,8 @@ def failure_text(exc: Exception) -> str:
     return f"unreachable: {type(exc).__name__}"
 
 
-def request_body(statements: list[dict[str, Any]], blobs: Any) -> tuple[bytes, str]:
+def request_body(statements: list[dict[str, Any]], blobs: Any,
+                 org_id: str | None = None) -> tuple[bytes, str]:
     """The body of a forwarded batch and its content type.
 
     Statements with attachments go as ``multipart/mixed`` with every attachment body the hub
@@ -149,7 +150,7 @@ def request_body(statements: list[dict[str, Any]], blobs: Any) -> tuple[bytes, s
     if blobs is not None and any(s.get("attachments") for s in statements):
         from xapi.attachments import multipart_response
 
-        return multipart_response(statements, statements, blobs)
+        return multipart_response(statements, statements, blobs, [org_id] * len(statements))
     return orjson.dumps(statements), "application/json"
 
 
@@ -177,7 +178,8 @@ class DownstreamClient:
                 password = self.passwords.password_of(forwarder) or ""
                 pair = f"{forwarder['username']}:{password}".encode()
                 headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
-            body, headers["Content-Type"] = request_body(statements, self.blobs)
+            body, headers["Content-Type"] = request_body(statements, self.blobs,
+                                                           forwarder.get("org_id"))
             response = self.pools.request(
                 "POST", f"{forwarder['url']}/statements", body=body, headers=headers,
                 timeout=urllib3.Timeout(connect=timeout, read=timeout),

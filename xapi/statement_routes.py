@@ -113,11 +113,11 @@ def get_statements() -> Response:
             raise ValidationError.for_field(
                 sorted(extra)[0] if extra else "voidedStatementId",
                 "cannot be combined with statementId/voidedStatementId")
-        stmt = statements.get_statement(get_store(), principal, single or "",
-                                        voided="voidedStatementId" in params)
-        shaped = _shape([stmt], fmt)[0]
+        stmt, org_id = statements.get_statement(get_store(), principal, single or "",
+                                                voided="voidedStatementId" in params)
+        shaped = _shape([stmt], fmt, [org_id])[0]
         headers["Last-Modified"] = _http_date(stmt.get("stored"))
-        return _respond(shaped, [stmt], with_attachments, headers)
+        return _respond(shaped, [stmt], [org_id], with_attachments, headers)
     page = _query(principal, params, cursor)
     # Later pages see the store as of the first one: pinning ``until`` keeps an ascending
     # walk from running into statements stored after it started (Data 2.5 "more").
@@ -127,8 +127,9 @@ def get_statements() -> Response:
         body = ('{"statements":[' + ",".join(page.bodies) + '],"more":'
                 + orjson.dumps(more).decode() + "}")
         return Response(body, mimetype="application/json", headers=headers)
-    result: dict[str, Any] = {"statements": _shape(page.statements, fmt), "more": more}
-    return _respond(result, page.statements, with_attachments, headers)
+    result: dict[str, Any] = {"statements": _shape(page.statements, fmt, page.orgs),
+                              "more": more}
+    return _respond(result, page.statements, page.orgs, with_attachments, headers)
 
 
 def _query(principal: Any, params: dict[str, str], cursor: str | None) -> Any:
@@ -151,14 +152,21 @@ def _query(principal: Any, params: dict[str, str], cursor: str | None) -> Any:
                                 cursor)
 
 
-def _shape(stmts: list[dict[str, Any]], fmt: str) -> list[dict[str, Any]]:
+def _shape(stmts: list[dict[str, Any]], fmt: str,
+           orgs: list[str | None]) -> list[dict[str, Any]]:
+    """Statements in ``fmt``; ``canonical`` takes each statement's definitions from its own
+    organisation's activities (``orgs``: each statement's organisation)."""
     if fmt == "ids":
         return [formats.to_ids(s) for s in stmts]
     if fmt == "canonical":
-        ids = {aid for s in stmts for aid in formats.activity_ids(s)}
-        known = get_store().activities.get_many(ids) if ids else {}
+        wanted: dict[str | None, set[str]] = {}
+        for stmt, org in zip(stmts, orgs, strict=True):
+            wanted.setdefault(org, set()).update(formats.activity_ids(stmt))
+        known = {org: get_store().activities.get_many(org or "", ids) if ids else {}
+                 for org, ids in wanted.items()}
         ranges = formats.parse_accept_language(request.headers.get("Accept-Language"))
-        return [formats.to_canonical(s, known, ranges) for s in stmts]
+        return [formats.to_canonical(s, known[org], ranges)
+                for s, org in zip(stmts, orgs, strict=True)]
     return stmts
 
 
@@ -168,10 +176,10 @@ def _http_date(stamp: str | None) -> str:
     return format_datetime(datetime.fromisoformat(stamp.replace("Z", "+00:00")), usegmt=True)
 
 
-def _respond(result: Any, stored: list[dict[str, Any]], with_attachments: bool,
-             headers: dict[str, str]) -> Response:
+def _respond(result: Any, stored: list[dict[str, Any]], orgs: list[str | None],
+             with_attachments: bool, headers: dict[str, str]) -> Response:
     if not with_attachments:
         return transport.json_response(result, headers=headers)
-    body, ctype = attachments.multipart_response(result, stored, get_blobs())
+    body, ctype = attachments.multipart_response(result, stored, get_blobs(), orgs)
     return Response(body, status=200, content_type=ctype, headers=headers)
 

@@ -77,10 +77,14 @@ def _record(stmt: dict[str, Any], authority: dict[str, Any], now: str,
                            org_id=org_id)
 
 
-def _merge_ref_keys(store: Any, records: list[StatementRecord]) -> None:
+def _merge_ref_keys(store: Any, org_id: str, records: list[StatementRecord]) -> None:
     """Communication 2.1.3 "Filter Conditions for StatementRefs": a statement targeting another
     matches the non-time filters its target matches (recursively). Also applies Data 2.3.2:
-    a voiding statement whose target is itself a voiding statement voids nothing."""
+    a voiding statement whose target is itself a voiding statement voids nothing.
+
+    Targets are looked up in the writer's organisation only (``org_id``, administrators
+    included): each organisation's LRS is its own store, so a reference to another
+    organisation's statement is a reference to an unknown one and brings no keys along."""
     pending = {r.ref for r in records if r.ref}
     if not pending:
         return
@@ -88,7 +92,7 @@ def _merge_ref_keys(store: Any, records: list[StatementRecord]) -> None:
     found: dict[str, dict[str, Any]] = {}
     depth = 0
     while pending and depth < _REF_DEPTH:
-        fetched = store.statements.get_many(pending - found.keys())
+        fetched = store.statements.get_many(pending - found.keys(), org_id)
         found.update(fetched)
         nxt = set()
         for row in fetched.values():
@@ -147,13 +151,13 @@ def store_statements(store: Any, blobs: Any, principal: Principal, public_url: s
     now = now_iso()
     authority = authority_for(principal, public_url)
     records = [_record(stmt, authority, now, principal.org_id) for stmt in statements]
-    _merge_ref_keys(store, records)
-    attachments.save_parts(blobs, parts or {})
+    _merge_ref_keys(store, principal.org_id, records)
+    attachments.save_parts(blobs, principal.org_id, parts or {})
     # Communication 2.1.2: another statement under an existing id raises DuplicateKey,
     # which the hub's error handler answers with 409 Conflict.
     new_ids = _insert(store, principal, records)
     if new_ids:
-        activities.merge_definitions(store, [r.statement for r in records])
+        activities.merge_definitions(store, principal.org_id, [r.statement for r in records])
     return [r.id for r in records]
 
 
@@ -175,15 +179,19 @@ def _insert(store: Any, principal: Principal, records: list[StatementRecord]) ->
 
 
 def get_statement(store: Any, principal: Principal, statement_id: str,
-                  voided: bool) -> dict[str, Any]:
+                  voided: bool) -> tuple[dict[str, Any], str | None]:
     """One statement by ``statementId`` (not voided) or ``voidedStatementId`` (voided only),
-    Communication 2.1.3; 404 otherwise."""
-    row = store.statements.get(statement_id)
+    Communication 2.1.3, with the organisation that holds it; 404 otherwise.
+
+    Ids are unique per organisation: a caller finds its own organisation's statement. A platform
+    administrator reads across organisations: its own organisation's statement under that id
+    when there is one, else the earliest stored one of any organisation."""
+    row = store.statements.get(statement_id, principal.org_id)
+    if row is None and sees_everything(principal):
+        row = store.statements.get(statement_id, None)
     if row is None or row["voided"] != voided:
         raise NotFound(f"no statement {statement_id}" + (" voided" if voided else ""))
-    if not sees_everything(principal) and row.get("org_id") != principal.org_id:
-        raise NotFound(f"no statement {statement_id}")
-    return dict(row["statement"])
+    return dict(row["statement"]), row.get("org_id")
 
 
 def query_keys(agent: dict[str, Any] | None, verb: str | None, activity: str | None,

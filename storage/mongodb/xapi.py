@@ -1,6 +1,8 @@
 """The xAPI repositories on MongoDB: statements, documents, activities.
 
-Statements (``xapi_statements``): ``_id`` is the statement id, so a sharded deployment shards on
+Statements (``xapi_statements``): ``_id`` is ``<organisation>|<statement id>`` (ids are unique per
+organisation: each organisation's LRS is its own store; ``sid`` holds the statement id alone, for
+a platform administrator's reads across organisations), so a sharded deployment shards on
 ``{_id: "hashed"}`` and a by-id read goes to one shard. The statement itself is kept as JSON text
 (``body``): xAPI extension keys are IRIs full of dots, which MongoDB field names should not carry,
 and the ``exact`` format must give back what was received. Beside it: ``stored``, ``seq``
@@ -13,6 +15,9 @@ compound multikey index ``(k, stored desc, seq desc)`` serves as the "(verb, sto
 agent, activity, registration and related-array indexes at once: a filtered page is one index
 range scan in order. Pages are ordered by ``stored`` then ``seq`` (insertion) and the cursor is
 the last ``(stored, seq)``, a keyset that stays valid while statements are added.
+
+Documents and activity definitions carry the organisation in their ``_id`` too.
+:mod:`storage.mongodb.xapi_upgrade` brings collections written before that to this layout.
 
 Atomicity without multi-document transactions: a batch is checked for conflicting ids first and
 written with one ordered ``insert_many``; when a concurrent writer slips the same id in between,
@@ -41,7 +46,8 @@ from storage.ports import Document, DocumentKey, StatementPage, StatementQuery, 
 #: The counter document that hands out statement sequence numbers.
 SEQ_COUNTER = "xapi_statement_seq"
 #: Fields read back for a statement (never the bulky key array).
-_STATEMENT_FIELDS = {"body": 1, "voided": 1, "voids": 1, "org_id": 1, "stored": 1, "seq": 1}
+_STATEMENT_FIELDS = {"sid": 1, "body": 1, "voided": 1, "voids": 1, "org_id": 1, "stored": 1,
+                     "seq": 1}
 
 
 def ensure_indexes(db: Database[Any]) -> None:
@@ -50,13 +56,25 @@ def ensure_indexes(db: Database[Any]) -> None:
     statements.create_index([("k", 1), ("stored", -1), ("seq", -1)], name="key_stored")
     statements.create_index([("stored", -1), ("seq", -1)], name="stored")
     statements.create_index([("org_id", 1), ("stored", -1), ("seq", -1)], name="org_stored")
+    statements.create_index([("sid", 1), ("seq", 1)], name="sid_seq")
+    if "scope_updated" in db.xapi_documents.index_information():
+        db.xapi_documents.drop_index("scope_updated")  # the scope without the organisation
     db.xapi_documents.create_index(
-        [("kind", 1), ("activity_id", 1), ("agent", 1), ("registration", 1), ("updated", 1)],
-        name="scope_updated")
+        [("org_id", 1), ("kind", 1), ("activity_id", 1), ("agent", 1), ("registration", 1),
+         ("updated", 1)], name="org_scope_updated")
+    from storage.mongodb.xapi_upgrade import upgrade
+
+    upgrade(db)
 
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def statement_key(org_id: str | None, statement_id: str) -> str:
+    """The ``_id`` of organisation ``org_id``'s statement ``statement_id`` (a statement id is
+    a UUID, so the last ``|`` separates them)."""
+    return f"{org_id or ''}|{statement_id}"
 
 
 def _encode_cursor(stored: str, seq: int) -> str:
@@ -91,18 +109,19 @@ class MongoStatementRepository:
         stored = _now()
         if not records:
             return stored, []
-        ids = list({r.id for r in records})
-        existing = {d["_id"]: d["fp"] for d in self.coll.find({"_id": {"$in": ids}}, {"fp": 1})}
+        keys = list({statement_key(r.org_id, r.id) for r in records})
+        existing = {d["_id"]: d["fp"] for d in self.coll.find({"_id": {"$in": keys}}, {"fp": 1})}
         fresh: list[StatementRecord] = []
         seen: set[str] = set()
         for record in records:
-            known = existing.get(record.id)
+            key = statement_key(record.org_id, record.id)
+            known = existing.get(key)
             if known is not None:
                 if known != record.fingerprint:
                     raise DuplicateKey(f"statement {record.id} exists with other content")
                 continue
-            if record.id not in seen:
-                seen.add(record.id)
+            if key not in seen:
+                seen.add(key)
                 fresh.append(record)
         if not fresh:
             return stored, []
@@ -116,7 +135,8 @@ class MongoStatementRepository:
         for offset, record in enumerate(fresh):
             record.statement["stored"] = stored
             docs.append({
-                "_id": record.id, "seq": first + offset, "stored": stored,
+                "_id": statement_key(record.org_id, record.id), "sid": record.id,
+                "seq": first + offset, "stored": stored,
                 "fp": record.fingerprint, "voided": False, "voids": record.voids,
                 "org_id": record.org_id, "k": sorted(set(record.keys)), "batch": batch,
                 "body": orjson.dumps(record.statement).decode(),
@@ -127,27 +147,35 @@ class MongoStatementRepository:
             # Someone stored one of these ids since the check: undo our part, then retry.
             self.coll.delete_many({"batch": batch})
             raise _LostRace from exc
-        voided = [r.voids for r in fresh if r.voids]
+        # Data 2.3.2, in the voiding statement's own organisation only.
+        voided = [statement_key(r.org_id, r.voids) for r in fresh if r.voids]
         if voided:
             self.coll.update_many({"_id": {"$in": voided}}, {"$set": {"voided": True}})
         return stored, [r.id for r in fresh]
 
     @translate_errors
-    def get(self, statement_id: str) -> Document | None:
-        """One statement with its voided flag and organisation."""
-        return self.get_many([statement_id]).get(statement_id)
+    def get(self, statement_id: str, org_id: str | None = None) -> Document | None:
+        """One statement with its voided flag and organisation (see the port for ``org_id``)."""
+        return self.get_many([statement_id], org_id).get(statement_id)
 
     @translate_errors
-    def get_many(self, ids: Iterable[str]) -> dict[str, Document]:
-        """Several statements by id (absent ones left out)."""
+    def get_many(self, ids: Iterable[str], org_id: str | None = None) -> dict[str, Document]:
+        """Several statements by id (absent ones left out): organisation ``org_id``'s, or with
+        None each id's earliest stored one (``sid_seq`` index)."""
         wanted = list(set(ids))
         if not wanted:
             return {}
-        return {
-            d["_id"]: {"statement": orjson.loads(d["body"]), "voided": bool(d.get("voided")),
-                       "voids": d.get("voids"), "org_id": d.get("org_id")}
-            for d in self.coll.find({"_id": {"$in": wanted}}, _STATEMENT_FIELDS)
-        }
+        if org_id is not None:
+            found = self.coll.find({"_id": {"$in": [statement_key(org_id, i) for i in wanted]}},
+                                   _STATEMENT_FIELDS)
+        else:
+            found = self.coll.find({"sid": {"$in": wanted}}, _STATEMENT_FIELDS).sort("seq", 1)
+        out: dict[str, Document] = {}
+        for d in found:
+            out.setdefault(d["sid"], {
+                "statement": orjson.loads(d["body"]), "voided": bool(d.get("voided")),
+                "voids": d.get("voids"), "org_id": d.get("org_id")})
+        return out
 
     @translate_errors
     def query(self, query: StatementQuery) -> StatementPage:
@@ -178,7 +206,20 @@ class MongoStatementRepository:
         more = len(docs) > query.limit
         docs = docs[:query.limit]
         next_cursor = _encode_cursor(docs[-1]["stored"], docs[-1]["seq"]) if more else None
-        return StatementPage([d["body"] for d in docs], next_cursor)
+        return StatementPage([d["body"] for d in docs], next_cursor,
+                             [d.get("org_id") for d in docs])
+
+    @translate_errors
+    def scan(self, cursor: str | None, limit: int) -> StatementPage:
+        """Every statement in (stored, seq) order, on the ``stored`` index (see the port)."""
+        find: dict[str, Any] = {}
+        if cursor:
+            stored, seq = _decode_cursor(cursor)
+            find = {"$or": [{"stored": {"$gt": stored}}, {"stored": stored, "seq": {"$gt": seq}}]}
+        docs = list(self.coll.find(find, _STATEMENT_FIELDS)
+                    .sort([("stored", 1), ("seq", 1)]).limit(limit))
+        last = _encode_cursor(docs[-1]["stored"], docs[-1]["seq"]) if len(docs) == limit else None
+        return StatementPage([d["body"] for d in docs], last, [d.get("org_id") for d in docs])
 
     @translate_errors
     def count(self) -> int:
@@ -192,8 +233,13 @@ class _LostRace(Exception):
 
 def _document_id(key: DocumentKey) -> str:
     """One unambiguous string for the whole document key (a JSON array of its parts)."""
-    return orjson.dumps([key.kind, key.activity_id, key.agent, key.registration,
+    return orjson.dumps([key.org_id, key.kind, key.activity_id, key.agent, key.registration,
                          key.doc_id]).decode()
+
+
+def activity_key(org_id: str, activity_id: str) -> str:
+    """The ``_id`` of organisation ``org_id``'s definition of an activity."""
+    return orjson.dumps([org_id, activity_id]).decode()
 
 
 class MongoDocumentRepository:
@@ -221,7 +267,8 @@ class MongoDocumentRepository:
         if expected_etag is None:
             try:
                 self.coll.insert_one({
-                    "_id": doc_id, "kind": key.kind, "activity_id": key.activity_id,
+                    "_id": doc_id, "org_id": key.org_id, "kind": key.kind,
+                    "activity_id": key.activity_id,
                     "agent": key.agent, "registration": key.registration, "doc_id": key.doc_id,
                     **fields})
             except DuplicateKeyError as exc:
@@ -237,54 +284,57 @@ class MongoDocumentRepository:
         return self.coll.delete_one({"_id": _document_id(key)}).deleted_count > 0
 
     @staticmethod
-    def _scope(kind: str, activity_id: str, agent: str,
+    def _scope(org_id: str, kind: str, activity_id: str, agent: str,
                registration: str | None) -> dict[str, Any]:
-        scope: dict[str, Any] = {"kind": kind, "activity_id": activity_id, "agent": agent}
+        scope: dict[str, Any] = {"org_id": org_id, "kind": kind, "activity_id": activity_id,
+                                 "agent": agent}
         if registration is not None:
             scope["registration"] = registration
         return scope
 
     @translate_errors
-    def list_ids(self, kind: str, activity_id: str = "", agent: str = "",
+    def list_ids(self, org_id: str, kind: str, activity_id: str = "", agent: str = "",
                  registration: str | None = None, since: str | None = None) -> list[str]:
-        """Ids in a scope, optionally updated after ``since``, sorted."""
-        scope = self._scope(kind, activity_id, agent, registration)
+        """Ids in an organisation's scope, optionally updated after ``since``, sorted."""
+        scope = self._scope(org_id, kind, activity_id, agent, registration)
         if since:
             scope["updated"] = {"$gt": since}
         return sorted({d["doc_id"] for d in self.coll.find(scope, {"doc_id": 1})})
 
     @translate_errors
-    def delete_many(self, kind: str, activity_id: str = "", agent: str = "",
+    def delete_many(self, org_id: str, kind: str, activity_id: str = "", agent: str = "",
                     registration: str | None = None) -> int:
-        """Delete a scope (State multi-delete)."""
-        scope = self._scope(kind, activity_id, agent, registration)
+        """Delete an organisation's scope (State multi-delete)."""
+        scope = self._scope(org_id, kind, activity_id, agent, registration)
         return int(self.coll.delete_many(scope).deleted_count)
 
 
 class MongoActivityRepository:
-    """``storage.ports.ActivityRepository`` on ``xapi_activities`` (``_id`` = activity id,
-    the definition as JSON text for the same reason as statements: extension keys)."""
+    """``storage.ports.ActivityRepository`` on ``xapi_activities`` (``_id`` =
+    :func:`activity_key`, the definition as JSON text for the same reason as statements:
+    extension keys)."""
 
     def __init__(self, db: Database[Any]) -> None:
         self.coll = db.xapi_activities
 
     @translate_errors
-    def get_many(self, ids: Iterable[str]) -> dict[str, Document]:
-        """Canonical activities by id."""
-        wanted = list(set(ids))
+    def get_many(self, org_id: str, ids: Iterable[str]) -> dict[str, Document]:
+        """An organisation's canonical activities by id."""
+        wanted = [activity_key(org_id, i) for i in set(ids)]
         if not wanted:
             return {}
-        return {d["_id"]: orjson.loads(d["body"])
+        return {d["aid"]: orjson.loads(d["body"])
                 for d in self.coll.find({"_id": {"$in": wanted}})}
 
     @translate_errors
-    def put_many(self, activities: list[Document]) -> None:
-        """Insert or replace, one unordered bulk write."""
+    def put_many(self, org_id: str, activities: list[Document]) -> None:
+        """Insert or replace an organisation's activities, one unordered bulk write."""
         if not activities:
             return
         self.coll.bulk_write(
-            [pymongo.ReplaceOne({"_id": a["id"]}, {"_id": a["id"],
-                                                   "body": orjson.dumps(a).decode()},
+            [pymongo.ReplaceOne({"_id": activity_key(org_id, a["id"])},
+                                {"_id": activity_key(org_id, a["id"]), "org_id": org_id,
+                                 "aid": a["id"], "body": orjson.dumps(a).decode()},
                                 upsert=True) for a in activities],
             ordered=False)
 

@@ -21,7 +21,10 @@ statements).
 
 Statement ids are found through ``xapi_statement_ids`` (a 64-bit hash of the id and the seq)
 rather than a UNIQUE index on the 36-character text: a smaller tree, so fewer pages dirtied. A
-hash collision is harmless: every lookup compares the id itself.
+hash collision is harmless: every lookup compares the id itself. Ids are unique per
+organisation (each organisation's LRS is its own store): the hash stays on the id alone, and
+every lookup compares the organisation along with the id, so tenancy costs ingest nothing.
+Documents and activity definitions carry the organisation first in their primary keys.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from storage.ports import Document, StatementPage, StatementQuery, StatementReco
 from storage.sqlite.store import translated
 from storage.sqlite.xapi_wal import WAL_LIMIT_BYTES, start_guard
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: ``epoch = seq >> EPOCH_BITS``: 16,384 statements an epoch. Baked into stored rows; changing
 #: it needs a migration (see :func:`upgrade`).
@@ -73,6 +76,7 @@ SCHEMA: tuple[str, ...] = (
     PRIMARY KEY (epoch, key, seq)
 ) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS xapi_documents (
+    org_id TEXT NOT NULL,
     kind TEXT NOT NULL,
     activity_id TEXT NOT NULL,
     agent TEXT NOT NULL,
@@ -82,11 +86,13 @@ SCHEMA: tuple[str, ...] = (
     content_type TEXT NOT NULL,
     etag TEXT NOT NULL,
     updated TEXT NOT NULL,
-    PRIMARY KEY (kind, activity_id, agent, registration, doc_id)
+    PRIMARY KEY (org_id, kind, activity_id, agent, registration, doc_id)
 ) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS xapi_activities (
-    id TEXT PRIMARY KEY,
-    body TEXT NOT NULL
+    org_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (org_id, id)
 )""",
 )
 
@@ -181,13 +187,14 @@ class SqliteStatementRepository:
         if not records:
             return _now(), []
         start_guard(self._store)
-        prepared: dict[str, tuple[StatementRecord, bytes, list[int]]] = {}
+        # (organisation, id) -> (record, JSON head, key hashes): ids are unique per organisation
+        prepared: dict[tuple[str | None, str], tuple[StatementRecord, bytes, list[int]]] = {}
         for record in records:
-            if record.id not in prepared:
+            if (record.org_id, record.id) not in prepared:
                 record.statement.pop("stored", None)  # the LRS sets it (Data 2.4.8)
                 head = orjson.dumps(record.statement)[:-1]
-                prepared[record.id] = (record, head, stored_hashes(record.keys))
-        id_hashes = {sid: id_hash(sid) for sid in prepared}
+                prepared[record.org_id, record.id] = (record, head, stored_hashes(record.keys))
+        id_hashes = {sid: id_hash(sid) for _, sid in prepared}
         with translated(), self._store.transaction() as conn:
             # The WAL guard (storage.sqlite.xapi_wal) checkpoints: a commit that checkpoints
             # holds the write lock while it copies the index pages every ingest commit dirties.
@@ -195,12 +202,12 @@ class SqliteStatementRepository:
             conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
             existing = self._fingerprints(conn, id_hashes)
             fresh = []
-            for sid, item in prepared.items():
-                known = existing.get(sid)
+            for owned_id, item in prepared.items():
+                known = existing.get(owned_id)
                 if known is None:
                     fresh.append(item)
                 elif known != item[0].fingerprint:
-                    raise DuplicateKey(f"statement {sid} exists with other content")
+                    raise DuplicateKey(f"statement {owned_id[1]} exists with other content")
             stored = _now()  # inside the write lock: stored order is commit order
             if not fresh:
                 return stored, []
@@ -224,12 +231,15 @@ class SqliteStatementRepository:
                          "body)", statement_rows)
             _insert_rows(conn, "xapi_statement_ids (hash, seq)", id_rows)
             _insert_rows(conn, "xapi_statement_index (epoch, key, seq)", key_rows)
-            voided = [(id_hash(item[0].voids), item[0].voids) for item in fresh
+            # Data 2.3.2, in the voiding statement's own organisation only: another's statement
+            # under that id is, for this LRS, an unknown one.
+            voided = [(id_hash(item[0].voids), item[0].voids, item[0].org_id) for item in fresh
                       if item[0].voids]
             if voided:
                 conn.executemany(
                     "UPDATE xapi_statements SET voided = 1 WHERE seq IN "
-                    "(SELECT seq FROM xapi_statement_ids WHERE hash = ?) AND id = ?", voided)
+                    "(SELECT seq FROM xapi_statement_ids WHERE hash = ?) AND id = ? "
+                    "AND org_id IS ?", voided)
         for record, _, _ in fresh:
             record.statement["stored"] = stored
         return stored, [item[0].id for item in fresh]
@@ -237,35 +247,42 @@ class SqliteStatementRepository:
     @staticmethod
     def _rows_by_id(conn: sqlite3.Connection, columns: str,
                     hashes: dict[str, int]) -> Iterator[tuple[Any, ...]]:
-        """Rows of ``xapi_statements`` (``id`` first, then ``columns``) for the ids of
-        ``hashes`` (id -> :func:`id_hash`)."""
+        """Rows of ``xapi_statements`` (``id``, ``org_id``, ``seq``, then ``columns``) for the
+        ids of ``hashes`` (id -> :func:`id_hash`), every organisation's."""
         wanted = hashes.keys()
         for chunk in chunks(list(set(hashes.values()))):
             marks = ",".join("?" * len(chunk))
             for row in conn.execute(
-                f"SELECT s.id, {columns} FROM xapi_statement_ids i "
+                f"SELECT s.id, s.org_id, s.seq, {columns} FROM xapi_statement_ids i "
                 f"JOIN xapi_statements s ON s.seq = i.seq WHERE i.hash IN ({marks})", chunk
             ):
                 if row[0] in wanted:  # a hash collision brings another id along
                     yield row
 
-    def _fingerprints(self, conn: sqlite3.Connection, hashes: dict[str, int]) -> dict[str, str]:
-        return {sid: fp for sid, fp in self._rows_by_id(conn, "s.fingerprint", hashes)}
+    def _fingerprints(self, conn: sqlite3.Connection,
+                      hashes: dict[str, int]) -> dict[tuple[str | None, str], str]:
+        """(organisation, id) -> fingerprint of the stored statements under these ids."""
+        return {(org, sid): fp for sid, org, _, fp in self._rows_by_id(conn, "s.fingerprint",
+                                                                        hashes)}
 
-    def get(self, statement_id: str) -> Document | None:
-        """One statement with its voided flag."""
-        return self.get_many([statement_id]).get(statement_id)
+    def get(self, statement_id: str, org_id: str | None = None) -> Document | None:
+        """One statement with its voided flag (see the port for ``org_id``)."""
+        return self.get_many([statement_id], org_id).get(statement_id)
 
-    def get_many(self, ids: Iterable[str]) -> dict[str, Document]:
-        """Several statements by id."""
+    def get_many(self, ids: Iterable[str], org_id: str | None = None) -> dict[str, Document]:
+        """Several statements by id: organisation ``org_id``'s, or with None each id's
+        earliest stored one."""
         hashes = {sid: id_hash(sid) for sid in ids}
+        chosen: dict[str, tuple[Any, ...]] = {}
         with self._store.reading() as conn:
-            return {
-                sid: {"statement": orjson.loads(body), "voided": bool(voided), "voids": voids,
-                      "org_id": org_id}
-                for sid, body, voided, voids, org_id in self._rows_by_id(
-                    conn, "s.body, s.voided, s.voids, s.org_id", hashes)
-            }
+            for row in self._rows_by_id(conn, "s.body, s.voided, s.voids", hashes):
+                if org_id is not None and row[1] != org_id:
+                    continue
+                if row[0] not in chosen or row[2] < chosen[row[0]][2]:
+                    chosen[row[0]] = row
+        return {sid: {"statement": orjson.loads(body), "voided": bool(voided), "voids": voids,
+                      "org_id": org}
+                for sid, org, _, body, voided, voids in chosen.values()}
 
     def _seq_bounds(self, conn: sqlite3.Connection, query: StatementQuery) -> tuple[int, int]:
         """``since``/``until`` on ``stored`` as an open seq interval (lo, hi)."""
@@ -299,7 +316,7 @@ class SqliteStatementRepository:
             return StatementPage([], None)
         order = "ASC" if query.ascending else "DESC"
         if not query.keys:
-            sql = ("SELECT s.seq, s.body FROM xapi_statements s "
+            sql = ("SELECT s.seq, s.body, s.org_id FROM xapi_statements s "
                    "WHERE s.seq > ? AND s.seq < ? AND s.voided = 0")
             params: list[Any] = [lo, hi]
             if query.org_id is not None:
@@ -312,12 +329,13 @@ class SqliteStatementRepository:
         more = len(rows) > query.limit
         rows = rows[:query.limit]
         cursor = str(rows[-1][0]) if more and rows else None
-        return StatementPage([body for _, body in rows], cursor)
+        return StatementPage([row[1] for row in rows], cursor, [row[2] for row in rows])
 
     @staticmethod
     def _keyed_rows(conn: sqlite3.Connection, query: StatementQuery, lo: int,
-                    hi: int) -> list[tuple[int, str]]:
-        """Up to ``limit + 1`` (seq, body) rows carrying every key of the query, in order.
+                    hi: int) -> list[tuple[int, str, str | None]]:
+        """Up to ``limit + 1`` (seq, body, organisation) rows carrying every key of the query,
+        in order.
 
         Driven by the first key (the most selective, see ``xapi.statements.query_keys``): per
         epoch one ordered range scan of ``(epoch, key, seq)``, the other keys checked per row.
@@ -330,7 +348,7 @@ class SqliteStatementRepository:
         first_epoch, last_epoch = (lo + 1) >> EPOCH_BITS, (hi - 1) >> EPOCH_BITS
         order = "ASC" if query.ascending else "DESC"
         driving, *rest = (alternatives(k) for k in query.keys)
-        member = ("SELECT * FROM (SELECT s.seq, s.body FROM xapi_statement_index k "
+        member = ("SELECT * FROM (SELECT s.seq, s.body, s.org_id FROM xapi_statement_index k "
                   "JOIN xapi_statements s ON s.seq = k.seq "
                   "WHERE k.epoch = ? AND k.key = ? AND k.seq > ? AND k.seq < ? AND s.voided = 0")
         tail: list[Any] = []
@@ -344,7 +362,7 @@ class SqliteStatementRepository:
             tail.append(query.org_id)
         member += f" ORDER BY k.seq {order} LIMIT ?)"
         wanted = query.limit + 1
-        merged: dict[int, str] = {}
+        merged: dict[int, tuple[int, str, str | None]] = {}
         for key in driving:
             found = 0
             for run in _epoch_runs(first_epoch, last_epoch, query.ascending):
@@ -352,15 +370,22 @@ class SqliteStatementRepository:
                 for epoch in run:
                     params += [epoch, key, lo, hi, *tail, wanted - found]
                 cursor = conn.execute(" UNION ALL ".join([member] * len(run)), params)
-                for seq, body in cursor:
-                    merged[seq] = body
+                for row in cursor:
+                    merged[row[0]] = row
                     found += 1
                     if found >= wanted:
                         break
                 cursor.close()
                 if found >= wanted:
                     break
-        return sorted(merged.items(), reverse=not query.ascending)[:wanted]
+        return [merged[seq] for seq in sorted(merged, reverse=not query.ascending)[:wanted]]
+
+    def scan(self, cursor: str | None, limit: int) -> StatementPage:
+        """Every statement in seq order (see the port)."""
+        rows = self._store.query("SELECT seq, body, org_id FROM xapi_statements WHERE seq > ? "
+                                 "ORDER BY seq LIMIT ?", (int(cursor or 0), limit))
+        return StatementPage([r[1] for r in rows], str(rows[-1][0]) if len(rows) == limit
+                             else None, [r[2] for r in rows])
 
     def count(self) -> int:
         """How many statements are stored (voided ones included)."""
@@ -368,27 +393,11 @@ class SqliteStatementRepository:
 
 
 def upgrade(conn: sqlite3.Connection, version: int) -> None:
-    """Bring a store written at schema ``version`` to :data:`SCHEMA_VERSION`, inside the
-    migration transaction (``storage.sqlite.store.SqliteStore._migrate``); ``SCHEMA`` runs
-    afterwards and creates whatever is new.
+    """Bring a store written at schema ``version`` to :data:`SCHEMA_VERSION` (see
+    :mod:`storage.sqlite.xapi_upgrade`)."""
+    from storage.sqlite.xapi_upgrade import upgrade_from
 
-    1 -> 2: the ``(key, seq)`` index becomes ``(epoch, key, seq)``; the UNIQUE text index on
-    ``id`` gives way to ``xapi_statement_ids`` (the table is rebuilt without it)."""
-    if version >= 2:
-        return
-    conn.create_function("xapi_id_hash", 1, id_hash, deterministic=True)
-    for statement in SCHEMA[2:4]:  # xapi_statement_ids, xapi_statement_index
-        conn.execute(statement)
-    conn.execute("INSERT INTO xapi_statement_index (epoch, key, seq) "
-                 f"SELECT seq >> {EPOCH_BITS}, key, seq FROM xapi_statement_keys")
-    conn.execute("DROP TABLE xapi_statement_keys")
-    conn.execute("ALTER TABLE xapi_statements RENAME TO xapi_statements_v1")
-    conn.execute("DROP INDEX IF EXISTS xapi_statements_stored")
-    conn.execute(SCHEMA[0])
-    conn.execute("INSERT INTO xapi_statements SELECT * FROM xapi_statements_v1")
-    conn.execute("DROP TABLE xapi_statements_v1")
-    conn.execute("INSERT INTO xapi_statement_ids (hash, seq) "
-                 "SELECT xapi_id_hash(id), seq FROM xapi_statements")
+    upgrade_from(conn, version)
 
 
 def attach(store: Any) -> None:

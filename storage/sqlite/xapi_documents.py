@@ -22,8 +22,9 @@ class SqliteDocumentRepository:
 
     @staticmethod
     def _where(key: DocumentKey) -> tuple[str, tuple[str, ...]]:
-        return ("kind = ? AND activity_id = ? AND agent = ? AND registration = ? AND doc_id = ?",
-                (key.kind, key.activity_id, key.agent, key.registration, key.doc_id))
+        return ("org_id = ? AND kind = ? AND activity_id = ? AND agent = ? AND registration = ? "
+                "AND doc_id = ?",
+                (key.org_id, key.kind, key.activity_id, key.agent, key.registration, key.doc_id))
 
     def get(self, key: DocumentKey) -> Document | None:
         """One document or None."""
@@ -46,9 +47,9 @@ class SqliteDocumentRepository:
             if expected_etag is None:
                 try:
                     conn.execute(
-                        "INSERT INTO xapi_documents (kind, activity_id, agent, registration,"
-                        " doc_id, content, content_type, etag, updated)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", params + values)
+                        "INSERT INTO xapi_documents (org_id, kind, activity_id, agent,"
+                        " registration, doc_id, content, content_type, etag, updated)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", params + values)
                 except sqlite3.IntegrityError as exc:
                     raise ConcurrentUpdate(f"document {key.doc_id} exists") from exc
                 return
@@ -65,19 +66,19 @@ class SqliteDocumentRepository:
             return conn.execute(f"DELETE FROM xapi_documents WHERE {where}", params).rowcount > 0
 
     @staticmethod
-    def _scope(kind: str, activity_id: str, agent: str, registration: str | None,
+    def _scope(org_id: str, kind: str, activity_id: str, agent: str, registration: str | None,
                ) -> tuple[str, list[str]]:
-        sql = "kind = ? AND activity_id = ? AND agent = ?"
-        params = [kind, activity_id, agent]
+        sql = "org_id = ? AND kind = ? AND activity_id = ? AND agent = ?"
+        params = [org_id, kind, activity_id, agent]
         if registration is not None:
             sql += " AND registration = ?"
             params.append(registration)
         return sql, params
 
-    def list_ids(self, kind: str, activity_id: str = "", agent: str = "",
+    def list_ids(self, org_id: str, kind: str, activity_id: str = "", agent: str = "",
                  registration: str | None = None, since: str | None = None) -> list[str]:
-        """Ids in a scope, optionally updated after ``since``."""
-        sql, params = self._scope(kind, activity_id, agent, registration)
+        """Ids in an organisation's scope, optionally updated after ``since``."""
+        sql, params = self._scope(org_id, kind, activity_id, agent, registration)
         if since:
             sql += " AND updated > ?"
             params.append(since)
@@ -85,10 +86,10 @@ class SqliteDocumentRepository:
             f"SELECT DISTINCT doc_id FROM xapi_documents WHERE {sql} ORDER BY doc_id", params)
         return [r[0] for r in rows]
 
-    def delete_many(self, kind: str, activity_id: str = "", agent: str = "",
+    def delete_many(self, org_id: str, kind: str, activity_id: str = "", agent: str = "",
                     registration: str | None = None) -> int:
-        """Delete a scope."""
-        sql, params = self._scope(kind, activity_id, agent, registration)
+        """Delete an organisation's scope."""
+        sql, params = self._scope(org_id, kind, activity_id, agent, registration)
         with translated(), self._store.transaction() as conn:
             return int(conn.execute(f"DELETE FROM xapi_documents WHERE {sql}", params).rowcount)
 
@@ -99,23 +100,24 @@ class SqliteActivityRepository:
     def __init__(self, store: Any) -> None:
         self._store = store
 
-    def get_many(self, ids: Iterable[str]) -> dict[str, Document]:
-        """Canonical activities by id."""
+    def get_many(self, org_id: str, ids: Iterable[str]) -> dict[str, Document]:
+        """An organisation's canonical activities by id."""
         out: dict[str, Document] = {}
         for chunk in chunks(list(set(ids))):
             marks = ",".join("?" * len(chunk))
             for aid, body in self._store.query(
-                f"SELECT id, body FROM xapi_activities WHERE id IN ({marks})", chunk
+                f"SELECT id, body FROM xapi_activities WHERE org_id = ? AND id IN ({marks})",
+                [org_id, *chunk]
             ):
                 out[aid] = orjson.loads(body)
         return out
 
-    def put_many(self, activities: list[Document]) -> None:
-        """Insert or replace."""
+    def put_many(self, org_id: str, activities: list[Document]) -> None:
+        """Insert or replace an organisation's activities."""
         if not activities:
             return
         with translated(), self._store.transaction() as conn:
             conn.executemany(
-                "INSERT INTO xapi_activities (id, body) VALUES (?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-                [(a["id"], orjson.dumps(a).decode()) for a in activities])
+                "INSERT INTO xapi_activities (org_id, id, body) VALUES (?, ?, ?)"
+                " ON CONFLICT (org_id, id) DO UPDATE SET body = excluded.body",
+                [(org_id, a["id"], orjson.dumps(a).decode()) for a in activities])

@@ -49,15 +49,20 @@ def test_indexes_match_the_statement_queries(store: Any) -> None:
     assert list(indexes["key_stored"].items()) == [("k", 1), ("stored", -1), ("seq", -1)]
     assert list(indexes["stored"].items()) == [("stored", -1), ("seq", -1)]
     assert list(indexes["org_stored"].items()) == [("org_id", 1), ("stored", -1), ("seq", -1)]
-    documents = {i["name"] for i in store.db.xapi_documents.list_indexes()}
-    assert "scope_updated" in documents
+    # a platform administrator's by-id reads across organisations
+    assert list(indexes["sid_seq"].items()) == [("sid", 1), ("seq", 1)]
+    documents = {i["name"]: i["key"] for i in store.db.xapi_documents.list_indexes()}
+    assert next(iter(documents["org_scope_updated"])) == "org_id"
+    assert "scope_updated" not in documents
 
 
 def test_statement_id_is_the_document_id(store: Any) -> None:
     rec = record()
     store.statements.insert([rec])
-    raw = store.db.xapi_statements.find_one({"_id": rec.id})
-    assert raw is not None  # _id = statement id: by-id reads and a hashed shard key
+    raw = store.db.xapi_statements.find_one({"_id": f"org_1|{rec.id}"})
+    # _id = organisation|statement id: ids unique per organisation, by-id reads and a hashed
+    # shard key
+    assert raw is not None and raw["sid"] == rec.id
     assert isinstance(raw["body"], str)  # JSON text: extension IRIs are full of dots
     assert sorted(raw["k"]) == sorted(rec.keys)
     assert store.statements.get(rec.id)["statement"]["object"]["definition"] == {
@@ -77,7 +82,7 @@ class _Interloper:
     def __call__(self, docs: list[dict[str, Any]], *args: Any, **kwargs: Any) -> Any:
         self.calls += 1
         if self.calls == 1:
-            mine = next(d for d in docs if d["_id"] == self.theirs.id)
+            mine = next(d for d in docs if d["sid"] == self.theirs.id)
             self.original([{**mine, "fp": self.theirs.fingerprint, "batch": "other"}])
         return self.original(docs, *args, **kwargs)
 

@@ -12,7 +12,7 @@ from joserfc import jws
 from joserfc.jwk import RSAKey
 
 from tests.xapi.conftest import LRS, statement
-from xapi.attachments import SIGNATURE_USAGE
+from xapi.attachments import SIGNATURE_USAGE, blob_key
 
 BOUNDARY = "abcXYZ123"
 
@@ -59,7 +59,8 @@ def test_attachment_round_trip(lrs: LRS, app: Any) -> None:
     assert resp.status_code == 200, resp.get_data(as_text=True)
     # the body went to the blob store, not into the statement
     sha2 = hashlib.sha256(content).hexdigest()
-    assert app.extensions["hub.blobs"].get(f"xapi/attachments/{sha2}") == content
+    org = app.extensions["hub.store"].organisations.get_by_name("Platform")
+    assert app.extensions["hub.blobs"].get(blob_key(org["id"], sha2)) == content
     plain = lrs.get(f"/xapi/statements?statementId={stmt['id']}")
     assert plain.mimetype == "application/json"
     got = lrs.get(f"/xapi/statements?statementId={stmt['id']}&attachments=true")

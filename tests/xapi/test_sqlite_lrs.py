@@ -184,7 +184,7 @@ def test_a_store_written_at_schema_1_is_upgraded(sqlite_url: str) -> None:
     import orjson
 
     from storage.sqlite.store import path_from_url
-    from storage.sqlite.xapi import stored_hashes
+    from storage.sqlite.xapi import SCHEMA_VERSION, stored_hashes
 
     path = path_from_url(sqlite_url)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -208,7 +208,7 @@ def test_a_store_written_at_schema_1_is_upgraded(sqlite_url: str) -> None:
     try:
         version = store.query("SELECT version FROM schema_migrations WHERE module = ?",
                               ("storage.sqlite.xapi",))[0][0]
-        assert version == 2
+        assert version == SCHEMA_VERSION
         tables = {r[0] for r in store.query("SELECT name FROM sqlite_master")}
         assert "xapi_statement_keys" not in tables and "xapi_statements_v1" not in tables
         assert store.statements.get(old[4].id)["statement"]["id"] == old[4].id

@@ -219,7 +219,8 @@ def test_hub_to_hub_forwarding_over_http(hub: Any, tenants: Tenants, tmp_path: A
         assert sorted(s["id"] for s in forwarded) == sorted([ids[0], ids[2], ids[3]])
         assert {s["verb"]["id"] for s in forwarded} == {COMPLETED}
         sha2 = with_file["attachments"][0]["sha2"]
-        assert downstream_app.extensions["hub.blobs"].get(blob_key(sha2)) == report
+        assert downstream_app.extensions["hub.blobs"].get(
+            blob_key(reader["org"]["id"], sha2)) == report
     finally:
         server.shutdown()
         server.server_close()
