@@ -109,7 +109,8 @@ class _Interrupted(BaseException):
 
 def test_an_interrupted_leader_leaves_no_waiter_without_an_answer(store: Any) -> None:
     """Writes taken by a leader that is interrupted end with an error, never with a silent
-    None (which a request would acknowledge as stored)."""
+    None (which a request would acknowledge as stored). Either thread may win the leader lock
+    once the test lets go of it: the interruption is raised in the leader's thread."""
     group = group_commit._group(store)
     outcomes: dict[str, Any] = {}
     sid = str(uuid.uuid4())
@@ -134,9 +135,13 @@ def test_an_interrupted_leader_leaves_no_waiter_without_an_answer(store: Any) ->
             time.sleep(0.01)
     for t in threads:
         t.join(timeout=10)
-    assert isinstance(outcomes["boom"], _Interrupted)
+    # Whichever thread won the leader lock ran the interrupted write and sees the interruption;
+    # the other one's job ends with an error, or with its own commit when it ran alone first.
+    assert [name for name, got in outcomes.items() if isinstance(got, _Interrupted)] in (
+        ["boom"], ["ok"])
+    assert isinstance(outcomes["boom"], _Interrupted | StoreUnavailable)
     if isinstance(outcomes["ok"], list):  # ran before the interruption, in its own commit
         assert store.statements.get(sid) is not None
     else:
-        assert isinstance(outcomes["ok"], StoreUnavailable)
+        assert isinstance(outcomes["ok"], StoreUnavailable | _Interrupted)
         assert store.statements.get(sid) is None
