@@ -28,9 +28,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     storage.check_url(config.blob_url, "blob")
 
     app = Flask("hub", instance_relative_config=False)
+    from hub.json_body import HubJSONProvider
+
+    app.json = HubJSONProvider(app)  # one JSON parser and depth limit for every body
     app.config.update(
         MAX_CONTENT_LENGTH=config.max_body_bytes or None,
-        JSON_SORT_KEYS=False,
         SECRET_KEY=config.secret_key,
     )
     if test_config:

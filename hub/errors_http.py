@@ -166,6 +166,12 @@ class HubRequest(Request):
             return _MaxBodyStream(self.environ["wsgi.input"], limit)
         return Request.stream.fget(self)  # type: ignore[attr-defined]
 
+    def on_json_loading_failed(self, e: ValueError | None) -> Any:
+        """A body that is not JSON the hub takes is a 400 naming it (415 without a JSON type)."""
+        if e is None:
+            return super().on_json_loading_failed(e)
+        raise errors.ValidationError.for_field("body", str(e))
+
 
 def init_app(app: Flask) -> None:
     """Register the handler for every exception class (after flask-smorest's own), and the

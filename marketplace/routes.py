@@ -11,7 +11,6 @@ from typing import Any
 
 import orjson
 from flask import Response, current_app, request
-from flask_smorest import Blueprint
 
 from catalogue_schemas.course import (
     CourseContentSchema,
@@ -40,6 +39,7 @@ from catalogue_schemas.workflow import (
 )
 from hub import get_config, get_store
 from hub.auth import current_principal
+from hub.docs import HubBlueprint as Blueprint
 from hub.errors import PermissionDenied
 from marketplace import importer, jsonld, reviews, service
 from marketplace.search import public_course, search_catalogue

@@ -19,6 +19,8 @@ from typing import Any
 import orjson
 
 from hub.errors import ValidationError
+from hub.json_body import load_body
+from storage.json_text import loads
 from xapi.index_keys import fingerprint
 
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
@@ -68,10 +70,7 @@ def parse_multipart(body: bytes, content_type: str) -> tuple[Any, dict[str, byte
     first_headers, first_body = parts[0]
     if first_headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
         raise _fail("the first part must be application/json", "Content-Type")
-    try:
-        statements = orjson.loads(first_body)
-    except orjson.JSONDecodeError:
-        raise _fail("the first part is not valid JSON", "content") from None
+    statements = load_body(first_body, "content")
     bodies: dict[str, bytes] = {}
     for headers, content in parts[1:]:
         sha2 = headers.get("x-experience-api-hash")
@@ -128,8 +127,9 @@ def verify_signature(stmt: dict[str, Any], token: bytes) -> None:
     try:
         text = token.decode("ascii").strip()
         head_b64, payload_b64, sig_b64 = text.split(".")
-        header = orjson.loads(_b64(head_b64))
-        payload = orjson.loads(_b64(payload_b64))
+        # the payload is the client's JSON too: the same parser and depth limit as a body
+        header = loads(_b64(head_b64))
+        payload = loads(_b64(payload_b64))
         _b64(sig_b64)
     except (ValueError, UnicodeDecodeError, orjson.JSONDecodeError):
         raise _fail("the signature is not a JWS with a JSON payload") from None

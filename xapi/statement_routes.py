@@ -16,6 +16,7 @@ from flask import Blueprint, Response, request
 
 from hub import get_blobs, get_config, get_store
 from hub.errors import ValidationError
+from hub.json_body import load_body
 from xapi import attachments, formats, statements, transport
 from xapi.validating import is_iri, is_uuid, parse_agent, parse_timestamp
 
@@ -36,10 +37,7 @@ def _read_statements() -> tuple[Any, dict[str, bytes]]:
     if ctype and not ctype.startswith("application/json"):
         raise ValidationError.for_field(
             "Content-Type", "statements are application/json or multipart/mixed")
-    try:
-        return orjson.loads(body), {}
-    except orjson.JSONDecodeError:
-        raise ValidationError.for_field("content", "is not valid JSON") from None
+    return load_body(body, "content"), {}
 
 
 @bp.put("/statements")

@@ -22,6 +22,7 @@ from flask import Response, request
 
 from hub.auth import Principal, current_principal
 from hub.errors import PermissionDenied, ValidationError
+from hub.json_body import load_body
 
 #: The version this LRS speaks (response header of a request without a version).
 XAPI_VERSION = "1.0.3"
@@ -237,7 +238,4 @@ def parse_bool(params: dict[str, str], name: str) -> bool:
 
 def read_json_body(field: str = "content") -> Any:
     """The request body parsed as JSON, 400 when it is not JSON."""
-    try:
-        return orjson.loads(request.get_data(cache=True))
-    except orjson.JSONDecodeError:
-        raise ValidationError.for_field(field, "is not valid JSON") from None
+    return load_body(request.get_data(cache=True), field)

@@ -34,6 +34,7 @@ from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from storage import json_text
 from storage.errors import ConcurrentUpdate, DuplicateKey
 from storage.mongodb.errors import translate_errors
 from storage.ports import Document, DocumentKey, StatementPage, StatementQuery, StatementRecord
@@ -144,8 +145,9 @@ class MongoStatementRepository:
         if not wanted:
             return {}
         return {
-            d["_id"]: {"statement": orjson.loads(d["body"]), "voided": bool(d.get("voided")),
-                       "voids": d.get("voids"), "org_id": d.get("org_id")}
+            d["_id"]: {"statement": json_text.loads(d["body"], None),
+                       "voided": bool(d.get("voided")), "voids": d.get("voids"),
+                       "org_id": d.get("org_id")}
             for d in self.coll.find({"_id": {"$in": wanted}}, _STATEMENT_FIELDS)
         }
 

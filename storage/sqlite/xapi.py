@@ -36,6 +36,7 @@ from typing import Any
 
 import orjson
 
+from storage import json_text
 from storage.errors import DuplicateKey
 from storage.ports import Document, StatementPage, StatementQuery, StatementRecord
 from storage.sqlite.store import translated
@@ -261,8 +262,8 @@ class SqliteStatementRepository:
         hashes = {sid: id_hash(sid) for sid in ids}
         with self._store.reading() as conn:
             return {
-                sid: {"statement": orjson.loads(body), "voided": bool(voided), "voids": voids,
-                      "org_id": org_id}
+                sid: {"statement": json_text.loads(body, None), "voided": bool(voided),
+                      "voids": voids, "org_id": org_id}
                 for sid, body, voided, voids, org_id in self._rows_by_id(
                     conn, "s.body, s.voided, s.voids, s.org_id", hashes)
             }
