@@ -219,7 +219,8 @@ def post_review(body: dict[str, Any], course_id: str) -> Any:
 @catalogue.response(200, ReviewPageSchema)
 def list_reviews(args: dict[str, Any], course_id: str) -> Any:
     """Reviews of a published course, newest first (learner ids stay private)."""
-    return reviews.list_reviews(get_store(), course_id, args["limit"], args.get("cursor"))
+    return reviews.list_reviews(get_store(), course_id, args["limit"], args.get("cursor"),
+                                _search_state()["reviews"])
 
 
 def blueprints() -> list[Blueprint]:

@@ -57,3 +57,47 @@ def test_numbers_beyond_64_bits_are_stored_and_served_as_written(lrs: LRS, numbe
                  f"/xapi/statements?format={fmt}"):
         served = lrs.get(path).get_data()
         assert b'"' + EXT.encode() + b'":' + number.encode() + b"}" in served, served[:500]
+
+
+def _b64(data: bytes) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+TAMPERED_MORE = [
+    _b64(b'{"p":{},"c":"abc"}'), _b64(b'"1e5"'), _b64(b"1e5"), _b64(b"null"),
+    _b64(b'{"p":{"limit":5}}'), _b64(b'{"p":{"ascending":1},"c":"1"}'),
+    _b64(b'{"p":{"limit":"1"},"c":"-1"}'), _b64(bytes(range(256))), "é", "a.é", "...",
+    "x" * 3000, "",
+]
+
+
+@pytest.mark.parametrize("token", TAMPERED_MORE)
+def test_tampered_more_tokens_are_400(lrs: LRS, token: str) -> None:
+    for i in range(3):
+        assert lrs.post(statement(actor=f"a{i}")).status_code == 200
+    resp = lrs.get("/xapi/statements", query_string={"more": token})
+    assert resp.status_code == 400, resp.data[:300]
+    assert resp.mimetype == "application/problem+json"
+    assert "more" in resp.get_json()["errors"]
+
+
+def test_more_token_is_signed_and_cannot_be_edited(lrs: LRS) -> None:
+    for i in range(3):
+        assert lrs.post(statement(actor=f"a{i}")).status_code == 200
+    more = lrs.query("limit=1")["more"]
+    assert more.startswith("/xapi/statements?more=")
+    token = more.split("=", 1)[1]
+    assert all(c.isalnum() or c in "-_." for c in token)  # usable in the IRL as it is
+    second = lrs.get(more).get_json()
+    assert len(second["statements"]) == 1
+    body, _, sig = token.rpartition(".")
+    import base64
+
+    data = orjson.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    data["p"]["limit"] = "50"  # a client asking for more than it was given
+    forged = _b64(orjson.dumps(data)) + "." + sig
+    assert lrs.get("/xapi/statements", query_string={"more": forged}).status_code == 400
+    # nothing may be appended to a token
+    assert lrs.get("/xapi/statements", query_string={"more": token + "x"}).status_code == 400
