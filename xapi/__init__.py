@@ -27,7 +27,8 @@ def init_app(app: Flask) -> None:
     lrs.register_blueprint(statement_routes.bp)
     lrs.register_blueprint(document_routes.bp)
     app.register_blueprint(lrs)
-    app.wsgi_app = transport.AlternateSyntax(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = transport.AlternateSyntax(  # type: ignore[method-assign]
+        app.wsgi_app, max_body=app.config.get("MAX_CONTENT_LENGTH"))
     try:
         from xapi import forwarding_routes
     except ImportError:  # pragma: no cover - forwarding lands in parallel
