@@ -29,11 +29,11 @@ SINGLE_PARAMS = ("statementId", "voidedStatementId", "format", "attachments")
 
 def _read_statements() -> tuple[Any, dict[str, bytes]]:
     """The JSON of a PUT/POST and its attachment parts (Communication 1.5)."""
-    ctype = (request.content_type or "").lower()
+    mimetype = request.mimetype  # the media type alone, lower-cased, parameters dropped
     body = request.get_data(cache=False)
-    if ctype.startswith("multipart/mixed"):
+    if mimetype == "multipart/mixed":
         return attachments.parse_multipart(body, request.content_type or "")
-    if ctype and not ctype.startswith("application/json"):
+    if mimetype and mimetype != "application/json":  # exact: application/jsonx is not JSON
         raise ValidationError.for_field(
             "Content-Type", "statements are application/json or multipart/mixed")
     return load_body(body, "content"), {}

@@ -32,7 +32,7 @@ SUPPORTED_VERSIONS = ("1.0.3", "2.0.0")
 #: such as TinCanPython refuse an About that lists a version they do not know.
 ABOUT_VERSIONS = ("1.0.3", "1.0.2", "1.0.1", "1.0.0")
 ABOUT_VERSIONS_2 = ("2.0.0", *ABOUT_VERSIONS)
-_VERSION_HEADER = re.compile(r"^(1\.0(\.\d+)?|2\.0(\.\d+)?)$")
+_VERSION_HEADER = re.compile(r"(1\.0(\.[0-9]+)?|2\.0(\.[0-9]+)?)")
 
 #: Form fields of the Alternate Request Syntax that are headers (Communication 1.3).
 _FORM_HEADERS = {
@@ -168,7 +168,7 @@ def before_xapi_request() -> None:
         return
     if version is None:
         raise ValidationError.for_field("X-Experience-API-Version", "header is required")
-    if not _VERSION_HEADER.match(version.strip()):
+    if not _VERSION_HEADER.fullmatch(version.strip()):
         raise ValidationError.for_field(
             "X-Experience-API-Version", f"version {version!r} is not supported; use 1.0.x or 2.0.x"
         )
