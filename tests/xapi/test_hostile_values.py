@@ -26,7 +26,7 @@ from xapi.validation import StatementInvalid, validate_statement
 REFUSED = [
     ("timestamp", "२०२४-01-01T00:00:00Z"),
     ("timestamp", "2024-01-01T00:00:00Z\n"),
-    ("timestamp", "2024-01-01T0٠:00:00Z"),
+    ("timestamp", "2024-01-01T0\u0660:00:00Z"),  # Arabic-Indic zero
     ("result.duration", "PT१H"),
     ("result.duration", "PT1H\n"),
     ("result.duration", "PT1.5H30M"),  # a fraction only on the smallest component
