@@ -15,7 +15,6 @@ storing, fingerprinting and serving them is faithful, and the fast path stays or
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import orjson
@@ -30,10 +29,27 @@ import orjson
 MAX_DEPTH = 64
 
 #: 19 digits in a row may be an integer orjson cannot hold in 64 bits (it would become a
-#: lossy double), or a long mantissa: either way the faithful parser decides. A regex scan is
-#: far cheaper than parsing twice, and ordinary statements never match.
-_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+#: lossy double), or a long mantissa: either way the faithful parser decides. Found by mapping
+#: every digit to "1" and everything else to "0" and searching for the run, two C loops (a
+#: regex scan costs as much as the parse itself); ordinary statements never match.
+_DIGITS_AS_ONES = bytes(0x31 if 0x30 <= b <= 0x39 else 0x30 for b in range(256))
+_LONG_RUN = b"1" * 19
 _INT64 = range(-(2**63), 2**64)
+
+
+def _serialiser_depth_limit() -> int:
+    """The deepest nesting orjson writes (255 today), measured rather than assumed."""
+    value: Any = 0
+    for depth in range(1, 4096):
+        value = [value]
+        try:
+            orjson.dumps(value)
+        except orjson.JSONEncodeError:
+            return depth - 1
+    return 4096
+
+
+_SERIALISER_LIMIT = _serialiser_depth_limit()
 
 
 class JSONTextError(ValueError):
@@ -73,18 +89,20 @@ def _faithful(data: bytes) -> Any:
     return value
 
 
-def depth_exceeds(value: Any, limit: int) -> bool:
-    """True when ``value`` nests arrays/objects deeper than ``limit`` levels (no recursion)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if type(item) is dict else item
-        for child in children:
-            kind = type(child)
-            if kind is dict or kind is list:
-                if depth + 1 > limit:
-                    return True
-                stack.append((child, depth + 1))
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """True when ``value`` nests arrays/objects deeper than ``limit`` (< 255) levels.
+
+    Wrapped in enough arrays, the value is refused by orjson's own serialiser exactly when it
+    nests deeper than ``limit``: an exact check at C speed (a Python walk of a 100-statement
+    batch costs more than parsing it), and the parsed value knows nothing of string content."""
+    if limit >= _SERIALISER_LIMIT:
+        raise ValueError(f"depth limits from {_SERIALISER_LIMIT} up cannot be checked")
+    for _ in range(_SERIALISER_LIMIT - limit):
+        value = [value]
+    try:
+        orjson.dumps(value)
+    except orjson.JSONEncodeError as exc:
+        return "ecursion" in str(exc)
     return False
 
 
@@ -95,7 +113,7 @@ def loads(data: bytes | bytearray | memoryview | str, max_depth: int | None = MA
         data = data.encode("utf-8", "surrogatepass")
     elif not isinstance(data, bytes):
         data = bytes(data)
-    if _LONG_DIGITS.search(data) is None:
+    if data.translate(_DIGITS_AS_ONES).find(_LONG_RUN) < 0:
         try:
             value = orjson.loads(data)
         except orjson.JSONDecodeError as exc:
@@ -110,6 +128,6 @@ def loads(data: bytes | bytearray | memoryview | str, max_depth: int | None = MA
     # Counting brackets is a C-speed upper bound on the depth: only a body with more of them
     # than the limit (a batch, or a hostile one) is walked.
     if (max_depth is not None and data.count(b"[") + data.count(b"{") > max_depth
-            and (type(value) is dict or type(value) is list) and depth_exceeds(value, max_depth)):
+            and too_deep(value, max_depth)):
         raise JSONTextError(f"nested deeper than {max_depth} levels")
     return value

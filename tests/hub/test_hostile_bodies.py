@@ -81,3 +81,18 @@ def test_numbers_orjson_cannot_hold_are_kept_as_written() -> None:
     for bad in ("[NaN]", '["\\ud800"]', "[1e400", "[Infinity]"):
         with pytest.raises(JSONTextError):
             loads(bad)
+
+
+@pytest.mark.parametrize("opener,closer", [(b"[", b"]"), (b'{"a":', b"}")])
+def test_depth_is_exact_for_arrays_and_objects(opener: bytes, closer: bytes) -> None:
+    assert loads(opener * MAX_DEPTH + b"1" + closer * MAX_DEPTH) is not None
+    with pytest.raises(JSONTextError, match="nested deeper"):
+        loads(opener * (MAX_DEPTH + 1) + b"1" + closer * (MAX_DEPTH + 1))
+
+
+def test_brackets_inside_strings_neither_hide_nor_fake_depth() -> None:
+    hiding = b'[")]}",' * (MAX_DEPTH + 1) + b"1" + b"]" * (MAX_DEPTH + 1)
+    with pytest.raises(JSONTextError, match="nested deeper"):
+        loads(hiding)
+    faking = b'["' + b"[{" * 500 + b'"]'
+    assert loads(faking) == ["[{" * 500]
