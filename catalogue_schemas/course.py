@@ -62,7 +62,8 @@ class PriceSchema(Schema):
 
     amount = fields.String(
         load_default="0",
-        validate=validate.Regexp(r"^\d{1,9}(\.\d{1,2})?$", error="a decimal like 0 or 499.00"),
+        validate=validate.Regexp(r"[0-9]{1,9}(\.[0-9]{1,2})?\Z",  # ASCII digits, no "\n"
+                                 error="a decimal like 0 or 499.00"),
     )
     currency = fields.String(
         load_default="INR",

@@ -3,17 +3,24 @@ ISO 8601 durations. No Flask here: the importer and the CLI use the same fields.
 
 from __future__ import annotations
 
+import math
 import re
+from fractions import Fraction
 from typing import Any
 
 import langcodes
 from marshmallow import ValidationError, fields
 
+# RFC 5646 §2.1: subtags of ASCII letters and digits joined by hyphens. langcodes also takes
+# "en_US" (a POSIX locale, not a language tag), so the shape is checked first.
+_TAG_SHAPE = re.compile(r"[A-Za-z0-9]{1,8}(?:-[A-Za-z0-9]{1,8})*", re.ASCII)
+
 
 def is_language_tag(tag: str) -> bool:
     """True for a *valid* BCP 47 tag (RFC 5646 §2.2.9): well-formed and every subtag registered
     in the IANA Language Subtag Registry, so ``xx-INVALID`` (well-formed) is refused."""
-    return isinstance(tag, str) and 0 < len(tag) <= 35 and langcodes.tag_is_valid(tag)
+    return (isinstance(tag, str) and 0 < len(tag) <= 35 and _TAG_SHAPE.fullmatch(tag) is not None
+            and langcodes.tag_is_valid(tag))
 
 
 def validate_language_tag(tag: Any) -> None:
@@ -68,23 +75,30 @@ class LanguageMap(fields.Dict):
 
 # ISO 8601-1:2019 §5.5.2.4 duration "PnYnMnDTnHnMnS" and the week form "PnW". Years and months
 # have no fixed length, so a course must state its workload in weeks, days, hours, minutes.
+# ASCII digits only ([0-9]: \d takes "१"), the whole string (fullmatch: "$" lets "PT1H\n"
+# through), and a decimal fraction allowed on the smallest component only (ISO 8601-1:2019
+# §5.5.2.4: PT1.5H, PT0.5M); at most 9 digits a number, so no int() ever meets a huge one.
+_NUMBER = r"[0-9]{1,9}(?:[.,][0-9]{1,9})?"
 _DURATION = re.compile(
-    r"^P(?!$)(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
-    r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+    rf"P(?:(?P<weeks>{_NUMBER})W)?(?:(?P<days>{_NUMBER})D)?"
+    rf"(?:T(?=[0-9])(?:(?P<hours>{_NUMBER})H)?(?:(?P<minutes>{_NUMBER})M)?"
+    rf"(?:(?P<seconds>{_NUMBER})S)?)?",
+    re.ASCII,
 )
+_SECONDS = {"weeks": 604800, "days": 86400, "hours": 3600, "minutes": 60, "seconds": 1}
 
 
 def duration_minutes(value: str) -> int:
-    """Minutes of an ISO 8601 duration (``PT1H30M`` -> 90, ``P2W`` -> 20160); seconds round
-    up so that a non-zero duration is never 0 minutes. ``ValueError`` when not ISO 8601."""
-    match = _DURATION.match(value or "")
-    if match is None or (match["weeks"] and any(match[g] for g in
-                                                ("days", "hours", "minutes", "seconds"))):
+    """Minutes of an ISO 8601 duration (``PT1H30M`` -> 90, ``P2W`` -> 20160, ``PT1.5H`` -> 90);
+    seconds round up so that a non-zero duration is never 0 minutes. ``ValueError`` when not
+    ISO 8601."""
+    match = _DURATION.fullmatch(value or "") if isinstance(value, str) else None
+    parts = [(name, text) for name, text in (match.groupdict() if match else {}).items() if text]
+    if (not parts or (match and match["weeks"] and len(parts) > 1)
+            or any(not text.isdigit() for _, text in parts[:-1])):  # a fraction only last
         raise ValueError(value)
-    parts = {k: int(v) for k, v in match.groupdict().items() if v}
-    seconds = (((parts.get("weeks", 0) * 7 + parts.get("days", 0)) * 24 + parts.get("hours", 0))
-               * 60 + parts.get("minutes", 0)) * 60 + parts.get("seconds", 0)
-    return -(-seconds // 60)
+    seconds = sum(Fraction(text.replace(",", ".")) * _SECONDS[name] for name, text in parts)
+    return math.ceil(seconds / 60)
 
 
 class Duration(fields.String):

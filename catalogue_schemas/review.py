@@ -39,7 +39,8 @@ class ReviewListArgs(Schema):
         unknown = EXCLUDE
 
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
-    cursor = fields.String(load_default=None, validate=validate.Length(max=1000))
+    # a sealed token (hub.tokens) of a 200-character learner id, in UTF-8, fits in 2000
+    cursor = fields.String(load_default=None, validate=validate.Length(max=2000))
 
 
 class ReviewPageSchema(Schema):

@@ -19,7 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory. ``test_config`` overrides settings by env-var name
     (``{"HUB_STORE_URL": "sqlite:///tmp/x.db"}``) and Flask config keys (``TESTING``)."""
     import storage
-    from hub import admin, auth, cli, docs, errors_http, health
+    from hub import admin, auth, cli, docs, errors_http, health, tokens
     from storage import open_blobs, open_store
 
     config = Config.from_env(test_config)
@@ -28,9 +28,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     storage.check_url(config.blob_url, "blob")
 
     app = Flask("hub", instance_relative_config=False)
+    from hub.json_body import HubJSONProvider
+
+    app.json = HubJSONProvider(app)  # one JSON parser and depth limit for every body
     app.config.update(
         MAX_CONTENT_LENGTH=config.max_body_bytes or None,
-        JSON_SORT_KEYS=False,
         SECRET_KEY=config.secret_key,
     )
     if test_config:
@@ -42,6 +44,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["hub.blobs"] = open_blobs(
         config.blob_url, endpoint_url=config.s3_endpoint_url, region=config.s3_region
     )
+    # The key of every token handed to clients (cursors, xAPI "more" links): hub.tokens.
+    app.extensions["hub.token_key"] = tokens.key_source(config.secret_key,
+                                                        app.extensions["hub.blobs"])
 
     docs.init_app(app)  # creates flask-smorest's Api, which registers its own error handlers
     errors_http.init_app(app)  # ... so ours come after and win

@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from flask_smorest import Blueprint
 
 from catalogue_schemas.organisation import (
     CredentialInSchema,
@@ -28,6 +27,7 @@ from catalogue_schemas.organisation import (
 )
 from hub import get_store
 from hub.auth import create_credential, create_organisation, current_principal, require_roles
+from hub.docs import HubBlueprint as Blueprint
 from hub.errors import Conflict, NotFound
 from storage.errors import LastAdminCredential
 

@@ -9,7 +9,6 @@ authentication cheap on the xAPI ingest path; secrets are compared in constant t
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 import secrets
@@ -120,7 +119,17 @@ def authenticate(store: Any, key: str, secret: str) -> Principal | None:
 # --- request side ---------------------------------------------------------------------------
 
 
+def _malformed(reason: str) -> AuthenticationError:
+    return AuthenticationError(f"Authorization: {reason}",
+                               errors={"Authorization": [reason]})
+
+
 def _credentials_from_header(header: str | None) -> tuple[str, str] | None:
+    """(key, secret) of an ``Authorization`` header, None when there is none.
+
+    A header that is there but malformed is a 401 naming it (RFC 9110 §11.6.2), whatever its
+    bytes: WSGI hands headers over as latin-1 text, so non-ASCII, bad base64 and non-UTF-8
+    credentials all arrive here and must not escape as anything but an authentication error."""
     if not header:
         return None
     scheme, _, value = header.partition(" ")
@@ -128,15 +137,18 @@ def _credentials_from_header(header: str | None) -> tuple[str, str] | None:
     value = value.strip()
     if scheme == "basic":
         try:
-            decoded = base64.b64decode(value, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return None
+            # ValueError covers binascii.Error and the "only ASCII characters" refusal.
+            decoded = base64.b64decode(value.encode("ascii"), validate=True).decode("utf-8")
+        except (ValueError, UnicodeError):
+            raise _malformed("Basic credentials must be base64 of UTF-8 key:secret") from None
     elif scheme == "bearer":
         decoded = value
     else:
-        return None
+        raise _malformed("use the Basic or Bearer scheme with key:secret")
     key, sep, secret = decoded.partition(":")
-    return (key, secret) if sep else None
+    if not sep or not key:
+        raise _malformed("credentials must be key:secret")
+    return key, secret
 
 
 def authenticate_throttled(store: Any, key: str, secret: str) -> Principal | None:

@@ -19,10 +19,11 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "HUB_S3_REGION": ("us-east-1", "Region for the S3 client"),
     "HUB_PUBLIC_URL": ("http://127.0.0.1:8000", "Public base URL of the hub (links, xAPI "
                        "account homePage, LTI issuer)"),
-    "HUB_MAX_BODY_BYTES": (str(64 * 1024 * 1024), "Largest request body accepted (413 above)"),
-    "HUB_SECRET_KEY": (None, "Secret for signing search cursors and encrypting forwarding "
-                       "passwords; when unset a random key is "
-                       "created once and shared through the blob store"),
+    "HUB_MAX_BODY_BYTES": (str(64 * 1024 * 1024), "Largest request body accepted on any "
+                           "route, streamed or not (413 above, before authentication)"),
+    "HUB_SECRET_KEY": (None, "Secret for signing cursors and xAPI 'more' links and for encrypting "
+                       "forwarding passwords; when unset a "
+                       "random key is created once and shared through the blob store"),
     "HUB_LOG_LEVEL": ("INFO", "Python logging level"),
     "HUB_FORWARDING_WORKER": ("on", "Run the xAPI statement-forwarding worker thread in each "
                               "process ('off': run 'hub xapi forward' from cron instead)"),

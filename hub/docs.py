@@ -18,9 +18,27 @@ class HubArgumentsParser(FlaskParser):
 
     DEFAULT_VALIDATION_STATUS = 400
 
+    def _raw_load_json(self, req: Any) -> Any:
+        """The body through the hub's one JSON parser (webargs' own is the standard library's,
+        which recurses until ``RecursionError`` on deeply nested input)."""
+        from webargs import core
+
+        from hub.json_body import load_body
+
+        if not core.is_json(req.mimetype):
+            return core.missing
+        return load_body(req.get_data(cache=True))
+
 
 # Every smorest blueprint of the hub parses with the 400 parser.
 Blueprint.ARGUMENTS_PARSER = HubArgumentsParser()
+
+
+class HubBlueprint(Blueprint):
+    """The smorest blueprint of every hub route module: its decorators bind the parser when the
+    module is imported, which may be before this module patched the library's class above."""
+
+    ARGUMENTS_PARSER = Blueprint.ARGUMENTS_PARSER
 
 API_CONFIG: dict[str, Any] = {
     "API_TITLE": "Karmayogi Hub",

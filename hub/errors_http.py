@@ -166,11 +166,38 @@ class HubRequest(Request):
             return _MaxBodyStream(self.environ["wsgi.input"], limit)
         return Request.stream.fget(self)  # type: ignore[attr-defined]
 
+    def on_json_loading_failed(self, e: ValueError | None) -> Any:
+        """A body that is not JSON the hub takes is a 400 naming it (415 without a JSON type)."""
+        if e is None:
+            return super().on_json_loading_failed(e)
+        raise errors.ValidationError.for_field("body", str(e))
+
+
+#: Set in the WSGI environ by middleware that met a body over the cap before Flask did.
+BODY_TOO_LARGE = "hub.body_too_large"
+
+
+def enforce_body_cap() -> None:
+    """413 for a body over ``HUB_MAX_BODY_BYTES`` before any view, parser or credential check
+    runs (RFC 9110 §15.5.14): a declared length is judged unread; a streamed (chunked) body is
+    read up to the cap here, so nothing downstream ever holds more of it."""
+    if request.environ.get(BODY_TOO_LARGE):
+        raise errors.PayloadTooLarge("the request body is over the configured limit")
+    limit = request.max_content_length
+    if limit is None:
+        return
+    if request.content_length is not None:
+        if request.content_length > limit:
+            raise errors.PayloadTooLarge(f"the request body is over {limit} bytes")
+    elif "wsgi.input_terminated" in request.environ:
+        request.get_data(cache=True)  # _MaxBodyStream raises 413 one byte past the cap
+
 
 def init_app(app: Flask) -> None:
-    """Register the handler for every exception class (after flask-smorest's own), and the
-    request class that enforces the body cap on streamed bodies."""
+    """Register the handler for every exception class (after flask-smorest's own), the
+    request class that enforces the body cap on streamed bodies, and the cap's first check."""
     app.request_class = HubRequest
+    app.before_request(enforce_body_cap)
     app.register_error_handler(HTTPException, handle_any)
     app.register_error_handler(errors.HubError, handle_any)
     app.register_error_handler(marshmallow.ValidationError, handle_any)

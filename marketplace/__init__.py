@@ -5,27 +5,24 @@ routes -> service -> storage ports.
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import Flask
+
+from hub.tokens import TokenCodec
 
 
 def init_app(app: Flask) -> None:
     """Register the marketplace blueprints on the app's flask-smorest ``Api`` and set up the
-    per-process search state (cursor signing key, provider-name cache)."""
+    per-process search state (cursor codecs, provider-name cache)."""
     from marketplace.routes import blueprints
-    from marketplace.search import CursorCodec, ProviderNames, SharedKey
+    from marketplace.search import CursorCodec, ProviderNames
 
-    config = app.extensions["hub.config"]
     store = app.extensions["hub.store"]
-    # Cursors are signed with a key derived from the app secret, so every worker behind the
-    # load balancer accepts the others' cursors; without a secret, a key the workers share
-    # through the blob store (read lazily: start-up does not depend on it).
-    key: bytes | SharedKey = SharedKey(app.extensions["hub.blobs"])
-    if config.secret_key:
-        key = hashlib.sha256(b"hub.catalogue.cursor\0" + config.secret_key.encode()).digest()
+    # Cursors are signed with the hub's token key (hub.tokens), so every worker behind the
+    # load balancer accepts the others' cursors.
+    key = app.extensions["hub.token_key"]
     app.extensions["marketplace.search"] = {
         "codec": CursorCodec(key),
+        "reviews": TokenCodec(key, "catalogue.reviews.cursor", "cursor"),
         "names": ProviderNames(store.organisations.get),
     }
     api = app.extensions["hub.api"]

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import marshmallow
-import orjson
 
 from catalogue_schemas.course import CourseContentSchema
 from hub.errors import ValidationError
 from hub.errors_http import flatten_messages
 from marketplace.service import new_course
+from storage.json_text import JSONTextError, loads
 
 Document = dict[str, Any]
 
@@ -50,8 +50,8 @@ def parse_jsonl(text: str) -> Iterator[Row]:
         if not line.strip():
             continue
         try:
-            value = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
+            value = loads(line)  # the limits of every JSON body (storage.json_text)
+        except JSONTextError as exc:
             yield Row(number, None, ("_row", f"not valid JSON: {exc}"))
             continue
         if not isinstance(value, dict):
@@ -67,7 +67,11 @@ def _competencies(cell: str) -> list[Any]:
         if not sep:
             tags.append({"id": part})  # the schema reports the missing level
             continue
-        tags.append({"id": ident, "level": int(level) if level.isdigit() else level})
+        # Only a short ASCII number is converted here: str.isdigit() takes "²" and "२", and
+        # int() refuses more than 4,300 digits; anything else goes to the schema as text,
+        # which reports the row and field.
+        short_number = level.isascii() and level.isdigit() and len(level) <= 9
+        tags.append({"id": ident, "level": int(level) if short_number else level})
     return tags
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from hub.auth import Principal, utcnow
-from hub.errors import NotFound, PermissionDenied
+from hub.errors import NotFound, PermissionDenied, ValidationError
+from hub.tokens import TokenCodec
 
 Document = dict[str, Any]
 
@@ -51,9 +52,17 @@ def post_review(store: Any, principal: Principal, course_id: str,
     return review, created
 
 
-def list_reviews(store: Any, course_id: str, limit: int, cursor: str | None) -> Document:
-    """A page of a published course's reviews, newest first."""
+def list_reviews(store: Any, course_id: str, limit: int, cursor: str | None,
+                 codec: TokenCodec) -> Document:
+    """A page of a published course's reviews, newest first.
+
+    The store's cursor names the last review's learner (its keyset), which the public must not
+    read: the cursor handed out is sealed (signed and encrypted, :meth:`TokenCodec.seal`)."""
     published_course(store, course_id)
-    rows = store.reviews.list_for_course(course_id, limit + 1, cursor)
+    after = codec.unseal(cursor) if cursor else None
+    if after is not None and not isinstance(after, str):
+        raise ValidationError.for_field("cursor", "is not a token this hub issued")
+    rows = store.reviews.list_for_course(course_id, limit + 1, after)
     page = rows[:limit]
-    return {"items": page, "next": page[-1].get("cursor") if len(rows) > limit else None}
+    return {"items": page,
+            "next": codec.seal(page[-1]["cursor"]) if len(rows) > limit else None}

@@ -11,7 +11,6 @@ from typing import Any
 
 import orjson
 from flask import Response, current_app, request
-from flask_smorest import Blueprint
 
 from catalogue_schemas.course import (
     CourseContentSchema,
@@ -40,6 +39,7 @@ from catalogue_schemas.workflow import (
 )
 from hub import get_config, get_store
 from hub.auth import current_principal
+from hub.docs import HubBlueprint as Blueprint
 from hub.errors import PermissionDenied
 from marketplace import importer, jsonld, reviews, service
 from marketplace.search import public_course, search_catalogue
@@ -219,7 +219,8 @@ def post_review(body: dict[str, Any], course_id: str) -> Any:
 @catalogue.response(200, ReviewPageSchema)
 def list_reviews(args: dict[str, Any], course_id: str) -> Any:
     """Reviews of a published course, newest first (learner ids stay private)."""
-    return reviews.list_reviews(get_store(), course_id, args["limit"], args.get("cursor"))
+    return reviews.list_reviews(get_store(), course_id, args["limit"], args.get("cursor"),
+                                _search_state()["reviews"])
 
 
 def blueprints() -> list[Blueprint]:

@@ -1,19 +1,15 @@
 """Public catalogue search: query building, signed cursors, item and facet shaping.
 
 The response is ``{"total", "items", "facets", "next"}``. ``next`` is an opaque cursor:
-base64url of the JSON ``{"k": keyset, "s": snapshot, "f": query fingerprint}`` followed by an
-HMAC-SHA256 tag under the app secret, so a client can neither forge a keyset nor reuse a cursor
+the JSON ``{"k": keyset, "s": snapshot, "f": query fingerprint}`` signed as every hub token is
+(:mod:`hub.tokens`), so a client can neither forge a keyset nor reuse a cursor
 with another query (400). The snapshot pins the page sequence to what was published when the
 first page was served, so pages stay stable while courses are published.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
-import hmac
-import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +18,7 @@ from typing import Any
 import orjson
 
 from hub.errors import ValidationError
+from hub.tokens import KeySource, TokenCodec, b64
 from storage.ports import FACET_FIELDS, CourseQuery, CourseResults
 
 Document = dict[str, Any]
@@ -39,77 +36,30 @@ PUBLIC_FIELDS = ("title", "description", "keywords", "category", "mode", "level"
                  "competencies", "version")
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 def fingerprint(args: Document) -> str:
     """A short digest of everything that defines the result sequence (not limit, cursor, facets),
     with multi-valued filters order-independent."""
     canon = {k: (sorted(v) if isinstance(v, list) else v)
              for k, v in sorted(args.items()) if k not in ("limit", "cursor", "facets")}
-    return _b64(hashlib.sha256(orjson.dumps(canon)).digest()[:12])
-
-
-class SharedKey:
-    """A signing key every process of one hub shares, kept in the blob store (created on first
-    use) for when ``HUB_SECRET_KEY`` is unset: ``make run`` serves with several gunicorn
-    workers, and a cursor issued by one must be accepted by the others."""
-
-    BLOB = "hub/keys/catalogue-cursor.key"
-
-    def __init__(self, blobs: Any) -> None:
-        self.blobs = blobs
-        self._key: bytes | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self, refresh: bool = False) -> bytes:
-        """The key; ``refresh`` re-reads it (two workers may have raced to create it)."""
-        with self._lock:
-            if self._key is None or refresh:
-                if not self.blobs.exists(self.BLOB):
-                    self.blobs.put(self.BLOB, secrets.token_bytes(32))
-                self._key = self.blobs.get(self.BLOB)
-            return self._key
+    return b64(hashlib.sha256(orjson.dumps(canon)).digest()[:12])
 
 
 class CursorCodec:
-    """Signs and checks search cursors with an HMAC key (fixed, or a :class:`SharedKey`)."""
+    """Search cursors as :class:`hub.tokens.TokenCodec` tokens (the hub's one signing
+    mechanism) under the hub's key (fixed, or a :class:`hub.tokens.SharedKey`)."""
 
-    def __init__(self, key: bytes | Callable[..., bytes]) -> None:
-        self._key = key
-
-    def _tag(self, body: str, refresh: bool = False) -> str:
-        key = self._key if isinstance(self._key, bytes) else self._key(refresh)
-        return _b64(hmac.new(key, body.encode(), hashlib.sha256).digest()[:16])
-
-    def _valid(self, body: str, tag: str) -> bool:
-        if hmac.compare_digest(tag, self._tag(body)):
-            return True
-        # A shared key may have been replaced by a racing worker at first use: re-read once.
-        return not isinstance(self._key, bytes) and hmac.compare_digest(
-            tag, self._tag(body, refresh=True))
+    def __init__(self, key: KeySource) -> None:
+        self._tokens = TokenCodec(key, "catalogue.cursor", "cursor")
 
     def encode(self, keys: tuple[Any, ...] | list[Any], snapshot: int, fp: str) -> str:
         """The opaque cursor for a keyset."""
-        body = _b64(orjson.dumps({"k": list(keys), "s": snapshot, "f": fp}))
-        return f"{body}.{self._tag(body)}"
+        return self._tokens.dumps({"k": list(keys), "s": snapshot, "f": fp})
 
     def decode(self, cursor: str, fp: str) -> tuple[tuple[Any, ...], int]:
         """(keyset, snapshot) of a cursor made by :meth:`encode` for the same query; 400
         naming ``cursor`` when it was tampered with or belongs to another query."""
-        body, _, tag = cursor.partition(".")
-        if not tag or not self._valid(body, tag):
-            raise ValidationError.for_field("cursor", "not a cursor this hub issued")
-        try:
-            data = orjson.loads(_unb64(body))
-        except (binascii.Error, ValueError, orjson.JSONDecodeError):
-            raise ValidationError.for_field("cursor", "malformed cursor") from None
-        if data.get("f") != fp:
+        data = self._tokens.loads(cursor)
+        if not isinstance(data, dict) or data.get("f") != fp:
             raise ValidationError.for_field(
                 "cursor", "this cursor belongs to a different query; start again without it")
         return tuple(data["k"]), int(data["s"])

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol, runtime_checkable
 
-import orjson
+from storage import json_text
 
 Document = dict[str, Any]
 
@@ -358,7 +358,7 @@ class StatementPage:
     @functools.cached_property
     def statements(self) -> list[Document]:
         """The statements as objects."""
-        return [orjson.loads(body) for body in self.bodies]
+        return [json_text.loads(body, None) for body in self.bodies]
 
 
 @runtime_checkable

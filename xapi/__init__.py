@@ -15,8 +15,11 @@ from xapi import transport
 
 def init_app(app: Flask) -> None:
     """Register the LRS on the app (called by :func:`hub.create_app`)."""
+    from hub.tokens import TokenCodec
     from xapi import document_routes, statement_routes
 
+    # "more" links are signed (hub.tokens): a client cannot put its own parameters in them.
+    app.extensions["xapi.more"] = TokenCodec(app.extensions["hub.token_key"], "xapi.more", "more")
     lrs = Blueprint("xapi", __name__, url_prefix="/xapi")
     lrs.before_request(transport.before_xapi_request)
     # On the app, not the blueprint: 404/405 under /xapi carry the xAPI headers too.
@@ -24,7 +27,8 @@ def init_app(app: Flask) -> None:
     lrs.register_blueprint(statement_routes.bp)
     lrs.register_blueprint(document_routes.bp)
     app.register_blueprint(lrs)
-    app.wsgi_app = transport.AlternateSyntax(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = transport.AlternateSyntax(  # type: ignore[method-assign]
+        app.wsgi_app, max_body=app.config.get("MAX_CONTENT_LENGTH"))
     from xapi import attachment_upgrade
 
     attachment_upgrade.init_app(app)

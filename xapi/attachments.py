@@ -22,6 +22,8 @@ from urllib.parse import quote
 import orjson
 
 from hub.errors import ValidationError
+from hub.json_body import load_body
+from storage.json_text import loads
 from xapi.index_keys import fingerprint
 
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
@@ -47,41 +49,57 @@ def _fail(message: str, field: str = "attachments") -> ValidationError:
     return ValidationError.for_field(field, message)
 
 
+def _chunks(body: bytes, boundary: bytes) -> list[bytes]:
+    """The parts of a multipart body, each from just after its boundary line's ``--boundary``.
+
+    RFC 2046 §5.1.1: the delimiter is CRLF "--" boundary (the CRLF belongs to it, not to the
+    part before), the first one may open the body; the last is followed by "--". The
+    boundary string alone inside a part is content, not a split point."""
+    dash = b"--" + boundary
+    delimiter = b"\r\n" + dash
+    if body.startswith(dash):
+        rest = body[len(dash):]
+    else:  # a preamble, ignored (RFC 2046 §5.1.1)
+        start = body.find(delimiter)
+        if start < 0:
+            raise _fail("the body does not follow its multipart boundary", "Content-Type")
+        rest = body[start + len(delimiter):]
+    chunks = rest.split(delimiter)
+    if len(chunks) < 2 or not chunks[-1].startswith(b"--"):
+        raise _fail("the body does not follow its multipart boundary", "Content-Type")
+    return chunks[:-1]
+
+
+def _split_part(chunk: bytes) -> tuple[dict[str, str], bytes]:
+    """(headers, content) of one part: the rest of the boundary line (transport padding, then
+    CRLF), header lines, an empty line, the content."""
+    padding, sep, rest = chunk.partition(b"\r\n")
+    if not sep or padding.strip(b" \t"):
+        raise _fail("a multipart boundary line must end with CRLF", "Content-Type")
+    if rest.startswith(b"\r\n"):  # no header lines at all
+        return {}, rest[2:]
+    head, sep, content = rest.partition(b"\r\n\r\n")
+    if not sep:
+        raise _fail("a multipart part has no header block")
+    headers: dict[str, str] = {}
+    for line in head.decode("latin-1").split("\r\n"):
+        name, colon, value = line.partition(":")
+        if colon:
+            headers[name.strip().lower()] = value.strip()
+    return headers, content
+
+
 def parse_multipart(body: bytes, content_type: str) -> tuple[Any, dict[str, bytes]]:
     """Split a ``multipart/mixed`` request into its JSON and its attachment parts by SHA-2
     (Communication 1.5.2); 400 on every malformation the spec lists."""
     match = _BOUNDARY.search(content_type)
     if not match:
         raise _fail("multipart/mixed needs a boundary", "Content-Type")
-    delimiter = b"--" + match.group(1).encode("latin-1")
-    chunks = body.split(delimiter)
-    if len(chunks) < 3 or not chunks[-1].startswith(b"--"):
-        raise _fail("the body does not follow its multipart boundary", "Content-Type")
-    parts: list[tuple[dict[str, str], bytes]] = []
-    for chunk in chunks[1:-1]:
-        chunk = chunk[2:] if chunk.startswith(b"\r\n") else chunk.lstrip(b"\n")
-        head, sep, content = chunk.partition(b"\r\n\r\n")
-        if not sep:
-            head, sep, content = chunk.partition(b"\n\n")
-        if not sep:
-            raise _fail("a multipart part has no header block")
-        if content.endswith(b"\r\n"):
-            content = content[:-2]
-        elif content.endswith(b"\n"):
-            content = content[:-1]
-        headers: dict[str, str] = {}
-        for line in head.decode("latin-1").splitlines():
-            name, colon, value = line.partition(":")
-            if colon:
-                headers[name.strip().lower()] = value.strip()
-        parts.append((headers, content))
+    parts = [_split_part(chunk) for chunk in _chunks(body, match.group(1).encode("latin-1"))]
     first_headers, first_body = parts[0]
     if first_headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
         raise _fail("the first part must be application/json", "Content-Type")
-    try:
-        statements = orjson.loads(first_body)
-    except orjson.JSONDecodeError:
-        raise _fail("the first part is not valid JSON", "content") from None
+    statements = load_body(first_body, "content")
     bodies: dict[str, bytes] = {}
     for headers, content in parts[1:]:
         sha2 = headers.get("x-experience-api-hash")
@@ -138,8 +156,9 @@ def verify_signature(stmt: dict[str, Any], token: bytes) -> None:
     try:
         text = token.decode("ascii").strip()
         head_b64, payload_b64, sig_b64 = text.split(".")
-        header = orjson.loads(_b64(head_b64))
-        payload = orjson.loads(_b64(payload_b64))
+        # the payload is the client's JSON too: the same parser and depth limit as a body
+        header = loads(_b64(head_b64))
+        payload = loads(_b64(payload_b64))
         _b64(sig_b64)
     except (ValueError, UnicodeDecodeError, orjson.JSONDecodeError):
         raise _fail("the signature is not a JWS with a JSON payload") from None
@@ -191,6 +210,16 @@ def save_parts(blobs: Any, org_id: str, parts: dict[str, bytes]) -> None:
             blobs.put(key, content)
 
 
+def _header_safe(content_type: Any) -> str:
+    """A contentType fit for a part header: validation refuses control characters, but a
+    statement stored before it did must not inject headers (CR/LF) into a response or a
+    forwarded batch (RFC 9110 §5.5), so anything unfit is sent as octet-stream."""
+    if (not isinstance(content_type, str) or not content_type.isascii()
+            or any((ord(c) < 0x20 and c != "\t") or c == "\x7f" for c in content_type)):
+        return "application/octet-stream"
+    return content_type
+
+
 def multipart_response(result: Any, statements: list[dict[str, Any]], blobs: Any,
                        orgs: Sequence[str | None]) -> tuple[bytes, str]:
     """A ``multipart/mixed`` body: the JSON result, then each attachment body once
@@ -209,7 +238,7 @@ def multipart_response(result: Any, statements: list[dict[str, Any]], blobs: Any
         if not sha2 or sha2 in seen or not blobs.exists(key):
             continue
         seen.add(sha2)
-        content_type = att.get("contentType", "application/octet-stream")
+        content_type = _header_safe(att.get("contentType"))
         out.append(
             f"--{boundary}\r\nContent-Type: {content_type}\r\n"
             f"Content-Transfer-Encoding: binary\r\nX-Experience-API-Hash: {sha2}\r\n\r\n"

@@ -16,6 +16,7 @@ import orjson
 
 from hub.errors import Conflict, NotFound, PreconditionFailed, ValidationError
 from storage.errors import ConcurrentUpdate
+from storage.json_text import JSONTextError, loads
 from storage.ports import DocumentKey
 from xapi.statements import now_iso
 
@@ -70,9 +71,9 @@ def _is_json(content_type: str | None) -> bool:
 
 def _json_object(content: bytes, what: str) -> dict[str, Any]:
     try:
-        value = orjson.loads(content)
-    except orjson.JSONDecodeError:
-        raise ValidationError.for_field("content", f"{what} is not valid JSON") from None
+        value = loads(content)
+    except JSONTextError as exc:
+        raise ValidationError.for_field("content", f"{what}: {exc}") from None
     if not isinstance(value, dict):
         raise ValidationError.for_field("content", f"{what} is not a JSON object")
     return value

@@ -145,7 +145,7 @@ def inherited_keys(target_keys: Iterable[str]) -> set[str]:
 _IGNORED_IN_COMPARISON = ("id", "stored", "authority", "version")
 
 
-_SECONDS_FRACTION = re.compile(r"(\d+)[.,](\d+)S$")
+_SECONDS_FRACTION = re.compile(r"([0-9]+)[.,]([0-9]+)S\Z")
 
 
 def comparable_duration(duration: str) -> str:

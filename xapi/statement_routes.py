@@ -6,16 +6,16 @@ the answer; they hold no rules of their own.
 
 from __future__ import annotations
 
-import base64
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
 
 import orjson
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from hub import get_blobs, get_config, get_store
 from hub.errors import ValidationError
+from hub.json_body import load_body
 from xapi import attachments, formats, statements, transport
 from xapi.validating import is_iri, is_uuid, parse_agent, parse_timestamp
 
@@ -29,17 +29,14 @@ SINGLE_PARAMS = ("statementId", "voidedStatementId", "format", "attachments")
 
 def _read_statements() -> tuple[Any, dict[str, bytes]]:
     """The JSON of a PUT/POST and its attachment parts (Communication 1.5)."""
-    ctype = (request.content_type or "").lower()
+    mimetype = request.mimetype  # the media type alone, lower-cased, parameters dropped
     body = request.get_data(cache=False)
-    if ctype.startswith("multipart/mixed"):
+    if mimetype == "multipart/mixed":
         return attachments.parse_multipart(body, request.content_type or "")
-    if ctype and not ctype.startswith("application/json"):
+    if mimetype and mimetype != "application/json":  # exact: application/jsonx is not JSON
         raise ValidationError.for_field(
             "Content-Type", "statements are application/json or multipart/mixed")
-    try:
-        return orjson.loads(body), {}
-    except orjson.JSONDecodeError:
-        raise ValidationError.for_field("content", "is not valid JSON") from None
+    return load_body(body, "content"), {}
 
 
 @bp.put("/statements")
@@ -73,17 +70,25 @@ def post_statements() -> Response:
     return transport.json_response(ids)
 
 
+def _more_codec() -> Any:
+    return current_app.extensions["xapi.more"]
+
+
 def _encode_more(params: dict[str, str], cursor: str) -> str:
-    token = base64.urlsafe_b64encode(orjson.dumps({"p": params, "c": cursor})).decode()
-    return "/xapi/statements?more=" + token.rstrip("=")
+    """The ``more`` IRL (Data 2.5): the query and the store's cursor in a signed token (URL-safe
+    as it is), so the query a client continues is the one this LRS answered."""
+    return "/xapi/statements?more=" + _more_codec().dumps({"p": params, "c": cursor})
 
 
 def _decode_more(token: str) -> tuple[dict[str, str], str]:
-    try:
-        data = orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        return dict(data["p"]), str(data["c"])
-    except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
-        raise ValidationError.for_field("more", "is not a cursor of this LRS") from None
+    """(query parameters, store cursor) of a ``more`` token; 400 naming ``more`` otherwise."""
+    data = _more_codec().loads(token)
+    params = data.get("p") if isinstance(data, dict) else None
+    cursor = data.get("c") if isinstance(data, dict) else None
+    if (not isinstance(params, dict) or not isinstance(cursor, str)
+            or not all(isinstance(v, str) for v in params.values())):
+        raise ValidationError.for_field("more", "is not a cursor of this LRS")
+    return params, cursor
 
 
 def _normalise_time(value: str, param: str) -> str:

@@ -22,6 +22,8 @@ from flask import Response, request
 
 from hub.auth import Principal, current_principal
 from hub.errors import PermissionDenied, ValidationError
+from hub.errors_http import BODY_TOO_LARGE
+from hub.json_body import load_body
 
 #: The version this LRS speaks (response header of a request without a version).
 XAPI_VERSION = "1.0.3"
@@ -30,7 +32,7 @@ SUPPORTED_VERSIONS = ("1.0.3", "2.0.0")
 #: such as TinCanPython refuse an About that lists a version they do not know.
 ABOUT_VERSIONS = ("1.0.3", "1.0.2", "1.0.1", "1.0.0")
 ABOUT_VERSIONS_2 = ("2.0.0", *ABOUT_VERSIONS)
-_VERSION_HEADER = re.compile(r"^(1\.0(\.\d+)?|2\.0(\.\d+)?)$")
+_VERSION_HEADER = re.compile(r"(1\.0(\.[0-9]+)?|2\.0(\.[0-9]+)?)")
 
 #: Form fields of the Alternate Request Syntax that are headers (Communication 1.3).
 _FORM_HEADERS = {
@@ -61,9 +63,11 @@ CORS_HEADERS = {
 class AlternateSyntax:
     """WSGI middleware for Communication 1.3 (only paths under ``prefix``)."""
 
-    def __init__(self, app: Callable[..., Any], prefix: str = "/xapi") -> None:
+    def __init__(self, app: Callable[..., Any], prefix: str = "/xapi",
+                 max_body: int | None = None) -> None:
         self.app = app
         self.prefix = prefix
+        self.max_body = max_body
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         """Rewrite the request when it uses ``?method=``."""
@@ -73,8 +77,31 @@ class AlternateSyntax:
             self._rewrite(environ)
         return self.app(environ, start_response)
 
-    @staticmethod
-    def _rewrite(environ: dict[str, Any]) -> None:
+    def _read_form(self, environ: dict[str, Any]) -> bytes | None:
+        """The form body, read no further than the body cap (None: over it, 413 later).
+
+        This runs before Flask, so Flask's cap does not hold yet: a declared length over the
+        cap is refused unread, a streamed body is read one byte past the cap at most."""
+        declared = environ.get("CONTENT_LENGTH")
+        limit = self.max_body
+        try:
+            length = int(declared) if declared else None
+        except ValueError:
+            length = 0
+        if length is not None and length < 0:
+            length = 0
+        if length is None and "wsgi.input_terminated" not in environ:
+            length = 0  # no length and no end marker: WSGI gives no safe way to read it
+        if limit is not None and length is not None and length > limit:
+            return None
+        if length is None:  # streamed: one byte past the cap tells it is over
+            length = limit + 1 if limit is not None else -1
+        raw = environ["wsgi.input"].read(length)
+        if limit is not None and len(raw) > limit:
+            return None
+        return raw
+
+    def _rewrite(self, environ: dict[str, Any]) -> None:
         params = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         method = next((v for k, v in params if k == "method"), None)
         if method is None:
@@ -90,8 +117,10 @@ class AlternateSyntax:
             environ[ALT_ERROR] = f"method {method!r} is not an xAPI method"
             return
         ctype = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        raw = environ["wsgi.input"].read(length) if length else b""
+        raw = self._read_form(environ)
+        if raw is None:
+            environ[BODY_TOO_LARGE] = True
+            return
         if raw and ctype != "application/x-www-form-urlencoded":
             environ[ALT_ERROR] = "the alternate request syntax needs a form-encoded body"
             return
@@ -139,7 +168,7 @@ def before_xapi_request() -> None:
         return
     if version is None:
         raise ValidationError.for_field("X-Experience-API-Version", "header is required")
-    if not _VERSION_HEADER.match(version.strip()):
+    if not _VERSION_HEADER.fullmatch(version.strip()):
         raise ValidationError.for_field(
             "X-Experience-API-Version", f"version {version!r} is not supported; use 1.0.x or 2.0.x"
         )
@@ -237,7 +266,4 @@ def parse_bool(params: dict[str, str], name: str) -> bool:
 
 def read_json_body(field: str = "content") -> Any:
     """The request body parsed as JSON, 400 when it is not JSON."""
-    try:
-        return orjson.loads(request.get_data(cache=True))
-    except orjson.JSONDecodeError:
-        raise ValidationError.for_field(field, "is not valid JSON") from None
+    return load_body(request.get_data(cache=True), field)

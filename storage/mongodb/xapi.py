@@ -39,6 +39,7 @@ from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from storage import json_text
 from storage.errors import ConcurrentUpdate, DuplicateKey
 from storage.mongodb.errors import translate_errors
 from storage.ports import Document, DocumentKey, StatementPage, StatementQuery, StatementRecord
@@ -173,7 +174,7 @@ class MongoStatementRepository:
         out: dict[str, Document] = {}
         for d in found:
             out.setdefault(d["sid"], {
-                "statement": orjson.loads(d["body"]), "voided": bool(d.get("voided")),
+                "statement": json_text.loads(d["body"], None), "voided": bool(d.get("voided")),
                 "voids": d.get("voids"), "org_id": d.get("org_id")})
         return out
 
@@ -323,7 +324,7 @@ class MongoActivityRepository:
         wanted = [activity_key(org_id, i) for i in set(ids)]
         if not wanted:
             return {}
-        return {d["aid"]: orjson.loads(d["body"])
+        return {d["aid"]: json_text.loads(d["body"], None)
                 for d in self.coll.find({"_id": {"$in": wanted}})}
 
     @translate_errors

@@ -39,6 +39,7 @@ from typing import Any
 
 import orjson
 
+from storage import json_text
 from storage.errors import DuplicateKey
 from storage.ports import Document, StatementPage, StatementQuery, StatementRecord
 from storage.sqlite.store import translated
@@ -280,8 +281,8 @@ class SqliteStatementRepository:
                     continue
                 if row[0] not in chosen or row[2] < chosen[row[0]][2]:
                     chosen[row[0]] = row
-        return {sid: {"statement": orjson.loads(body), "voided": bool(voided), "voids": voids,
-                      "org_id": org}
+        return {sid: {"statement": json_text.loads(body, None), "voided": bool(voided),
+                      "voids": voids, "org_id": org}
                 for sid, org, _, body, voided, voids in chosen.values()}
 
     def _seq_bounds(self, conn: sqlite3.Connection, query: StatementQuery) -> tuple[int, int]:

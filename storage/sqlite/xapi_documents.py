@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 
+from storage import json_text
 from storage.errors import ConcurrentUpdate
 from storage.ports import Document, DocumentKey
 from storage.sqlite.store import translated
@@ -109,7 +110,7 @@ class SqliteActivityRepository:
                 f"SELECT id, body FROM xapi_activities WHERE org_id = ? AND id IN ({marks})",
                 [org_id, *chunk]
             ):
-                out[aid] = orjson.loads(body)
+                out[aid] = json_text.loads(body, None)
         return out
 
     def put_many(self, org_id: str, activities: list[Document]) -> None:

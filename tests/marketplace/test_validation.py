@@ -73,7 +73,7 @@ def test_iso_durations_become_minutes(text: str, minutes: int) -> None:
     assert duration_minutes(text) == minutes
 
 
-@pytest.mark.parametrize("text", ["", "P", "PT", "1H", "P1M", "P1W2D", "PT1.5H", "pt1h"])
+@pytest.mark.parametrize("text", ["", "P", "PT", "1H", "P1M", "P1W2D", "PT1.5H30M", "pt1h"])
 def test_non_iso_durations_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         duration_minutes(text)

@@ -55,21 +55,30 @@ _LANGUAGE_TAG = re.compile(
 # Data 4.5: ISO 8601 combined date and time (the RFC 3339 profile and its relaxations: minutes-only
 # precision, basic-format offsets). The offset "-00:00" ("-00", "-0000") means "unknown local
 # offset" in RFC 3339 section 4.3 and is rejected, as the conformance suite requires.
+# [0-9], not \d: \d and int() take any script's digits ("२०२४"), ISO 8601 only ASCII ones.
 _TIMESTAMP = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
-    r"(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?"
+    r"(?:([Zz])|([+-])([0-9]{2})(?::?([0-9]{2}))?)?"
 )
 
 # Data 4.6: ISO 8601:2004 4.4.3.2 durations: PnYnMnDTnHnMnS or PnW (weeks never combine with
-# other units), at least one component, a fraction only on the smallest (last) component.
-_DURATION = re.compile(
-    r"P(?:\d+(?:[.,]\d+)?W"
-    r"|(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+D)?"
-    r"(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:[.,]\d+)?S)?)?"
-    r"|(?=\d)(?:\d+Y)?(?:\d+M)?\d+(?:[.,]\d+)D"  # a fractional day ends the date part
-    r")"
-)
+# other units), at least one component; the smallest (last) component may carry a decimal
+# fraction (4.4.3.2 "the lowest order component may have a decimal fraction": PT1.5H, PT0.5M,
+# P0.5D). One alternative per possible last component, every earlier one an integer; ASCII
+# digits only.
+def _duration_pattern() -> re.Pattern[str]:
+    whole, fraction = "[0-9]+", "[0-9]+(?:[.,][0-9]+)?"
+    date, time = ("Y", "M", "D"), ("H", "M", "S")
+    alternatives = [fraction + "W"]
+    for k, unit in enumerate(date):
+        alternatives.append("".join(f"(?:{whole}{u})?" for u in date[:k]) + fraction + unit)
+    for k, unit in enumerate(time):
+        alternatives.append("".join(f"(?:{whole}{u})?" for u in date) + "T"
+                            + "".join(f"(?:{whole}{u})?" for u in time[:k]) + fraction + unit)
+    return re.compile("P(?:" + "|".join(alternatives) + ")", re.ASCII)
 
+
+_DURATION = _duration_pattern()
 
 
 class _RememberedMatch:

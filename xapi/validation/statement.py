@@ -30,7 +30,7 @@ SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
 OCTET_STREAM = "application/octet-stream"
 
 # Data 2.4.10: "version" is 1.0.x; xAPI 2.0 statements carry 2.0.x.
-_VERSION = re.compile(r"(?:1\.0|2\.0)(?:\.\d+)?")
+_VERSION = re.compile(r"(?:1\.0|2\.0)(?:\.[0-9]+)?")
 
 _STATEMENT_KEYS = frozenset(
     (
@@ -65,7 +65,11 @@ _ATTACHMENT_KEYS = frozenset(
 _CONTEXT_AGENT_KEYS = frozenset(("objectType", "agent", "relevantTypes"))
 _CONTEXT_GROUP_KEYS = frozenset(("objectType", "group", "relevantTypes"))
 # RFC 6838 type/subtype with optional parameters; best effort, the suite sends charsets.
-_MEDIA_TYPE = re.compile(r"[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*(?:\s*;.*)?", re.S)
+# RFC 6838 §4.2 type/subtype, then parameters without control characters: the value is written
+# into multipart part headers (attachments=true, forwarding), where CR/LF would inject headers.
+_MEDIA_TYPE = re.compile(
+    r"[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*(?:[ \t]*;[^\x00-\x08\x0a-\x1f\x7f]*)?",
+    re.ASCII)
 _SHA2 = re.compile(r"[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128}")
 
 
