@@ -233,14 +233,10 @@ def client_for(app: Any) -> DownstreamClient:
 
 
 def make_client(app: Any) -> DownstreamClient:
-    """A client from the app's settings: ``HUB_FORWARDING_ALLOW_HOSTS`` and the secret
-    (``HUB_SECRET_KEY``, else the random key kept in the blob store)."""
-    from marketplace.search import SharedKey
-
+    """A client from the app's settings: ``HUB_FORWARDING_ALLOW_HOSTS`` and the hub's key
+    (``hub.tokens.key_source``: from ``HUB_SECRET_KEY``, else the random key kept in the blob
+    store), from which the password key is derived."""
     config = app.extensions["hub.config"]
-    blobs = app.extensions.get("hub.blobs")
-    secret: bytes | SharedKey = SharedKey(blobs)
-    if config.secret_key:
-        secret = config.secret_key.encode()
     guard = DestinationGuard(AllowList.parse(config.forwarding_allow_hosts))
-    return DownstreamClient(guard, PasswordBox(secret), blobs)
+    return DownstreamClient(guard, PasswordBox(app.extensions["hub.token_key"]),
+                            app.extensions.get("hub.blobs"))

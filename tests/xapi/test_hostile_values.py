@@ -20,7 +20,7 @@ from tests.xapi.test_attachments import (
     post_multipart,
 )
 from tests.xapi.validation.statements import FULL, derive
-from xapi.attachments import multipart_response, parse_multipart
+from xapi.attachments import blob_key, multipart_response, parse_multipart
 from xapi.validation import StatementInvalid, validate_statement
 
 REFUSED = [
@@ -88,13 +88,15 @@ def test_json_with_parameters_is_json(lrs: LRS) -> None:
     assert resp.status_code == 200
 
 
-def test_boundary_string_inside_content_is_not_a_split_point(lrs: LRS, app: Any) -> None:
+def test_boundary_string_inside_content_is_not_a_split_point(lrs: LRS) -> None:
     content = f"a line that mentions --{BOUNDARY} mid-line\n--{BOUNDARY}x at a LF".encode()
     stmt = statement(attachments=[attachment_meta(content)])
     resp = post_multipart(lrs, multipart(stmt, [(content, part_headers(content))]))
     assert resp.status_code == 200, resp.get_data(as_text=True)
     sha2 = hashlib.sha256(content).hexdigest()
-    assert app.extensions["hub.blobs"].get(f"xapi/attachments/{sha2}") == content
+    back = lrs.get(f"/xapi/statements?statementId={stmt['id']}&attachments=true")
+    assert back.status_code == 200
+    assert parse_multipart(back.get_data(), back.headers["Content-Type"])[1] == {sha2: content}
 
 
 def test_preamble_and_first_boundary_at_the_start() -> None:
@@ -119,7 +121,8 @@ class _Blobs:
 def test_multipart_writer_never_writes_cr_lf_into_part_headers() -> None:
     sha2 = hashlib.sha256(b"x").hexdigest()
     stored = [{"attachments": [{"sha2": sha2, "contentType": "text/plain\r\nX-Injected: 1"}]}]
-    body, ctype = multipart_response({}, stored, _Blobs({f"xapi/attachments/{sha2}": b"x"}))
+    body, ctype = multipart_response({}, stored, _Blobs({blob_key("org-a", sha2): b"x"}),
+                                     ["org-a"])
     assert b"X-Injected" not in body.split(b"\r\n\r\n")[2].split(b"\r\n")[0]
     assert b"\r\nX-Injected: 1\r\n" not in body
     _, parts = parse_multipart(body, ctype)
