@@ -247,7 +247,8 @@ def main(argv: list[str] | None = None) -> int:
             env = {"HUB_STORE_URL": store_url, "HUB_BLOB_URL": blob_url,
                    "HUB_LOG_LEVEL": "WARNING"}
             base, _ = stack.enter_context(
-                serve(env, workers=1, threads=args.threads, log=out / "server.log"))
+                serve(env, workers=1, threads=args.threads, log=out / "server.log",
+                      access_log=True))
         result = run_suite(suite, f"{base}/xapi", key, secret, out, version=args.xapi_version,
                            grep=args.grep, bail=args.bail, timeout=args.timeout)
         elapsed = time.perf_counter() - started
