@@ -27,25 +27,38 @@ def wait_healthy(port: int, timeout: float = 60.0) -> float:
     """Poll ``/health`` until it answers 200; returns the seconds waited."""
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/health")
             if conn.getresponse().status == 200:
                 return time.perf_counter() - started
         except OSError:
             time.sleep(0.05)
+        finally:
+            conn.close()
     raise RuntimeError(f"hub on port {port} not healthy after {timeout} s")
+
+
+#: One line per request: when, what, status, body bytes, milliseconds.
+ACCESS_LOG_FORMAT = '%(t)s "%(r)s" %(s)s %(B)s %(M)sms'
 
 
 @contextlib.contextmanager
 def serve(env: dict[str, str], *, workers: int = 1, threads: int = 1, cpu: int | None = None,
-          log: Path | None = None, target: str = "wsgi:app") -> Iterator[tuple[str, float]]:
+          log: Path | None = None, target: str = "wsgi:app",
+          access_log: bool = False) -> Iterator[tuple[str, float]]:
     """Run ``gunicorn wsgi:app`` (pinned to ``cpu`` with taskset when given); yields
-    (base URL, seconds until healthy) and stops the server afterwards."""
+    (base URL, seconds until healthy) and stops the server afterwards.
+
+    ``access_log`` adds a line per request to ``log`` (off for timings, where it would cost;
+    on for conformance runs, so a run that ends early shows the last requests served)."""
     port = free_port()
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     cmd = [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-           "--threads", str(threads), "--log-level", "warning", target]
+           "--threads", str(threads), "--log-level", "warning"]
+    if access_log:
+        cmd += ["--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT]
+    cmd.append(target)
     if cpu is not None and shutil.which("taskset"):
         cmd = ["taskset", "-c", str(cpu), *cmd]
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
