@@ -43,8 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         config.blob_url, endpoint_url=config.s3_endpoint_url, region=config.s3_region
     )
 
-    docs.init_app(app)  # creates flask-smorest's Api, which registers its own error handlers
-    errors_http.init_app(app)  # ... so ours come after and win
+    docs.init_app(app)  # the flask-smorest Api (HubApi: errors are ours, problem+json)
+    errors_http.init_app(app)
     auth.init_app(app)
     health.init_app(app)
     cli.init_app(app)

@@ -168,7 +168,7 @@ class HubRequest(Request):
 
 
 def init_app(app: Flask) -> None:
-    """Register the handler for every exception class (after flask-smorest's own), and the
+    """Register the one handler for every exception class (HubApi installs none), and the
     request class that enforces the body cap on streamed bodies."""
     app.request_class = HubRequest
     app.register_error_handler(HTTPException, handle_any)

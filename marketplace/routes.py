@@ -11,7 +11,6 @@ from typing import Any
 
 import orjson
 from flask import Response, current_app, request
-from flask_smorest import Blueprint
 
 from catalogue_schemas.course import (
     CourseContentSchema,
@@ -40,6 +39,7 @@ from catalogue_schemas.workflow import (
 )
 from hub import get_config, get_store
 from hub.auth import current_principal
+from hub.docs import HubBlueprint
 from hub.errors import PermissionDenied
 from marketplace import importer, jsonld, reviews, service
 from marketplace.search import public_course, search_catalogue
@@ -50,9 +50,9 @@ IF_MATCH = {"parameters": [{
     "description": "ETag from a previous GET; 412 when the course changed since",
 }]}
 
-courses = Blueprint("courses", __name__, url_prefix="",
+courses = HubBlueprint("courses", __name__, url_prefix="",
                     description="Providers' courses and the vetting workflow (authenticated).")
-catalogue = Blueprint("catalogue", __name__, url_prefix="/catalogue",
+catalogue = HubBlueprint("catalogue", __name__, url_prefix="/catalogue",
                       description="The public catalogue of published courses (no auth).")
 
 
@@ -222,6 +222,6 @@ def list_reviews(args: dict[str, Any], course_id: str) -> Any:
     return reviews.list_reviews(get_store(), course_id, args["limit"], args.get("cursor"))
 
 
-def blueprints() -> list[Blueprint]:
+def blueprints() -> list[HubBlueprint]:
     """Every marketplace blueprint, for :func:`marketplace.init_app`."""
     return [courses, catalogue]

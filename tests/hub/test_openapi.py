@@ -87,3 +87,72 @@ def test_remote_load_detector_catches_cdn_assets(snippet: str) -> None:
     # the offline check above is only as good as this pattern
     assert _REMOTE_LOAD.search(snippet)
     assert not _REMOTE_LOAD.search('<a href="https://spec.example/">spec</a> <a href=openapi.json>')
+
+
+# --- the document tells the truth about errors (RFC 9457) ----------------------------------------
+
+
+def conforms(spec: dict[str, Any], schema: dict[str, Any], instance: Any) -> list[str]:
+    """Messages of every violation of ``schema`` (which may ``$ref`` the document's components)
+    by ``instance``, under the OpenAPI 3.1 dialect (JSON Schema 2020-12)."""
+    from openapi_schema_validator import OAS31Validator
+
+    validator = OAS31Validator({**schema, "components": spec["components"]})
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in validator.iter_errors(instance)]
+
+
+def response_schema(spec: dict[str, Any], response: dict[str, Any], mimetype: str) -> Any:
+    """The schema of ``response`` (following a ``$ref`` to components) for ``mimetype``."""
+    if "$ref" in response:
+        response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[-1]]
+    return response["content"][mimetype]["schema"]
+
+
+def test_every_error_response_is_documented_as_problem_json(spec: dict[str, Any]) -> None:
+    problem = spec["components"]["schemas"]["Problem"]
+    assert set(problem["required"]) == {"type", "title", "status", "detail"}
+    assert {"instance", "errors", "allowed_actions"} <= set(problem["properties"])
+    assert problem.get("additionalProperties") is not False  # RFC 9457 §3.2 extensions
+    assert "Error" not in spec["components"]["schemas"]
+    for name, response in spec["components"].get("responses", {}).items():
+        assert set(response.get("content", {})) <= {"application/problem+json"}, name
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method == "parameters":
+                continue
+            for status, response in op["responses"].items():
+                if status == "default" or status.startswith(("4", "5")):
+                    assert set(response_schema(spec, response, "application/problem+json")) \
+                        == {"$ref"}, (method, path, status)
+
+
+def test_invalid_arguments_are_documented_as_the_400_they_answer(spec: dict[str, Any]) -> None:
+    # The admin blueprint was decorated before the parser was patched, so it documented 422.
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method != "parameters":
+                assert "422" not in op["responses"], (method, path)
+    assert "400" in spec["paths"]["/admin/organisations"]["post"]["responses"]
+
+
+def test_real_error_bodies_match_the_documented_problem_schema(
+        client: Any, tenants: Any, spec: dict[str, Any]) -> None:
+    admin = tenants.make("Platform", "platform-admin", ("admin",))
+    provider = tenants.make("Provider", "provider", ("publisher",))
+    responses = [
+        client.post("/admin/organisations", json={"kind": "nope"}, headers=admin["headers"]),
+        client.get("/courses/nope", headers=provider["headers"]),
+        client.get("/courses"),
+        client.get("/catalogue/search?limit=0"),
+    ]
+    created = client.post("/courses", headers=provider["headers"], json={
+        "title": {"en": "T"}, "category": "course", "mode": "self-paced", "level": "beginner",
+        "duration": "PT1H", "delivery": {"type": "external", "url": "https://x.example/c"}})
+    responses.append(client.post(f"/courses/{created.get_json()['id']}/transitions",
+                                 json={"action": "publish"}, headers=provider["headers"]))
+    schema = {"$ref": "#/components/schemas/Problem"}
+    for resp in responses:
+        assert resp.status_code >= 400 and resp.mimetype == "application/problem+json"
+        assert conforms(spec, schema, resp.get_json()) == [], resp.get_json()
+    assert "allowed_actions" in responses[-1].get_json()
