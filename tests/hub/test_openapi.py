@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.openapi_support import conforms, response_schema
+
 ADMIN_PATHS = {"/admin/organisations", "/admin/organisations/{org_id}",
                "/admin/organisations/{org_id}/credentials", "/admin/credentials/{key}", "/me"}
 MARKETPLACE_PATHS = {"/courses", "/catalogue/search"}
@@ -90,23 +92,6 @@ def test_remote_load_detector_catches_cdn_assets(snippet: str) -> None:
 
 
 # --- the document tells the truth about errors (RFC 9457) ----------------------------------------
-
-
-def conforms(spec: dict[str, Any], schema: dict[str, Any], instance: Any) -> list[str]:
-    """Messages of every violation of ``schema`` (which may ``$ref`` the document's components)
-    by ``instance``, under the OpenAPI 3.1 dialect (JSON Schema 2020-12)."""
-    from openapi_schema_validator import OAS31Validator
-
-    validator = OAS31Validator({**schema, "components": spec["components"]})
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-            for e in validator.iter_errors(instance)]
-
-
-def response_schema(spec: dict[str, Any], response: dict[str, Any], mimetype: str) -> Any:
-    """The schema of ``response`` (following a ``$ref`` to components) for ``mimetype``."""
-    if "$ref" in response:
-        response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[-1]]
-    return response["content"][mimetype]["schema"]
 
 
 def test_every_error_response_is_documented_as_problem_json(spec: dict[str, Any]) -> None:
