@@ -9,6 +9,8 @@ import hashlib
 
 from flask import Flask
 
+from hub import cors
+
 
 def init_app(app: Flask) -> None:
     """Register the marketplace blueprints on the app's flask-smorest ``Api`` and set up the
@@ -31,3 +33,5 @@ def init_app(app: Flask) -> None:
     api = app.extensions["hub.api"]
     for blp in blueprints():
         api.register_blueprint(blp)
+    # The public catalogue is read by browsers on other sites (course widgets, search pages).
+    cors.allow_cross_origin(app, "/catalogue/", cors.CATALOGUE_CORS_HEADERS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
+from hub import cors
 from xapi import transport
 
 
@@ -21,6 +22,9 @@ def init_app(app: Flask) -> None:
     lrs.before_request(transport.before_xapi_request)
     # On the app, not the blueprint: 404/405 under /xapi carry the xAPI headers too.
     app.after_request(transport.after_xapi_request)
+    # Browser content talks to the LRS from its own origin (Communication 1.3); forwarding is
+    # hub administration, not an xAPI resource.
+    cors.allow_cross_origin(app, "/xapi/", transport.CORS_HEADERS, exclude=("/xapi/forwarding",))
     lrs.register_blueprint(statement_routes.bp)
     lrs.register_blueprint(document_routes.bp)
     app.register_blueprint(lrs)
