@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 
 from hub import cors
-from xapi import transport
+from xapi import openapi, transport
 
 
 def init_app(app: Flask) -> None:
@@ -32,5 +32,7 @@ def init_app(app: Flask) -> None:
     try:
         from xapi import forwarding_routes
     except ImportError:  # pragma: no cover - forwarding lands in parallel
-        return
-    forwarding_routes.init_app(app)
+        forwarding_routes = None
+    if forwarding_routes is not None:
+        forwarding_routes.init_app(app)
+    openapi.document(app)  # the LRS and forwarding in /openapi.json
