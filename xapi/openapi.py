@@ -51,6 +51,11 @@ VERSION_HEADER = {
                "enum": ["1.0.0", "1.0.1", "1.0.2", "1.0.3", *SUPPORTED_VERSIONS[1:]]},
 }
 AGENT_EXAMPLE = {"objectType": "Agent", "mbox": "mailto:learner@example.org"}
+STATEMENT_EXAMPLE = {
+    "actor": AGENT_EXAMPLE,
+    "verb": {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed"}},
+    "object": {"id": "https://courses.example/activities/unit-1", "objectType": "Activity"},
+}
 ACTIVITY_ID = _query("activityId", "Activity id (IRI)", {"type": "string"}, True,
                      "https://courses.example/activities/unit-1")
 AGENT = _json_query("agent", "the Agent (JSON)", "Agent", True, AGENT_EXAMPLE)
@@ -110,12 +115,14 @@ def statement_operations() -> dict[str, dict[str, Any]]:
             "multipart/mixed when they carry attachment bodies (Communication 1.5.2)",
             "content": {JSON: {"schema": {"anyOf": [_ref("Statement"),
                                                     {"type": "array",
-                                                     "items": _ref("Statement")}]}}}}
+                                                     "items": _ref("Statement")}]},
+                               "example": [STATEMENT_EXAMPLE]}}}
     single = {**body, "description": "one Statement",
-              "content": {JSON: {"schema": _ref("Statement")}}}
+              "content": {JSON: {"schema": _ref("Statement"), "example": STATEMENT_EXAMPLE}}}
     query = [
         _query("statementId", "the Statement with this id (alone, or with format and "
-               "attachments)", {"type": "string", "format": "uuid"}),
+               "attachments)", {"type": "string", "format": "uuid"},
+               example="7ccd3322-e1a5-411a-a67d-6a735c76f119"),
         _query("voidedStatementId", "the voided Statement with this id",
                {"type": "string", "format": "uuid"}),
         _json_query("agent", "Actor or Object is this Agent or Identified Group", "Agent",
