@@ -116,9 +116,13 @@ def statement_operations() -> dict[str, dict[str, Any]]:
             "content": {JSON: {"schema": {"anyOf": [_ref("Statement"),
                                                     {"type": "array",
                                                      "items": _ref("Statement")}]},
-                               "example": [STATEMENT_EXAMPLE]}}}
+                               "example": [STATEMENT_EXAMPLE]},
+                        # Communication 1.5.2: the statements part first, then one part per
+                        # attachment body (X-Experience-API-Hash).
+                        "multipart/mixed": {"schema": {"type": "string", "format": "binary"}}}}
     single = {**body, "description": "one Statement",
-              "content": {JSON: {"schema": _ref("Statement"), "example": STATEMENT_EXAMPLE}}}
+              "content": {JSON: {"schema": _ref("Statement"), "example": STATEMENT_EXAMPLE},
+                          "multipart/mixed": body["content"]["multipart/mixed"]}}
     query = [
         _query("statementId", "the Statement with this id (alone, or with format and "
                "attachments)", {"type": "string", "format": "uuid"},
