@@ -100,19 +100,87 @@ class SearchResultSchema(Schema):
     next = fields.String(allow_none=True)
 
 
-class CourseJsonLdSchema(Schema):
-    """The main properties of the schema.org ``Course`` JSON-LD (documentation only; the
-    camelCase names are schema.org's)."""
+class LanguageTaggedSchema(Schema):
+    """A JSON-LD language-tagged string (JSON-LD 1.1 §4.2.4)."""
 
-    context = fields.String(data_key="@context", metadata={"example": "https://schema.org"})
-    type_ = fields.String(data_key="@type", metadata={"example": "Course"})
-    id_ = fields.String(data_key="@id")
-    name = fields.String()
-    alternateName = fields.List(fields.Dict(), metadata={
+    value = fields.String(data_key="@value", required=True)
+    language = fields.String(data_key="@language", required=True)
+
+
+class JsonLdOrganizationSchema(Schema):
+    """schema.org ``Organization``: the provider."""
+
+    type_ = fields.String(data_key="@type", required=True, metadata={"example": "Organization"})
+    name = fields.String(required=True)
+    identifier = fields.String(required=True, metadata={"description": "organisation id"})
+
+
+class JsonLdOfferSchema(Schema):
+    """schema.org ``Offer``: the price as a decimal string, ``Free`` or ``Paid``."""
+
+    type_ = fields.String(data_key="@type", required=True, metadata={"example": "Offer"})
+    price = fields.String(required=True, metadata={"example": "499.00"})
+    priceCurrency = fields.String(required=True, metadata={"example": "INR"})
+    category = fields.String(required=True, validate=validate.OneOf(("Free", "Paid")))
+
+
+class JsonLdCourseInstanceSchema(Schema):
+    """schema.org ``CourseInstance``: how the course runs."""
+
+    type_ = fields.String(data_key="@type", required=True,
+                          metadata={"example": "CourseInstance"})
+    courseMode = fields.String(required=True,
+                               validate=validate.OneOf(("online", "blended", "onsite")))
+    courseWorkload = fields.String(allow_none=True, metadata={"description": "ISO 8601"})
+
+
+class JsonLdDefinedTermSchema(Schema):
+    """schema.org ``DefinedTerm``: a competency the course teaches, with its level."""
+
+    type_ = fields.String(data_key="@type", required=True, metadata={"example": "DefinedTerm"})
+    termCode = fields.String(required=True, metadata={"description": "competency id"})
+    description = fields.String(required=True, metadata={"example": "proficiency level 2"})
+
+
+class JsonLdAggregateRatingSchema(Schema):
+    """schema.org ``AggregateRating`` (present once the course has a rating)."""
+
+    type_ = fields.String(data_key="@type", required=True,
+                          metadata={"example": "AggregateRating"})
+    ratingValue = fields.Float(required=True)
+    ratingCount = fields.Integer(required=True)
+    bestRating = fields.Integer(required=True)
+    worstRating = fields.Integer(required=True)
+
+
+class CourseJsonLdSchema(Schema):
+    """The schema.org ``Course`` JSON-LD of a published course, every property it carries
+    (:func:`marketplace.jsonld.course_jsonld`; the camelCase names are schema.org's)."""
+
+    context = fields.String(data_key="@context", required=True,
+                            metadata={"example": "https://schema.org"})
+    type_ = fields.String(data_key="@type", required=True, metadata={"example": "Course"})
+    id_ = fields.String(data_key="@id", required=True)
+    url = fields.String(required=True)
+    identifier = fields.String(required=True, metadata={"description": "the course id"})
+    name = fields.String(allow_none=True, metadata={"description": "English (else first) title"})
+    alternateName = fields.List(fields.Nested(LanguageTaggedSchema), metadata={
         "description": "every title as {'@value', '@language'}"})
-    description = fields.String()
+    description = fields.String(allow_none=True)
+    disambiguatingDescription = fields.List(fields.Nested(LanguageTaggedSchema), metadata={
+        "description": "every description, when there are several languages"})
     inLanguage = fields.List(fields.String())
-    provider = fields.Dict()
-    offers = fields.Dict()
-    hasCourseInstance = fields.Dict()
-    aggregateRating = fields.Dict()
+    keywords = fields.String(metadata={"description": "comma-separated"})
+    provider = fields.Nested(JsonLdOrganizationSchema, required=True)
+    educationalLevel = fields.String(allow_none=True)
+    learningResourceType = fields.String()
+    timeRequired = fields.String(allow_none=True, metadata={"description": "ISO 8601"})
+    license = fields.String(allow_none=True)
+    version = fields.String(allow_none=True)
+    datePublished = fields.String(allow_none=True)
+    isAccessibleForFree = fields.Boolean()
+    offers = fields.Nested(JsonLdOfferSchema)
+    hasCourseInstance = fields.Nested(JsonLdCourseInstanceSchema)
+    teaches = fields.List(fields.Nested(JsonLdDefinedTermSchema))
+    educationalCredentialAwarded = fields.String()
+    aggregateRating = fields.Nested(JsonLdAggregateRatingSchema)

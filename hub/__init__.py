@@ -48,8 +48,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["hub.token_key"] = tokens.key_source(config.secret_key,
                                                         app.extensions["hub.blobs"])
 
-    docs.init_app(app)  # creates flask-smorest's Api, which registers its own error handlers
-    errors_http.init_app(app)  # ... so ours come after and win
+    docs.init_app(app)  # the flask-smorest Api (HubApi: errors are ours, problem+json)
+    errors_http.init_app(app)
     auth.init_app(app)
     health.init_app(app)
     cli.init_app(app)

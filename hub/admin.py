@@ -27,15 +27,15 @@ from catalogue_schemas.organisation import (
 )
 from hub import get_store
 from hub.auth import create_credential, create_organisation, current_principal, require_roles
-from hub.docs import HubBlueprint as Blueprint
+from hub.docs import HubBlueprint
 from hub.errors import Conflict, NotFound
 from storage.errors import LastAdminCredential
 
 SECURED: dict[str, Any] = {"security": [{"basic": []}]}
 
-admin = Blueprint("admin", __name__, url_prefix="/admin",
+admin = HubBlueprint("admin", __name__, url_prefix="/admin",
                   description="Organisations and credentials (platform admins, role admin).")
-me = Blueprint("me", __name__, url_prefix="", description="Who the caller is (any credential).")
+me = HubBlueprint("me", __name__, url_prefix="", description="Who the caller is (any credential).")
 
 
 # --- service ----------------------------------------------------------------------------------

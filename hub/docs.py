@@ -6,11 +6,16 @@ HTML reference (no JavaScript, no CDN) so that it works on an offline laptop.
 
 from __future__ import annotations
 
+import http
 from typing import Any
 
 from flask import Flask, render_template
 from flask_smorest import Api, Blueprint
+from flask_smorest.utils import prepare_response
 from webargs.flaskparser import FlaskParser
+
+from catalogue_schemas.problem import ProblemSchema
+from hub.errors import PROBLEM_MIMETYPE
 
 
 class HubArgumentsParser(FlaskParser):
@@ -30,15 +35,43 @@ class HubArgumentsParser(FlaskParser):
         return load_body(req.get_data(cache=True))
 
 
-# Every smorest blueprint of the hub parses with the 400 parser.
-Blueprint.ARGUMENTS_PARSER = HubArgumentsParser()
-
-
 class HubBlueprint(Blueprint):
-    """The smorest blueprint of every hub route module: its decorators bind the parser when the
-    module is imported, which may be before this module patched the library's class above."""
+    """The hub's smorest blueprint: arguments parse with :class:`HubArgumentsParser`, so an
+    invalid argument is 400 and the document says 400 (the library's default is 422)."""
 
-    ARGUMENTS_PARSER = Blueprint.ARGUMENTS_PARSER
+    ARGUMENTS_PARSER = HubArgumentsParser()
+
+
+class HubApi(Api):
+    """flask-smorest's ``Api`` telling the truth about the hub's errors.
+
+    Every error is an RFC 9457 problem (:class:`catalogue_schemas.problem.ProblemSchema`) sent as
+    ``application/problem+json`` by :mod:`hub.errors_http`; the library would document its own
+    ``Error {code, status, message}`` as ``application/json`` and install a handler that
+    renders that shape.
+    """
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self) -> None:
+        # hub.errors_http owns error rendering; the library's handler would answer its own shape.
+        return None
+
+    def _register_responses(self) -> None:
+        """The library's lazily registered response per status code and ``DEFAULT_ERROR``, with
+        the error schema under ``application/problem+json`` (RFC 9457 §3) instead of the
+        success content type."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Error (RFC 9457 problem details)", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, PROBLEM_MIMETYPE)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
+
+
 
 API_CONFIG: dict[str, Any] = {
     "API_TITLE": "Karmayogi Hub",
@@ -62,10 +95,10 @@ API_CONFIG: dict[str, Any] = {
 
 
 def init_app(app: Flask) -> Api:
-    """Create the smorest ``Api`` (kept in ``app.extensions['hub.api']``) and ``/docs``."""
+    """Create the :class:`HubApi` (kept in ``app.extensions['hub.api']``) and ``/docs``."""
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
-    api = Api(app)
+    api = HubApi(app)
     app.extensions["hub.api"] = api
 
     @app.get("/docs")

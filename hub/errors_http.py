@@ -194,8 +194,8 @@ def enforce_body_cap() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the handler for every exception class (after flask-smorest's own), the
-    request class that enforces the body cap on streamed bodies, and the cap's first check."""
+    """Register the one handler for every exception class (HubApi installs none), the request
+    class that enforces the body cap on streamed bodies, and the cap's first check."""
     app.request_class = HubRequest
     app.before_request(enforce_body_cap)
     app.register_error_handler(HTTPException, handle_any)

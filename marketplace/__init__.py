@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from hub import cors
 from hub.tokens import TokenCodec
 
 
@@ -28,3 +29,5 @@ def init_app(app: Flask) -> None:
     api = app.extensions["hub.api"]
     for blp in blueprints():
         api.register_blueprint(blp)
+    # The public catalogue is read by browsers on other sites (course widgets, search pages).
+    cors.allow_cross_origin(app, "/catalogue/", cors.CATALOGUE_CORS_HEADERS)

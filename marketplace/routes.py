@@ -39,7 +39,7 @@ from catalogue_schemas.workflow import (
 )
 from hub import get_config, get_store
 from hub.auth import current_principal
-from hub.docs import HubBlueprint as Blueprint
+from hub.docs import HubBlueprint
 from hub.errors import PermissionDenied
 from marketplace import importer, jsonld, reviews, service
 from marketplace.search import public_course, search_catalogue
@@ -50,9 +50,9 @@ IF_MATCH = {"parameters": [{
     "description": "ETag from a previous GET; 428 without it, 412 when the course changed since",
 }]}
 
-courses = Blueprint("courses", __name__, url_prefix="",
+courses = HubBlueprint("courses", __name__, url_prefix="",
                     description="Providers' courses and the vetting workflow (authenticated).")
-catalogue = Blueprint("catalogue", __name__, url_prefix="/catalogue",
+catalogue = HubBlueprint("catalogue", __name__, url_prefix="/catalogue",
                       description="The public catalogue of published courses (no auth).")
 
 
@@ -223,6 +223,6 @@ def list_reviews(args: dict[str, Any], course_id: str) -> Any:
                                 _search_state()["reviews"])
 
 
-def blueprints() -> list[Blueprint]:
+def blueprints() -> list[HubBlueprint]:
     """Every marketplace blueprint, for :func:`marketplace.init_app`."""
     return [courses, catalogue]

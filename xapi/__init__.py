@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from xapi import transport
+from hub import cors
+from xapi import openapi, transport
 
 
 def init_app(app: Flask) -> None:
@@ -24,6 +25,9 @@ def init_app(app: Flask) -> None:
     lrs.before_request(transport.before_xapi_request)
     # On the app, not the blueprint: 404/405 under /xapi carry the xAPI headers too.
     app.after_request(transport.after_xapi_request)
+    # Browser content talks to the LRS from its own origin (Communication 1.3); forwarding is
+    # hub administration, not an xAPI resource.
+    cors.allow_cross_origin(app, "/xapi/", transport.CORS_HEADERS, exclude=("/xapi/forwarding",))
     lrs.register_blueprint(statement_routes.bp)
     lrs.register_blueprint(document_routes.bp)
     app.register_blueprint(lrs)
@@ -35,5 +39,7 @@ def init_app(app: Flask) -> None:
     try:
         from xapi import forwarding_routes
     except ImportError:  # pragma: no cover - forwarding lands in parallel
-        return
-    forwarding_routes.init_app(app)
+        forwarding_routes = None
+    if forwarding_routes is not None:
+        forwarding_routes.init_app(app)
+    openapi.document(app)  # the LRS and forwarding in /openapi.json

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from pathlib import Path
 from typing import Any
@@ -66,24 +67,42 @@ def test_health_503_when_blob_directory_is_unwritable(app: Any, client: Any,
     assert resp.status_code == 503
     assert resp.json["status"] == "unavailable"
     assert resp.json["checks"]["store"]["status"] == "ok"
-    assert resp.json["checks"]["blobs"]["status"] == "unavailable"
-    assert "not writable" in resp.json["checks"]["blobs"]["error"]
+    assert resp.json["checks"]["blobs"] == {"status": "unavailable"}
+    assert resp.json["failed"] == ["blobs"]
 
 
-def test_health_503_when_the_store_is_down(app: Any, client: Any) -> None:
+def test_health_503_names_the_failing_check_and_logs_the_error(
+        app: Any, client: Any, caplog: pytest.LogCaptureFixture) -> None:
+    # Anyone may call /health: the driver's text (hosts, paths) goes to the log, not to them.
     from storage.errors import StoreUnavailable
 
     store = app.extensions["hub.store"]
 
     def down() -> None:
-        raise StoreUnavailable("database is on fire")
+        raise StoreUnavailable("database at 10.0.0.7:/srv/hub.db is on fire")
 
     store.ping = down
-    resp = client.get("/health")
+    with caplog.at_level(logging.ERROR, logger="hub.health"):
+        resp = client.get("/health")
     assert resp.status_code == 503
-    assert resp.json["checks"]["store"] == {"status": "unavailable",
-                                            "error": "database is on fire"}
+    assert resp.json == {"status": "unavailable", "failed": ["store"],
+                         "checks": {"store": {"status": "unavailable"},
+                                    "blobs": resp.json["checks"]["blobs"]}}
     assert resp.json["checks"]["blobs"]["status"] == "ok"
+    assert b"10.0.0.7" not in resp.data and b"fire" not in resp.data
+    assert "10.0.0.7:/srv/hub.db is on fire" in caplog.text
+
+
+def test_health_is_in_the_openapi_document(client: Any) -> None:
+    from tests.openapi_support import conforms, documented_schema
+
+    spec = client.get("/openapi.json").json
+    ok = documented_schema(spec, "/health", "get", "200", "application/json")
+    down = documented_schema(spec, "/health", "get", "503", "application/json")
+    assert conforms(spec, ok, client.get("/health").json) == []
+    body = {"status": "unavailable", "checks": {"store": {"status": "unavailable"}},
+            "failed": ["store"]}
+    assert conforms(spec, down, body) == []
 
 
 @pytest.mark.s3

@@ -54,3 +54,25 @@ def test_openapi_documents_the_marketplace(client: Any) -> None:
                  "/catalogue/courses/{course_id}/reviews"):
         assert path in spec["paths"], path
     assert "CourseContent" in spec["components"]["schemas"]
+
+
+def test_jsonld_and_public_course_match_their_documented_schemas(cast: Cast, client: Any,
+                                                                  ) -> None:
+    # The schema of the .jsonld response refused 13 properties the response carries.
+    from tests.openapi_support import conforms, documented_schema
+
+    spec = client.get("/openapi.json").json
+    bare = cast.publish(description={"en": "One language"}, certificate_offered=False)["id"]
+    full = cast.publish(price={"amount": "499.00", "currency": "INR"})["id"]
+    client.post(f"/catalogue/courses/{full}/reviews", json={"learner_id": "l", "rating": 4},
+                headers=cast.lms["headers"])
+    jsonld = documented_schema(spec, "/catalogue/courses/{course_id}.jsonld", "get", "200",
+                               "application/ld+json")
+    public = documented_schema(spec, "/catalogue/courses/{course_id}", "get", "200",
+                               "application/json")
+    for cid in (bare, full):
+        doc = orjson.loads(client.get(f"/catalogue/courses/{cid}.jsonld").data)
+        assert conforms(spec, jsonld, doc) == []
+        assert conforms(spec, public, client.get(f"/catalogue/courses/{cid}").json) == []
+    assert {"teaches", "aggregateRating", "educationalCredentialAwarded",
+            "disambiguatingDescription"} <= set(doc)
