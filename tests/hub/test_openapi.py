@@ -137,7 +137,9 @@ def test_real_error_bodies_match_the_documented_problem_schema(
         "title": {"en": "T"}, "category": "course", "mode": "self-paced", "level": "beginner",
         "duration": "PT1H", "delivery": {"type": "external", "url": "https://x.example/c"}})
     responses.append(client.post(f"/courses/{created.get_json()['id']}/transitions",
-                                 json={"action": "publish"}, headers=provider["headers"]))
+                                 json={"action": "publish"},
+                                 headers={**provider["headers"],
+                                          "If-Match": created.headers["ETag"]}))
     schema = {"$ref": "#/components/schemas/Problem"}
     for resp in responses:
         assert resp.status_code >= 400 and resp.mimetype == "application/problem+json"

@@ -10,6 +10,7 @@ against the documented schema.
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.conftest import Tenants
+from tests.xapi.forwarding.support import FakeDNS
 
 #: Generated requests per operation (each operation is one pytest item; HEAD included).
 #: ``HUB_FUZZ_EXAMPLES=500`` explores further on a developer's machine.
@@ -118,9 +120,13 @@ class FuzzHub:
 
 @pytest.fixture(scope="module")
 def fuzz_hub(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    hub = FuzzHub(tmp_path_factory.mktemp("fuzz"))
-    yield hub
-    hub.app.extensions["hub.store"].close()
+    # Forwarding resolves the host of every URL it is given: names answer from a table here,
+    # so fuzzed registrations never reach a real resolver (the worker is off: nothing is sent).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket, "getaddrinfo", FakeDNS())
+        hub = FuzzHub(tmp_path_factory.mktemp("fuzz"))
+        yield hub
+        hub.app.extensions["hub.store"].close()
 
 
 @schema.parametrize()
