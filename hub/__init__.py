@@ -1,26 +1,37 @@
-"""The app shell: :func:`create_app` builds the Flask application.
+"""The app shell: :func:`create_app` builds the Flask application; :func:`main` is the ``hub``
+command.
 
 Extensions live in ``app.extensions``: ``hub.config`` (:class:`hub.config.Config`), ``hub.store``
-(a :class:`storage.ports.Store`) and ``hub.blobs`` (a :class:`storage.ports.BlobStore`). Each
-process opens one store and one blob store; the SQLite adapter keeps a connection per thread.
+(a :class:`storage.ports.Store`) and ``hub.blobs`` (a :class:`storage.ports.BlobStore`); route
+modules read them through :mod:`hub.context`. Each process opens one store and one blob store;
+the SQLite adapter keeps a connection per thread.
+
+Everything is imported inside the functions, as Flask's tutorial does: importing a module of the
+shell (``hub.errors``, ``hub.config``) loads neither Flask nor the domain packages, and nothing
+imports back into the factory.
 """
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from hub.config import Config
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory. ``test_config`` overrides settings by env-var name
     (``{"HUB_STORE_URL": "sqlite:///tmp/x.db"}``) and Flask config keys (``TESTING``)."""
+    import logging
+
+    from flask import Flask
+
+    import marketplace
     import storage
-    from hub import admin, auth, cli, docs, errors_http, health, tokens
-    from storage import open_blobs, open_store
+    import xapi
+    from hub import admin, auth, cli, context, docs, errors_http, health, tokens
+    from hub.config import Config
+    from hub.json_body import HubJSONProvider
 
     config = Config.from_env(test_config)
     # Unknown schemes fail here, at start-up, not on the first request.
@@ -28,8 +39,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     storage.check_url(config.blob_url, "blob")
 
     app = Flask("hub", instance_relative_config=False)
-    from hub.json_body import HubJSONProvider
-
     app.json = HubJSONProvider(app)  # one JSON parser and depth limit for every body
     app.config.update(
         MAX_CONTENT_LENGTH=config.max_body_bytes or None,
@@ -39,52 +48,30 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update({k: v for k, v in test_config.items() if k.isupper()})
     logging.basicConfig(level=config.log_level)
 
-    app.extensions["hub.config"] = config
-    app.extensions["hub.store"] = open_store(config.store_url)
-    app.extensions["hub.blobs"] = open_blobs(
+    app.extensions[context.CONFIG] = config
+    app.extensions[context.STORE] = storage.open_store(config.store_url)
+    app.extensions[context.BLOBS] = storage.open_blobs(
         config.blob_url, endpoint_url=config.s3_endpoint_url, region=config.s3_region
     )
     # The key of every token handed to clients (cursors, xAPI "more" links): hub.tokens.
     app.extensions["hub.token_key"] = tokens.key_source(config.secret_key,
-                                                        app.extensions["hub.blobs"])
+                                                        app.extensions[context.BLOBS])
 
     docs.init_app(app)  # the flask-smorest Api (HubApi: errors are ours, problem+json)
     errors_http.init_app(app)
     auth.init_app(app)
     health.init_app(app)
     cli.init_app(app)
-
-    from marketplace import init_app as init_marketplace
-
-    init_marketplace(app)
+    marketplace.init_app(app)
     admin.init_app(app)  # platform admins' organisations/credentials API and GET /me
-
-    try:  # the LRS lands with its own issue; the shell does not depend on it
-        from xapi import init_app as init_xapi
-    except ImportError:  # pragma: no cover - until xapi/ exists
-        init_xapi = None
-    if init_xapi is not None:
-        init_xapi(app)
-
+    xapi.init_app(app)
     return app
 
 
-def get_store() -> Any:
-    """The store of the current app."""
-    from flask import current_app
+def main() -> None:
+    """The ``hub`` command: Flask's CLI on :func:`create_app`, with the commands every package
+    registers (honours HUB_STORE_URL, HUB_BLOB_URL)."""
+    from flask.cli import FlaskGroup
 
-    return current_app.extensions["hub.store"]
-
-
-def get_blobs() -> Any:
-    """The blob store of the current app."""
-    from flask import current_app
-
-    return current_app.extensions["hub.blobs"]
-
-
-def get_config() -> Config:
-    """The settings of the current app."""
-    from flask import current_app
-
-    return current_app.extensions["hub.config"]  # type: ignore[no-any-return]
+    FlaskGroup(name="hub", create_app=create_app, add_version_option=False,
+               help="Karmayogi Hub operator commands (honour HUB_STORE_URL, HUB_BLOB_URL).")()

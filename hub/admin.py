@@ -25,8 +25,8 @@ from catalogue_schemas.organisation import (
     OrganisationListSchema,
     OrganisationSchema,
 )
-from hub import get_store
 from hub.auth import create_credential, create_organisation, current_principal, require_roles
+from hub.context import get_store
 from hub.docs import HubBlueprint
 from hub.errors import Conflict, NotFound
 from storage.errors import LastAdminCredential

@@ -23,6 +23,8 @@ from flask import Flask, current_app, g, request
 
 # The vocabulary is defined beside the schemas that validate it (no Flask there) and re-exported.
 from catalogue_schemas.organisation import ORG_KINDS, ROLES
+from hub import throttle
+from hub.context import get_store
 from hub.errors import AuthenticationError, Conflict, PermissionDenied, ValidationError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -171,8 +173,6 @@ def current_principal(required: bool = True) -> Principal | None:
     if "principal" in g:
         principal: Principal | None = g.principal
     else:
-        from hub import get_store
-
         pair = _credentials_from_header(request.headers.get("Authorization"))
         principal = authenticate_throttled(get_store(), *pair) if pair else None
         if pair and principal is None:
@@ -202,7 +202,5 @@ def require_roles(*roles: str) -> Callable[[F], F]:
 
 def init_app(app: Flask) -> None:
     """The vocabulary, and the failed-authentication throttle of this process."""
-    from hub import throttle
-
     app.extensions["hub.auth"] = {"roles": ROLES, "org_kinds": ORG_KINDS}
     throttle.init_app(app, app.extensions["hub.config"])

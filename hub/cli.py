@@ -13,7 +13,7 @@ from typing import Any
 import click
 import orjson
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup
 
 from hub.auth import ORG_KINDS, ROLES, create_credential, create_organisation
 from hub.errors import HubError
@@ -86,22 +86,7 @@ def credential_revoke(key: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Attach the command groups to ``app.cli`` (so ``flask`` and ``hub`` both have them)."""
+    """Attach the shell's command groups to ``app.cli`` (so ``flask`` and ``hub`` both have
+    them); each domain package attaches its own in its ``init_app``."""
     app.cli.add_command(org)
     app.cli.add_command(credential)
-    try:
-        from marketplace.cli import catalogue, demo
-    except ImportError:  # pragma: no cover - until the marketplace CLI lands
-        return
-    app.cli.add_command(catalogue)
-    app.cli.add_command(demo)
-
-
-def _make_app() -> Flask:
-    from hub import create_app
-
-    return create_app()
-
-
-main = FlaskGroup(name="hub", create_app=_make_app, add_version_option=False,
-                  help="Karmayogi Hub operator commands (honour HUB_STORE_URL, HUB_BLOB_URL).")

@@ -10,7 +10,7 @@ import logging
 import time
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 
 from catalogue_schemas.health import HealthSchema
 from hub.docs import HubBlueprint
@@ -43,8 +43,6 @@ def check(app: Flask) -> tuple[dict[str, Any], int]:
 @blueprint.alt_response(503, schema=HealthSchema, description="a backend is unreachable")
 def health() -> Any:
     """Liveness and readiness in one: 503 naming the failing checks when a backend is down."""
-    from flask import current_app
-
     return check(current_app)
 
 

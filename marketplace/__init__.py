@@ -12,8 +12,10 @@ from hub.tokens import TokenCodec
 
 
 def init_app(app: Flask) -> None:
-    """Register the marketplace blueprints on the app's flask-smorest ``Api`` and set up the
-    per-process search state (cursor codecs, provider-name cache)."""
+    """Register the marketplace blueprints on the app's flask-smorest ``Api``, its commands on
+    ``app.cli``, and set up the per-process search state (cursor codecs, provider-name
+    cache)."""
+    from marketplace.cli import catalogue, demo
     from marketplace.routes import blueprints
     from marketplace.search import CursorCodec, ProviderNames
 
@@ -31,3 +33,5 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(blp)
     # The public catalogue is read by browsers on other sites (course widgets, search pages).
     cors.allow_cross_origin(app, "/catalogue/", cors.CATALOGUE_CORS_HEADERS)
+    app.cli.add_command(catalogue)
+    app.cli.add_command(demo)

@@ -1,4 +1,4 @@
-"""Marketplace commands of the ``hub`` CLI (registered by :mod:`hub.cli`):
+"""Marketplace commands of the ``hub`` CLI (registered by :func:`marketplace.init_app`):
 
 - ``hub catalogue import FILE --provider NAME [--submit]``: bulk import with a progress bar;
   prints the report as JSON; exit status 1 when any row was rejected (the valid ones are stored).

@@ -37,8 +37,8 @@ from catalogue_schemas.workflow import (
     ImportReportSchema,
     TransitionSchema,
 )
-from hub import get_config, get_store
 from hub.auth import current_principal
+from hub.context import get_config, get_store
 from hub.docs import HubBlueprint
 from hub.errors import PermissionDenied
 from marketplace import importer, jsonld, reviews, service

@@ -17,7 +17,7 @@ from xapi import openapi, transport
 def init_app(app: Flask) -> None:
     """Register the LRS on the app (called by :func:`hub.create_app`)."""
     from hub.tokens import TokenCodec
-    from xapi import document_routes, statement_routes
+    from xapi import attachment_upgrade, document_routes, forwarding_routes, statement_routes
 
     # "more" links are signed (hub.tokens): a client cannot put its own parameters in them.
     app.extensions["xapi.more"] = TokenCodec(app.extensions["hub.token_key"], "xapi.more", "more")
@@ -33,13 +33,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(lrs)
     app.wsgi_app = transport.AlternateSyntax(  # type: ignore[method-assign]
         app.wsgi_app, max_body=app.config.get("MAX_CONTENT_LENGTH"))
-    from xapi import attachment_upgrade
-
     attachment_upgrade.init_app(app)
-    try:
-        from xapi import forwarding_routes
-    except ImportError:  # pragma: no cover - forwarding lands in parallel
-        forwarding_routes = None
-    if forwarding_routes is not None:
-        forwarding_routes.init_app(app)
+    forwarding_routes.init_app(app)
     openapi.document(app)  # the LRS and forwarding in /openapi.json

@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from hub import get_store
+from hub.context import get_store
 from hub.errors import ValidationError
 from storage.ports import DocumentKey
 from xapi import activities, documents, transport

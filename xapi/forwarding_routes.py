@@ -25,8 +25,8 @@ import marshmallow as ma
 from flask import Blueprint, Flask, current_app, jsonify, request
 from flask.cli import with_appcontext
 
-from hub import get_store
 from hub.auth import Principal, current_principal, require_roles
+from hub.context import get_store
 from xapi.forwarding import (
     delete_forwarder,
     forwarding_status,

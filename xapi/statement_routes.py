@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 from flask import Blueprint, Response, current_app, request
 
-from hub import get_blobs, get_config, get_store
+from hub.context import get_blobs, get_config, get_store
 from hub.errors import ValidationError
 from hub.json_body import load_body
 from xapi import attachments, formats, statements, transport

@@ -73,7 +73,7 @@ def test_console_script_honours_hub_store_url(tmp_path: Path) -> None:
     env.pop("FLASK_APP", None)
 
     def hub(*args: str) -> Any:
-        return subprocess.run([sys.executable, "-c", "from hub.cli import main; main()", *args],
+        return subprocess.run([sys.executable, "-c", "from hub import main; main()", *args],
                               env=env, capture_output=True, text=True, timeout=60,
                               cwd=Path(__file__).resolve().parents[2])
 
