@@ -9,6 +9,7 @@ nothing extra, and an unknown scheme fails at start-up with :class:`storage.erro
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +28,14 @@ BLOB_ADAPTERS: dict[str, str] = {
     "s3": "storage.blobs.s3:open_blobs",
 }
 
+#: scheme -> (driver module, the install extra that brings it): the embedded default needs no
+#: driver, so the others are optional (``pip install 'karmayogi-hub[mongodb]'``).
+DRIVERS: dict[str, tuple[str, str]] = {
+    "mongodb": ("pymongo", "mongodb"),
+    "mongodb+srv": ("pymongo", "mongodb"),
+    "s3": ("boto3", "s3"),
+}
+
 
 def _resolve(registry: dict[str, str], url: str, what: str) -> Any:
     scheme = urlsplit(url).scheme.lower()
@@ -34,6 +43,10 @@ def _resolve(registry: dict[str, str], url: str, what: str) -> Any:
     if target is None:
         known = ", ".join(f"{s}://" for s in registry)
         raise UnknownScheme(f"{what} URL {url!r}: unknown scheme {scheme!r}; use one of {known}")
+    driver, extra = DRIVERS.get(scheme, ("", ""))
+    if driver and importlib.util.find_spec(driver) is None:
+        raise UnknownScheme(f"{what} URL {url!r}: {scheme}:// needs {driver}, which is not "
+                            f"installed; pip install 'karmayogi-hub[{extra}]'")
     module_name, func = target.split(":")
     return getattr(importlib.import_module(module_name), func)
 

@@ -38,6 +38,24 @@ def test_unknown_scheme_fails_at_start_up(tmp_path: Path, setting: str, url: str
     assert not (tmp_path / "hub.db").exists() and not (tmp_path / "blobs").exists()
 
 
+@pytest.mark.parametrize(("setting", "url", "driver", "extra"), [
+    ("HUB_STORE_URL", "mongodb://db.example/hub", "pymongo", "mongodb"),
+    ("HUB_BLOB_URL", "s3://bucket/hub", "boto3", "s3"),
+])
+def test_a_missing_driver_fails_at_start_up_naming_its_extra(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str, url: str, driver: str,
+        extra: str) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == driver else real(name, *a))
+    with pytest.raises(UnknownScheme) as info:
+        _make(tmp_path, **{setting: url})
+    assert f"karmayogi-hub[{extra}]" in str(info.value) and driver in str(info.value)
+    assert not (tmp_path / "hub.db").exists()
+
+
 def test_extensions_are_the_configured_backends(app: Any) -> None:
     from storage.blobs.files import DirectoryBlobStore
     from storage.ports import BlobStore
