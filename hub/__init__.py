@@ -1,7 +1,7 @@
 """The app shell: :func:`create_app` builds the Flask application.
 
 Extensions live in ``app.extensions``: ``hub.config`` (:class:`hub.config.Config`), ``hub.store``
-(a :class:`storage.ports.Store`) and ``hub.blobs`` (a :class:`storage.ports.BlobStore`). Each
+(a :class:`storage.ports.Store`) and ``hub.blobs`` (a :class:`storage.ports.blobs.BlobStore`). Each
 process opens one store and one blob store; the SQLite adapter keeps a connection per thread.
 """
 

@@ -19,7 +19,8 @@ import orjson
 
 from hub.errors import ValidationError
 from hub.tokens import KeySource, TokenCodec, b64
-from storage.ports import FACET_FIELDS, CourseQuery, CourseResults
+from storage.catalogue_index import FACET_FIELDS
+from storage.ports.catalogue import CourseQuery, CourseResults
 
 Document = dict[str, Any]
 

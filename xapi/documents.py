@@ -17,7 +17,7 @@ import orjson
 from hub.errors import Conflict, NotFound, PreconditionFailed, ValidationError
 from storage.errors import ConcurrentUpdate
 from storage.json_text import JSONTextError, loads
-from storage.ports import DocumentKey
+from storage.ports.xapi import DocumentKey
 from xapi.statements import now_iso
 
 JSON_TYPE = "application/json"

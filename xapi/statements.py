@@ -15,7 +15,7 @@ from typing import Any
 
 from hub.auth import Principal
 from hub.errors import NotFound, ValidationError
-from storage.ports import StatementPage, StatementQuery, StatementRecord
+from storage.ports.xapi import StatementPage, StatementQuery, StatementRecord
 from xapi import activities, attachments
 from xapi.group_commit import run_grouped
 from xapi.index_keys import agent_key, fingerprint, statement_keys

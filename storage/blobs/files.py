@@ -86,7 +86,7 @@ def _translated(key: str, writing: bool = False) -> Iterator[None]:
 
 
 class DirectoryBlobStore:
-    """:class:`storage.ports.BlobStore` on a local (or mounted) directory."""
+    """:class:`storage.ports.blobs.BlobStore` on a local (or mounted) directory."""
 
     def __init__(self, root: Path) -> None:
         self.root = root

@@ -133,7 +133,7 @@ class _CountingReader:
 
 
 class S3BlobStore:
-    """:class:`storage.ports.BlobStore` on an S3 bucket, under a key prefix."""
+    """:class:`storage.ports.blobs.BlobStore` on an S3 bucket, under a key prefix."""
 
     def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
         self.client = client

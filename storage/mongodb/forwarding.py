@@ -1,4 +1,5 @@
-"""MongoDB repository of statement forwarding (:class:`storage.ports.ForwardingRepository`).
+"""MongoDB repository of statement forwarding
+(:class:`storage.ports.forwarding.ForwardingRepository`).
 
 Forwarders live in ``xapi_forwarders`` (``_id`` = forwarder id). The outbox is
 ``xapi_outbox``, one document per (forwarder, statement); ``seq`` comes from the ``counters``

@@ -16,7 +16,8 @@ from pymongo.errors import DuplicateKeyError
 
 from storage.errors import LastAdminCredential
 from storage.mongodb.errors import translate_errors
-from storage.ports import Document, is_active_admin
+from storage.ports import Document
+from storage.ports.accounts import is_active_admin
 
 #: Read every field but the duplicated ``_id``.
 NO_ID = {"_id": 0}
@@ -54,7 +55,7 @@ def ensure_admin_guard(db: Database[Any]) -> None:
 
 
 class MongoOrganisationRepository:
-    """:class:`storage.ports.OrganisationRepository` on the ``organisations`` collection."""
+    """:class:`storage.ports.accounts.OrganisationRepository` on ``organisations``."""
 
     def __init__(self, db: Database[Any]) -> None:
         self.coll = db.organisations
@@ -90,7 +91,7 @@ class MongoOrganisationRepository:
 
 
 class MongoCredentialRepository:
-    """:class:`storage.ports.CredentialRepository` on the ``credentials`` collection."""
+    """:class:`storage.ports.accounts.CredentialRepository` on the ``credentials`` collection."""
 
     def __init__(self, db: Database[Any]) -> None:
         self.coll = db.credentials

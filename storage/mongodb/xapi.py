@@ -7,7 +7,7 @@ a platform administrator's reads across organisations), so a sharded deployment 
 (``body``): xAPI extension keys are IRIs full of dots, which MongoDB field names should not carry,
 and the ``exact`` format must give back what was received. Beside it: ``stored``, ``seq``
 (insertion order, from the ``counters`` collection), ``fp`` (content fingerprint), ``voided``,
-``voids``, ``org_id`` and ``k``, the index keys of the LRS (``storage.ports.StatementRecord``).
+``voids``, ``org_id`` and ``k``, the index keys of the LRS (``storage.ports.xapi.StatementRecord``).
 
 Every filter of Communication 2.1.3 is a key with its own prefix (``verb|``, ``agent|``,
 ``agent*|`` for related agents, ``act|``, ``act*|`` for related activities, ``reg|``), so the one
@@ -42,7 +42,8 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from storage import json_text
 from storage.errors import ConcurrentUpdate, DuplicateKey
 from storage.mongodb.errors import translate_errors
-from storage.ports import Document, DocumentKey, StatementPage, StatementQuery, StatementRecord
+from storage.ports import Document
+from storage.ports.xapi import DocumentKey, StatementPage, StatementQuery, StatementRecord
 
 #: The counter document that hands out statement sequence numbers.
 SEQ_COUNTER = "xapi_statement_seq"
@@ -88,7 +89,7 @@ def _decode_cursor(cursor: str) -> tuple[str, int]:
 
 
 class MongoStatementRepository:
-    """``storage.ports.StatementRepository`` on the ``xapi_statements`` collection."""
+    """``storage.ports.xapi.StatementRepository`` on the ``xapi_statements`` collection."""
 
     def __init__(self, db: Database[Any]) -> None:
         self.db = db
@@ -244,7 +245,7 @@ def activity_key(org_id: str, activity_id: str) -> str:
 
 
 class MongoDocumentRepository:
-    """``storage.ports.DocumentRepository`` on ``xapi_documents`` (one document per key)."""
+    """``storage.ports.xapi.DocumentRepository`` on ``xapi_documents`` (one document per key)."""
 
     def __init__(self, db: Database[Any]) -> None:
         self.coll = db.xapi_documents
@@ -311,7 +312,7 @@ class MongoDocumentRepository:
 
 
 class MongoActivityRepository:
-    """``storage.ports.ActivityRepository`` on ``xapi_activities`` (``_id`` =
+    """``storage.ports.xapi.ActivityRepository`` on ``xapi_activities`` (``_id`` =
     :func:`activity_key`, the definition as JSON text for the same reason as statements:
     extension keys)."""
 

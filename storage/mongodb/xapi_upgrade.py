@@ -44,7 +44,7 @@ def upgrade(db: Database[Any]) -> None:
         org = owner("agent*|" + d["agent"] if d["kind"] == "agent-profile"
                     else "act*|" + d["activity_id"])
         from storage.mongodb.xapi import _document_id
-        from storage.ports import DocumentKey
+        from storage.ports.xapi import DocumentKey
 
         key = DocumentKey(d["kind"], d["doc_id"], d["activity_id"], d["agent"],
                           d["registration"], org_id=org)

@@ -1,4 +1,5 @@
-"""SQLite :class:`storage.ports.CourseRepository`: whole course documents plus their search index.
+"""SQLite :class:`storage.ports.catalogue.CourseRepository`: whole course documents plus their
+search index.
 
 Every write runs in one :meth:`SqliteStore.transaction`: the course row, its search index rows
 (``course_search``, ``course_languages``, ``course_competencies``, ``course_fts``) and its audit
@@ -13,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from storage.catalogue_index import index_fields
 from storage.errors import ConcurrentUpdate
-from storage.ports import CourseQuery, CourseResults, Document
+from storage.ports import Document
+from storage.ports.catalogue import CourseQuery, CourseResults
 from storage.sqlite.marketplace import dumps, loads
 
 if TYPE_CHECKING:

@@ -1,4 +1,5 @@
-"""SQLite repository of statement forwarding (:class:`storage.ports.ForwardingRepository`).
+"""SQLite repository of statement forwarding
+(:class:`storage.ports.forwarding.ForwardingRepository`).
 
 A forwarder is one row: the document as JSON plus the columns the worker filters on (org, active,
 next attempt, lease). The outbox is one row per (forwarder, statement), keyed by an ascending

@@ -14,7 +14,8 @@ import orjson
 
 from storage.catalogue_index import FTS5_TOKENIZE
 from storage.errors import LastAdminCredential
-from storage.ports import Document, is_active_admin
+from storage.ports import Document
+from storage.ports.accounts import is_active_admin
 
 if TYPE_CHECKING:
     from storage.sqlite.store import SqliteStore
@@ -87,7 +88,7 @@ def loads(text: str | bytes) -> Any:
 
 
 class SqliteOrganisationRepository:
-    """:class:`storage.ports.OrganisationRepository` over the ``organisations`` table."""
+    """:class:`storage.ports.accounts.OrganisationRepository` over the ``organisations`` table."""
 
     def __init__(self, store: SqliteStore) -> None:
         self.store = store
@@ -125,7 +126,7 @@ class SqliteOrganisationRepository:
 
 
 class SqliteCredentialRepository:
-    """:class:`storage.ports.CredentialRepository` over the ``credentials`` table."""
+    """:class:`storage.ports.accounts.CredentialRepository` over the ``credentials`` table."""
 
     def __init__(self, store: SqliteStore) -> None:
         self.store = store
@@ -169,7 +170,7 @@ class SqliteCredentialRepository:
 
 
 class SqliteReviewRepository:
-    """:class:`storage.ports.ReviewRepository`; keeps the course's rating in step."""
+    """:class:`storage.ports.catalogue.ReviewRepository`; keeps the course's rating in step."""
 
     def __init__(self, store: SqliteStore) -> None:
         self.store = store

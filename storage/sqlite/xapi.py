@@ -41,7 +41,8 @@ import orjson
 
 from storage import json_text
 from storage.errors import DuplicateKey
-from storage.ports import Document, StatementPage, StatementQuery, StatementRecord
+from storage.ports import Document
+from storage.ports.xapi import StatementPage, StatementQuery, StatementRecord
 from storage.sqlite.store import translated
 from storage.sqlite.xapi_wal import WAL_LIMIT_BYTES, start_guard
 
@@ -175,7 +176,7 @@ def _insert_rows(conn: sqlite3.Connection, target: str, rows: list[tuple[Any, ..
 
 
 class SqliteStatementRepository:
-    """``storage.ports.StatementRepository`` on SQLite."""
+    """``storage.ports.xapi.StatementRepository`` on SQLite."""
 
     def __init__(self, store: Any) -> None:
         self._store = store

@@ -10,13 +10,14 @@ import orjson
 
 from storage import json_text
 from storage.errors import ConcurrentUpdate
-from storage.ports import Document, DocumentKey
+from storage.ports import Document
+from storage.ports.xapi import DocumentKey
 from storage.sqlite.store import translated
 from storage.sqlite.xapi import chunks
 
 
 class SqliteDocumentRepository:
-    """``storage.ports.DocumentRepository`` on SQLite."""
+    """``storage.ports.xapi.DocumentRepository`` on SQLite."""
 
     def __init__(self, store: Any) -> None:
         self._store = store
@@ -96,7 +97,7 @@ class SqliteDocumentRepository:
 
 
 class SqliteActivityRepository:
-    """``storage.ports.ActivityRepository`` on SQLite."""
+    """``storage.ports.xapi.ActivityRepository`` on SQLite."""
 
     def __init__(self, store: Any) -> None:
         self._store = store

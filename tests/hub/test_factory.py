@@ -39,7 +39,7 @@ def test_unknown_scheme_fails_at_start_up(tmp_path: Path, setting: str, url: str
 
 def test_extensions_are_the_configured_backends(app: Any) -> None:
     from storage.blobs.files import DirectoryBlobStore
-    from storage.ports import BlobStore
+    from storage.ports.blobs import BlobStore
 
     assert isinstance(app.extensions["hub.blobs"], DirectoryBlobStore)
     assert isinstance(app.extensions["hub.blobs"], BlobStore)

@@ -11,7 +11,7 @@ import pytest
 
 import storage
 from storage.errors import DuplicateKey, StorageError, StoreUnavailable
-from storage.ports import CourseQuery
+from storage.ports.catalogue import CourseQuery
 from storage.sqlite import REPOSITORY_MODULES, SqliteStore, open_store
 from storage.sqlite.store import path_from_url, translate
 from tests.storage.factories import course_doc, event_doc, org_doc

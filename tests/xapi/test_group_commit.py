@@ -14,7 +14,7 @@ import pytest
 
 from storage import open_store
 from storage.errors import DuplicateKey, StoreUnavailable
-from storage.ports import StatementRecord
+from storage.ports.xapi import StatementRecord
 from xapi import group_commit
 from xapi.index_keys import fingerprint, statement_keys
 

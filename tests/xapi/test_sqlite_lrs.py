@@ -12,7 +12,7 @@ import pytest
 
 from storage import open_store
 from storage.errors import DuplicateKey
-from storage.ports import StatementQuery, StatementRecord
+from storage.ports.xapi import StatementQuery, StatementRecord
 from storage.sqlite import xapi_wal
 from xapi.index_keys import fingerprint, statement_keys
 
