@@ -4,9 +4,9 @@ This module is the registration and ingestion side; :mod:`xapi.forwarding_worker
 
 An organisation registers a downstream LRS (its xAPI endpoint, HTTP Basic credentials and an
 optional filter by verb ids and activity id prefixes). The statements service calls
-:func:`enqueue_forwarding` inside the transaction that stores a batch, so each matching statement
-lands in a durable outbox in the store atomically with the statement itself (no statement is
-stored without its outbox entry, none is forwarded that was not stored). A worker
+:func:`enqueue_forwarding` inside the write that stores a batch (``store.write``), so each
+matching statement lands in a durable outbox in the store atomically with the statement itself
+(no statement is stored without its outbox entry, none is forwarded that was not stored). A worker
 (:class:`ForwardingWorker`, a thread started lazily in each hub process, or ``hub xapi forward
 --once`` from cron) drains the outbox with :func:`forward_once`: per downstream, oldest first, in
 batches, with exponential back-off after a failure. Ingestion never waits for a downstream: it
@@ -28,9 +28,8 @@ again by :mod:`xapi.forwarding_client` when it connects; redirects are never fol
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from hub.auth import Principal, utcnow
@@ -213,31 +212,14 @@ def matches(forwarder: dict[str, Any], statement: dict[str, Any]) -> bool:
     return True
 
 
-@contextlib.contextmanager
-def atomic(store: Any) -> Iterator[None]:
-    """The store's transaction when it has one (SQLite), else nothing.
-
-    MongoDB without multi-document transactions: the statements are written first and the
-    outbox right after, so a crash between the two writes forwards nothing of that batch (the
-    statements themselves are safe). That window is the one non-atomic spot of forwarding."""
-    transaction = getattr(store, "transaction", None)
-    if transaction is None:
-        yield
-        return
-    with transaction():
-        yield
-
-
 def enqueue_forwarding(store: Any, org_id: str, statements: Iterable[dict[str, Any]]) -> int:
     """Put every statement that a registration of ``org_id`` wants in the outbox.
 
-    Call it inside the transaction that inserts ``statements`` (their stored form), so that the
-    outbox and the statements commit or roll back together. Costs one indexed read per batch
+    Call it inside the ``store.write`` that inserts ``statements`` (their stored form), so that
+    the outbox and the statements commit or roll back together. Costs one indexed read per batch
     when the organisation forwards nothing; never does network I/O. Returns the entries written
     and wakes this process's worker when there are any."""
-    repo = getattr(store, "forwarding", None)
-    if repo is None:  # an adapter without forwarding: nothing can have been registered
-        return 0
+    repo = store.forwarding
     forwarders = repo.active_for_org(org_id)
     if not forwarders:
         return 0

@@ -84,9 +84,7 @@ def seal_plaintext_passwords(store: Any, box: PasswordBox) -> int:
     """Seal every password stored in plain text (registrations from before sealing), in place;
     returns how many. Runs at start-up; safe to run again and from several processes (a row
     already sealed is skipped; sealing the same password twice stores an equivalent token)."""
-    repo = getattr(store, "forwarding", None)
-    if repo is None:
-        return 0
+    repo = store.forwarding
     upgraded = 0
     for forwarder in repo.list():
         if forwarder.get("password") is not None and not forwarder.get("password_sealed"):

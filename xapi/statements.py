@@ -17,7 +17,6 @@ from hub.auth import Principal
 from hub.errors import NotFound, ValidationError
 from storage.ports.xapi import StatementPage, StatementQuery, StatementRecord
 from xapi import activities, attachments
-from xapi.group_commit import run_grouped
 from xapi.index_keys import agent_key, fingerprint, statement_keys
 from xapi.validating import check_batch
 
@@ -162,20 +161,19 @@ def store_statements(store: Any, blobs: Any, principal: Principal, public_url: s
 
 
 def _insert(store: Any, principal: Principal, records: list[StatementRecord]) -> list[str]:
-    """One transaction: the statements and their forwarding outbox rows (possibly merged
-    with other requests' into one commit, see :mod:`xapi.group_commit`)."""
-    from xapi.forwarding import atomic, enqueue_forwarding
+    """One atomic write (:meth:`storage.ports.Store.write`): the statements and their
+    forwarding outbox rows."""
+    from xapi.forwarding import enqueue_forwarding
 
     def write() -> list[str]:
-        with atomic(store):
-            _, new_ids = store.statements.insert(records)
-            if new_ids:
-                new = set(new_ids)
-                enqueue_forwarding(store, principal.org_id,
-                                   [r.statement for r in records if r.id in new])
+        _, new_ids = store.statements.insert(records)
+        if new_ids:
+            new = set(new_ids)
+            enqueue_forwarding(store, principal.org_id,
+                               [r.statement for r in records if r.id in new])
         return list(new_ids)
 
-    return run_grouped(store, write)
+    return store.write(write)  # type: ignore[no-any-return]
 
 
 def get_statement(store: Any, principal: Principal, statement_id: str,

@@ -19,13 +19,16 @@ from __future__ import annotations
 import importlib
 import os
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import pymongo
 from pymongo.database import Database
 
 from storage.mongodb.errors import translate_errors
+
+T = TypeVar("T")
 
 #: Modules that contribute repositories; later capabilities append theirs.
 REPOSITORY_MODULES: tuple[str, ...] = (
@@ -85,6 +88,14 @@ class MongoStore:
     def __init__(self, url: str, db: Database[Any]) -> None:
         self.url = url
         self.db = db
+
+    def write(self, fn: Callable[[], T]) -> T:
+        """Call ``fn``: without multi-document transactions each repository write in it is
+        atomic on its own. For statement ingest this means the statements are written first
+        and their forwarding outbox right after, so a crash between the two forwards nothing
+        of that batch (the statements themselves are safe): the one non-atomic spot of
+        forwarding."""
+        return fn()
 
     @translate_errors
     def ping(self) -> None:

@@ -19,9 +19,9 @@ import importlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 try:  # POSIX: writers of every process queue on one flock (see SqliteStore.transaction)
     import fcntl
@@ -29,6 +29,9 @@ except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
 from storage.errors import DuplicateKey, StorageError, StoreUnavailable
+from storage.sqlite.group_commit import run_grouped
+
+T = TypeVar("T")
 
 #: Modules whose ``SCHEMA``/``attach`` make up the store, in creation order.
 REPOSITORY_MODULES: tuple[str, ...] = ("storage.sqlite.marketplace", "storage.sqlite.forwarding",
@@ -238,6 +241,17 @@ class SqliteStore:
                              (module.__name__, module.SCHEMA_VERSION))
 
     # -- Store protocol ---------------------------------------------------------------------
+
+    def write(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` in one transaction, merged with the concurrent writes of this process's
+        other threads into one commit (:mod:`storage.sqlite.group_commit`); returns once it
+        committed. Inside an open transaction it is a SAVEPOINT of that one."""
+
+        def atomic() -> T:
+            with self.transaction():
+                return fn()
+
+        return run_grouped(self, atomic)  # type: ignore[no-any-return]
 
     def ping(self) -> None:
         """Raise ``StoreUnavailable`` when the file cannot be read."""
