@@ -27,6 +27,10 @@ import pymongo
 from pymongo.database import Database
 
 from storage.mongodb.errors import translate_errors
+from storage.ports.accounts import CredentialRepository, OrganisationRepository
+from storage.ports.catalogue import CourseRepository, ReviewRepository
+from storage.ports.forwarding import ForwardingRepository
+from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
 T = TypeVar("T")
 
@@ -81,9 +85,17 @@ def close_client(url: str) -> None:
 class MongoStore:
     """The repositories of one MongoDB database.
 
-    Attributes are set by the ``attach`` function of each module in :data:`REPOSITORY_MODULES`
-    (``organisations``, ``credentials``, ``courses``, ``reviews``, ...).
+    Attributes are set by the ``attach`` function of each module in :data:`REPOSITORY_MODULES`.
     """
+
+    organisations: OrganisationRepository
+    credentials: CredentialRepository
+    courses: CourseRepository
+    reviews: ReviewRepository
+    statements: StatementRepository
+    xapi_documents: DocumentRepository
+    activities: ActivityRepository
+    forwarding: ForwardingRepository
 
     def __init__(self, url: str, db: Database[Any]) -> None:
         self.url = url

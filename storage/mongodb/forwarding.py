@@ -10,7 +10,7 @@ statements in enqueue order. Counters and the lease are single-document atomic u
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pymongo
 from pymongo import ReturnDocument
@@ -22,6 +22,9 @@ from storage.ports import Document
 NO_ID = {"_id": 0}
 #: The counter document that hands out outbox sequence numbers.
 SEQ_COUNTER = "xapi_outbox_seq"
+
+if TYPE_CHECKING:
+    from storage.mongodb import MongoStore
 
 
 def ensure_indexes(db: Database[Any]) -> None:
@@ -157,6 +160,6 @@ class MongoForwardingRepository:
         return deleted
 
 
-def attach(store: Any) -> None:
+def attach(store: MongoStore) -> None:
     """``store.forwarding``."""
     store.forwarding = MongoForwardingRepository(store.db)

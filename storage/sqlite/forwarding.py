@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from storage.ports import Document
-from storage.sqlite.marketplace import dumps, loads
+from storage.sqlite.json_columns import dumps, loads
 
 if TYPE_CHECKING:
     from storage.sqlite.store import SqliteStore
@@ -180,4 +180,4 @@ class SqliteForwardingRepository:
 
 def attach(store: SqliteStore) -> None:
     """``store.forwarding``."""
-    store.forwarding = SqliteForwardingRepository(store)  # type: ignore[attr-defined]
+    store.forwarding = SqliteForwardingRepository(store)

@@ -31,7 +31,7 @@ from storage.catalogue_index import (
     parse_text_query,
 )
 from storage.ports.catalogue import CourseQuery, CourseResults
-from storage.sqlite.marketplace import loads
+from storage.sqlite.json_columns import loads
 from storage.sqlite.search_bitmaps import BitmapCache, CatalogueBitmaps
 
 if TYPE_CHECKING:

@@ -29,6 +29,10 @@ except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
 from storage.errors import DuplicateKey, StorageError, StoreUnavailable
+from storage.ports.accounts import CredentialRepository, OrganisationRepository
+from storage.ports.catalogue import CourseRepository, ReviewRepository
+from storage.ports.forwarding import ForwardingRepository
+from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 from storage.sqlite.group_commit import run_grouped
 
 T = TypeVar("T")
@@ -78,6 +82,16 @@ def path_from_url(url: str) -> Path:
 
 class SqliteStore:
     """Every repository over one SQLite file (see the module docstring)."""
+
+    # Set by the ``attach`` of each module of REPOSITORY_MODULES.
+    organisations: OrganisationRepository
+    credentials: CredentialRepository
+    courses: CourseRepository
+    reviews: ReviewRepository
+    statements: StatementRepository
+    xapi_documents: DocumentRepository
+    activities: ActivityRepository
+    forwarding: ForwardingRepository
 
     def __init__(self, path: Path, busy_timeout_ms: int = 5000,
                  modules: Sequence[str] = REPOSITORY_MODULES) -> None:
