@@ -270,3 +270,15 @@ def test_search_rebuilds_when_the_change_log_was_pruned(sqlite_url: str) -> None
     assert dict(results.facets["rating"]) == {"4+": 1, "3+": 1, "2+": 1, "1+": 1}
     warm.close()
     writer.close()
+
+
+def test_write_is_one_transaction(store: Any) -> None:
+    """``store.write`` on the embedded store: the writes of a failing ``fn`` all roll back."""
+
+    def half_done() -> None:
+        store.organisations.add(org_doc("org_1"))
+        store.organisations.add(org_doc("org_1"))  # DuplicateKey after the first insert
+
+    with pytest.raises(DuplicateKey):
+        store.write(half_done)
+    assert store.organisations.count() == 0
