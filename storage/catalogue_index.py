@@ -239,7 +239,11 @@ FACET_OWN_FILTERS: dict[str, tuple[str, ...]] = {
 def facet_order(field: str, counts: dict[str, int]) -> list[tuple[str, int]]:
     """Facet values as every adapter lists them: duration bands and rating buckets in their
     declared order, other fields by count descending, then value; zero counts left out."""
-    fixed = {"duration": DURATION_BANDS, "rating": RATING_BUCKETS}.get(field)
+    fixed: dict[str, Any] | None = None
+    if field == "duration":
+        fixed = DURATION_BANDS
+    elif field == "rating":
+        fixed = RATING_BUCKETS
     if fixed is not None:
         return [(value, counts[value]) for value in fixed if counts.get(value)]
     return sorted(((v, n) for v, n in counts.items() if n), key=lambda item: (-item[1], item[0]))

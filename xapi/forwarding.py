@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from hub.auth import Principal, utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
+from storage.ports import Store
 from xapi.forwarding_destinations import DestinationRefused
 from xapi.forwarding_worker import wake_worker
 
@@ -65,7 +66,7 @@ def check_destination(client: DownstreamClient, url: str) -> str:
     return url.rstrip("/")
 
 
-def register_forwarder(store: Any, principal: Principal, data: dict[str, Any],
+def register_forwarder(store: Store, principal: Principal, data: dict[str, Any],
                        client: DownstreamClient) -> dict[str, Any]:
     """Register a downstream LRS for an organisation; ``data`` was loaded by the route's schema.
 
@@ -111,13 +112,13 @@ def _visible(principal: Principal, forwarder: dict[str, Any] | None) -> dict[str
     return forwarder
 
 
-def forwarding_status(store: Any, principal: Principal, forwarder_id: str) -> dict[str, Any]:
+def forwarding_status(store: Store, principal: Principal, forwarder_id: str) -> dict[str, Any]:
     """One registration with its progress (pending, sent, failed, last error, next attempt)."""
     forwarder = _visible(principal, store.forwarding.get(forwarder_id))
     return with_progress(store, forwarder)
 
 
-def list_forwarders(store: Any, principal: Principal) -> list[dict[str, Any]]:
+def list_forwarders(store: Store, principal: Principal) -> list[dict[str, Any]]:
     """The caller's organisation's registrations (every one for an admin), with progress."""
     org = None if "admin" in principal.roles else principal.org_id
     return [with_progress(store, f) for f in store.forwarding.list(org)]
@@ -127,7 +128,7 @@ def list_forwarders(store: Any, principal: Principal) -> list[dict[str, Any]]:
 EDITABLE_FIELDS = ("url", "username", "password", "verbs", "activity_prefixes", "active", "label")
 
 
-def update_forwarder(store: Any, principal: Principal, forwarder_id: str,
+def update_forwarder(store: Store, principal: Principal, forwarder_id: str,
                      changes: dict[str, Any], client: DownstreamClient) -> dict[str, Any]:
     """Change a registration (pause it with ``active: false``, new credentials, new filter).
     Statements already in the outbox stay there; a new filter applies to later ones. Changing
@@ -149,7 +150,7 @@ def update_forwarder(store: Any, principal: Principal, forwarder_id: str,
     return with_progress(store, store.forwarding.get(forwarder_id))
 
 
-def retry_dead_letters(store: Any, principal: Principal, forwarder_id: str) -> dict[str, Any]:
+def retry_dead_letters(store: Store, principal: Principal, forwarder_id: str) -> dict[str, Any]:
     """Send the dead letters again (the downstream was fixed, or the statements were
     rejected by mistake): they go back to pending, in their original order."""
     _visible(principal, store.forwarding.get(forwarder_id))
@@ -161,7 +162,7 @@ def retry_dead_letters(store: Any, principal: Principal, forwarder_id: str) -> d
     return with_progress(store, store.forwarding.get(forwarder_id))
 
 
-def delete_forwarder(store: Any, principal: Principal, forwarder_id: str) -> None:
+def delete_forwarder(store: Store, principal: Principal, forwarder_id: str) -> None:
     """Remove a registration and everything still waiting in its outbox."""
     _visible(principal, store.forwarding.get(forwarder_id))
     _writable(principal)
@@ -174,7 +175,7 @@ def _writable(principal: Principal) -> None:
         raise PermissionDenied("changing forwarding needs the lrs-writer role")
 
 
-def with_progress(store: Any, forwarder: dict[str, Any]) -> dict[str, Any]:
+def with_progress(store: Store, forwarder: dict[str, Any]) -> dict[str, Any]:
     """A registration as clients see it: no password, plus the outbox counts."""
     pending, dead = store.forwarding.counts(forwarder["id"])
     shown = {k: v for k, v in forwarder.items() if k not in HIDDEN_FIELDS}
@@ -212,7 +213,7 @@ def matches(forwarder: dict[str, Any], statement: dict[str, Any]) -> bool:
     return True
 
 
-def enqueue_forwarding(store: Any, org_id: str, statements: Iterable[dict[str, Any]]) -> int:
+def enqueue_forwarding(store: Store, org_id: str, statements: Iterable[dict[str, Any]]) -> int:
     """Put every statement that a registration of ``org_id`` wants in the outbox.
 
     Call it inside the ``store.write`` that inserts ``statements`` (their stored form), so that

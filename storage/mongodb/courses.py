@@ -31,7 +31,7 @@ from pymongo.errors import BulkWriteError
 
 from storage.catalogue_index import index_fields
 from storage.errors import ConcurrentUpdate, DuplicateKey
-from storage.mongodb import search
+from storage.mongodb import counters, search
 from storage.mongodb.errors import translate_errors, translated
 from storage.ports import Document
 from storage.ports.catalogue import CourseQuery, CourseResults
@@ -64,12 +64,8 @@ def next_search_seqs(db: Database[Any], n: int) -> list[int]:
     """Reserve ``n`` consecutive ``search_seq`` values (one atomic ``$inc``, upserted)."""
     if n <= 0:
         return []
-    counter = db.counters.find_one_and_update(
-        {"_id": SEARCH_SEQ_COUNTER}, {"$inc": {"value": n}},
-        upsert=True, return_document=ReturnDocument.AFTER,
-    )
-    last = int(counter["value"])
-    return list(range(last - n + 1, last + 1))
+    first = counters.reserve(db, SEARCH_SEQ_COUNTER, n)
+    return list(range(first, first + n))
 
 
 def current_search_seq(db: Database[Any]) -> int:

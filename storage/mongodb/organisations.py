@@ -7,6 +7,7 @@ projection ``{"_id": 0}`` and need no renaming.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 from typing import Any
 
@@ -76,7 +77,7 @@ class MongoOrganisationRepository:
         return self.coll.find_one({"name": name}, NO_ID)
 
     @translate_errors
-    def list(self, kind: str | None = None) -> list[Document]:
+    def list(self, kind: str | None = None) -> builtins.list[Document]:
         """All organisations (of one kind when given), ordered by name.
 
         MongoDB's default string order is binary UTF-8, the same as SQLite's BINARY collation,

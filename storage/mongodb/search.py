@@ -221,7 +221,7 @@ def _facets_and_total(coll: Collection[Any], query: CourseQuery, tokens: list[st
     for field in FACET_FIELDS:
         stages[field] = _facet_pipeline(query, field)
     pipeline = [{"$match": _and(base_conditions(tokens, snapshot))}, {"$facet": stages}]
-    result = next(iter(coll.aggregate(pipeline)), {})
+    result: dict[str, Any] = next(iter(coll.aggregate(pipeline)), {})
     total_rows = result.get("_total") or []
     total = int(total_rows[0]["n"]) if total_rows else 0
     facets = {

@@ -35,12 +35,12 @@ from typing import Any
 
 import orjson
 import pymongo
-from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from storage import json_text
 from storage.errors import DuplicateKey
+from storage.mongodb import counters
 from storage.mongodb.errors import translate_errors
 from storage.ports import Document
 from storage.ports.xapi import StatementPage, StatementQuery, StatementRecord
@@ -119,10 +119,7 @@ class MongoStatementRepository:
                 fresh.append(record)
         if not fresh:
             return stored, []
-        counter = self.db.counters.find_one_and_update(
-            {"_id": SEQ_COUNTER}, {"$inc": {"value": len(fresh)}}, upsert=True,
-            return_document=ReturnDocument.AFTER)
-        first = int(counter["value"]) - len(fresh) + 1
+        first = counters.reserve(self.db, SEQ_COUNTER, len(fresh))
         stored = _now()  # after the sequence numbers: stored order follows seq order
         batch = uuid.uuid4().hex
         docs = []

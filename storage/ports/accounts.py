@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Protocol, runtime_checkable
 
 from storage.ports.document import Document
@@ -17,7 +18,7 @@ class OrganisationRepository(Protocol):
     def add(self, org: Document) -> None: ...
     def get(self, org_id: str) -> Document | None: ...
     def get_by_name(self, name: str) -> Document | None: ...
-    def list(self, kind: str | None = None) -> list[Document]:
+    def list(self, kind: str | None = None) -> builtins.list[Document]:
         """All organisations (of one kind when given), ordered by name."""
         ...
 

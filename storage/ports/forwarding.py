@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Protocol, runtime_checkable
 
 from storage.ports.document import Document
@@ -23,11 +24,11 @@ class ForwardingRepository(Protocol):
 
     def add(self, forwarder: Document) -> None: ...
     def get(self, forwarder_id: str) -> Document | None: ...
-    def list(self, org_id: str | None = None) -> list[Document]:
+    def list(self, org_id: str | None = None) -> builtins.list[Document]:
         """Forwarders of one organisation (all when None), oldest first."""
         ...
 
-    def active_for_org(self, org_id: str) -> list[Document]:
+    def active_for_org(self, org_id: str) -> builtins.list[Document]:
         """The active forwarders of an organisation (read on every ingested batch: indexed)."""
         ...
 
@@ -36,16 +37,16 @@ class ForwardingRepository(Protocol):
         """Set ``changes`` and add ``inc`` to counters in one write; False when absent."""
         ...
 
-    def enqueue(self, entries: list[Document]) -> None:
+    def enqueue(self, entries: builtins.list[Document]) -> None:
         """Append outbox entries. On SQLite it joins the caller's open transaction (the one
         that stores the statements), so both commit or neither."""
         ...
 
-    def pending(self, forwarder_id: str, limit: int) -> list[Document]:
+    def pending(self, forwarder_id: str, limit: int) -> builtins.list[Document]:
         """The oldest ``limit`` live (not dead) entries of a forwarder, each with its ``seq``."""
         ...
 
-    def remove(self, forwarder_id: str, seqs: list[int]) -> int:
+    def remove(self, forwarder_id: str, seqs: builtins.list[int]) -> int:
         """Delete delivered entries; returns how many were deleted."""
         ...
 
@@ -57,7 +58,7 @@ class ForwardingRepository(Protocol):
         """(pending entries, dead letters) of a forwarder."""
         ...
 
-    def due(self, now: str) -> list[str]:
+    def due(self, now: str) -> builtins.list[str]:
         """Ids of active forwarders with pending entries whose ``next_attempt_at`` is unset or
         not after ``now``."""
         ...

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import TYPE_CHECKING
 
 from storage.errors import LastAdminCredential
@@ -38,7 +39,7 @@ class SqliteOrganisationRepository:
         """The organisation with that exact name."""
         return self._one("name", name)
 
-    def list(self, kind: str | None = None) -> list[Document]:
+    def list(self, kind: str | None = None) -> builtins.list[Document]:
         """All organisations (of one kind when given), ordered by name."""
         if kind is None:
             rows = self.store.query("SELECT doc FROM organisations ORDER BY name")

@@ -107,7 +107,7 @@ class SqliteStatementRepository:
             first = int(row[0]) + 1
             statement_rows = []
             id_rows = []
-            key_rows = []
+            key_rows: list[tuple[int, int, int]] = []
             for offset, (record, head, hashes) in enumerate(fresh):
                 seq = first + offset
                 body = head + (tail if len(head) > 1 else tail[1:])
