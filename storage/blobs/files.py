@@ -66,7 +66,7 @@ def _fsync_dir(path: Path) -> None:
 
 @contextlib.contextmanager
 def _translated(key: str, writing: bool = False) -> Iterator[None]:
-    """Turn OS errors into storage errors at the adapter's boundary (STYLE habit 2).
+    """Turn OS errors into storage errors at the adapter's boundary.
 
     A key that runs into another blob is not found when reading and an invalid key when writing.
     """

@@ -82,7 +82,7 @@ def _error_code(exc: Exception) -> str:
 
 
 def translate(exc: Exception, what: str) -> StorageError:
-    """The storage error for a botocore/boto3 exception (STYLE habit 2)."""
+    """The storage error for a botocore/boto3 exception."""
     from boto3.exceptions import S3UploadFailedError
     from botocore.exceptions import (
         ClientError,

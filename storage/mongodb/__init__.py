@@ -10,7 +10,7 @@ Repositories come from an explicit module list, like the SQLite store: each modu
 :data:`REPOSITORY_MODULES` has ``ensure_indexes(db)`` (run once by :func:`open_store`, at
 start-up) and ``attach(store)`` (sets its repositories as attributes of the store).
 
-One ``MongoClient`` per process and URL (STYLE habit 4), made by :data:`CLIENT_FACTORY` so that
+One ``MongoClient`` per process and URL, made by :data:`CLIENT_FACTORY` so that
 the tests can put ``mongomock.MongoClient`` in its place without touching the adapter's code.
 """
 
@@ -34,7 +34,7 @@ from storage.ports.xapi import ActivityRepository, DocumentRepository, Statement
 
 T = TypeVar("T")
 
-#: Modules that contribute repositories; later capabilities append theirs.
+#: Modules that contribute repositories, in start-up order.
 REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.marketplace", "storage.mongodb.forwarding", "storage.mongodb.xapi",
 )
@@ -83,9 +83,9 @@ def close_client(url: str) -> None:
 
 
 class MongoStore:
-    """The repositories of one MongoDB database.
-
-    Attributes are set by the ``attach`` function of each module in :data:`REPOSITORY_MODULES`.
+    """The repositories of one MongoDB database: a :class:`storage.ports.Store`, whose
+    repositories the ``attach`` function of each module in :data:`REPOSITORY_MODULES` sets
+    (declared here so that mypy checks them against the port).
     """
 
     organisations: OrganisationRepository

@@ -9,7 +9,8 @@ multi-row write (a course, its search index and its audit event) atomic.
 Repositories are built from :data:`REPOSITORY_MODULES`: each module exposes ``SCHEMA`` (a tuple of
 ``CREATE ... IF NOT EXISTS`` statements), ``SCHEMA_VERSION`` and ``attach(store)``, which sets the
 repository attributes (``store.courses = ...``), and may expose ``upgrade(conn, old_version)``
-to rewrite a file written at an older version. A later capability appends its module.
+to rewrite a file written at an older version. The module's name is the key of its schema
+version in ``schema_migrations``, so it must not change.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ _UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly", 
 
 
 def translate(exc: sqlite3.Error) -> StorageError:
-    """The :mod:`storage.errors` exception for a sqlite3 error (STYLE habit 2)."""
+    """The :mod:`storage.errors` exception for a sqlite3 error (translated at the adapter's
+    boundary)."""
     message = str(exc)
     lowered = message.lower()
     if isinstance(exc, sqlite3.IntegrityError) and (
@@ -81,9 +83,11 @@ def path_from_url(url: str) -> Path:
 
 
 class SqliteStore:
-    """Every repository over one SQLite file (see the module docstring)."""
+    """Every repository over one SQLite file (see the module docstring): a
+    :class:`storage.ports.Store`, whose repositories the ``attach`` of each module of
+    :data:`REPOSITORY_MODULES` sets (declared here so that mypy checks them against the port;
+    a Store subclass would leave them abstract)."""
 
-    # Set by the ``attach`` of each module of REPOSITORY_MODULES.
     organisations: OrganisationRepository
     credentials: CredentialRepository
     courses: CourseRepository
