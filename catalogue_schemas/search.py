@@ -10,7 +10,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from catalogue_schemas.course import CATEGORIES, LEVELS, MODES, PriceSchema, RatingSchema
 from catalogue_schemas.fields import LanguageTag
-from storage.ports import DURATION_BANDS, SORT_ORDERS
+from storage.catalogue_index import DURATION_BANDS, SORT_ORDERS
 
 
 def _many(inner: fields.Field, what: str) -> fields.List:

@@ -2,7 +2,7 @@
 command.
 
 Extensions live in ``app.extensions``: ``hub.config`` (:class:`hub.config.Config`), ``hub.store``
-(a :class:`storage.ports.Store`) and ``hub.blobs`` (a :class:`storage.ports.BlobStore`); route
+(a :class:`storage.ports.Store`) and ``hub.blobs`` (a :class:`storage.ports.blobs.BlobStore`); route
 modules read them through :mod:`hub.context`. Each process opens one store and one blob store;
 the SQLite adapter keeps a connection per thread.
 

@@ -30,6 +30,7 @@ from hub.context import get_store
 from hub.docs import HubBlueprint
 from hub.errors import Conflict, NotFound
 from storage.errors import LastAdminCredential
+from storage.ports import Store
 
 SECURED: dict[str, Any] = {"security": [{"basic": []}]}
 
@@ -41,7 +42,7 @@ me = HubBlueprint("me", __name__, url_prefix="", description="Who the caller is 
 # --- service ----------------------------------------------------------------------------------
 
 
-def get_organisation(store: Any, org_id: str) -> dict[str, Any]:
+def get_organisation(store: Store, org_id: str) -> dict[str, Any]:
     """The organisation, or ``NotFound``."""
     org = store.organisations.get(org_id)
     if org is None:
@@ -49,12 +50,12 @@ def get_organisation(store: Any, org_id: str) -> dict[str, Any]:
     return dict(org)
 
 
-def list_organisations(store: Any, kind: str | None) -> dict[str, Any]:
+def list_organisations(store: Store, kind: str | None) -> dict[str, Any]:
     """Every organisation (of ``kind`` when given), ordered by name."""
     return {"items": store.organisations.list(kind)}
 
 
-def issue_credential(store: Any, org_id: str, roles: list[str],
+def issue_credential(store: Store, org_id: str, roles: list[str],
                      label: str | None) -> dict[str, Any]:
     """A new credential of an existing organisation (``NotFound`` otherwise), with its secret."""
     get_organisation(store, org_id)
@@ -68,13 +69,13 @@ def public_credential(credential: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in credential.items() if k != "secret_hash"}
 
 
-def list_credentials(store: Any, org_id: str) -> dict[str, Any]:
+def list_credentials(store: Store, org_id: str) -> dict[str, Any]:
     """The credentials of an organisation (``NotFound`` when it does not exist)."""
     get_organisation(store, org_id)
     return {"items": [public_credential(c) for c in store.credentials.list_for_org(org_id)]}
 
 
-def revoke_credential(store: Any, key: str) -> None:
+def revoke_credential(store: Store, key: str) -> None:
     """Revoke a credential at once (its next request is 401); ``NotFound`` for an unknown key.
 
     409 when it is the platform's last active admin credential (the caller's own included):
@@ -89,7 +90,7 @@ def revoke_credential(store: Any, key: str) -> None:
         raise NotFound(f"no credential {key!r}")
 
 
-def whoami(store: Any) -> dict[str, Any]:
+def whoami(store: Store) -> dict[str, Any]:
     """The caller's credential key, roles and organisation."""
     principal = current_principal(required=True)
     assert principal is not None

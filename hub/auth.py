@@ -26,6 +26,7 @@ from catalogue_schemas.organisation import ORG_KINDS, ROLES
 from hub import throttle
 from hub.context import get_store
 from hub.errors import AuthenticationError, Conflict, PermissionDenied, ValidationError
+from storage.ports import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,7 +59,7 @@ class Principal:
 # --- service functions (used by the CLI and the admin API) -------------------------------------
 
 
-def create_organisation(store: Any, name: str, kind: str, country: str | None = None,
+def create_organisation(store: Store, name: str, kind: str, country: str | None = None,
                         contact: str | None = None, org_id: str | None = None) -> dict[str, Any]:
     """Create an organisation; names are unique."""
     if kind not in ORG_KINDS:
@@ -79,7 +80,7 @@ def create_organisation(store: Any, name: str, kind: str, country: str | None = 
     return org
 
 
-def create_credential(store: Any, org_id: str, roles: Iterable[str],
+def create_credential(store: Store, org_id: str, roles: Iterable[str],
                       label: str | None = None) -> dict[str, Any]:
     """Create a credential; returns ``{"key", "secret", ...}``.
 
@@ -106,7 +107,7 @@ def create_credential(store: Any, org_id: str, roles: Iterable[str],
     return {"key": key, "secret": secret, "org_id": org_id, "roles": roles}
 
 
-def authenticate(store: Any, key: str, secret: str) -> Principal | None:
+def authenticate(store: Store, key: str, secret: str) -> Principal | None:
     """The principal for a key and secret, or None."""
     cred = store.credentials.get(key)
     if cred is None or cred.get("revoked"):
@@ -153,7 +154,7 @@ def _credentials_from_header(header: str | None) -> tuple[str, str] | None:
     return key, secret
 
 
-def authenticate_throttled(store: Any, key: str, secret: str) -> Principal | None:
+def authenticate_throttled(store: Store, key: str, secret: str) -> Principal | None:
     """:func:`authenticate` behind the failed-authentication throttle (:mod:`hub.throttle`):
     429 while the key or the client address is locked out, even for the right secret; a
     failure is counted against both. ``request.remote_addr`` is the address: behind a reverse

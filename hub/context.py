@@ -7,25 +7,25 @@ the objects in ``app.extensions`` under the names below.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import current_app
 
 from hub.config import Config
+from storage.ports import Store
+from storage.ports.blobs import BlobStore
 
 STORE = "hub.store"
 BLOBS = "hub.blobs"
 CONFIG = "hub.config"
 
 
-def get_store() -> Any:
-    """The store of the current app (a :class:`storage.ports.Store`)."""
-    return current_app.extensions[STORE]
+def get_store() -> Store:
+    """The store of the current app."""
+    return current_app.extensions[STORE]  # type: ignore[no-any-return]
 
 
-def get_blobs() -> Any:
-    """The blob store of the current app (a :class:`storage.ports.BlobStore`)."""
-    return current_app.extensions[BLOBS]
+def get_blobs() -> BlobStore:
+    """The blob store of the current app."""
+    return current_app.extensions[BLOBS]  # type: ignore[no-any-return]
 
 
 def get_config() -> Config:

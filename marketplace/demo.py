@@ -17,6 +17,7 @@ from typing import Any
 from catalogue_schemas.course import CourseContentSchema
 from hub.auth import create_credential, create_organisation, utcnow
 from marketplace.service import audit_event, new_course
+from storage.ports import Store
 
 Document = dict[str, Any]
 
@@ -193,7 +194,7 @@ def _advance(course: Document, events: list[Document], target: str, reviewer: st
         course["published_at"] = course["created_at"]
 
 
-def load_demo(store: Any, seed: int = 2026) -> Document:
+def load_demo(store: Store, seed: int = 2026) -> Document:
     """Load the demo organisations, credentials, courses and reviews; returns the demo
     credentials ``{"provider", "reviewer", "admin", "lms"}`` (each with key and secret)."""
     rng = random.Random(seed)
@@ -235,7 +236,7 @@ def load_demo(store: Any, seed: int = 2026) -> Document:
     return credentials
 
 
-def _rate(store: Any, rng: random.Random, published: list[Document], lms_id: str) -> None:
+def _rate(store: Store, rng: random.Random, published: list[Document], lms_id: str) -> None:
     """Learner ratings on about half of the published courses, skewed to the good side."""
     texts = ("Clear and practical.", "Useful examples from the field.", None,
              "Too long for the content.", "Excellent case studies.")
@@ -251,6 +252,6 @@ def _rate(store: Any, rng: random.Random, published: list[Document], lms_id: str
             })
 
 
-def is_empty(store: Any) -> bool:
+def is_empty(store: Store) -> bool:
     """True when the store has no courses and no demo organisations (safe to load)."""
     return store.courses.count() == 0 and store.organisations.get_by_name(REVIEW_BOARD) is None

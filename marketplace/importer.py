@@ -27,6 +27,7 @@ from hub.errors import ValidationError
 from hub.errors_http import flatten_messages
 from marketplace.service import new_course
 from storage.json_text import JSONTextError, loads
+from storage.ports import Store
 
 Document = dict[str, Any]
 
@@ -138,7 +139,7 @@ def validate_row(row: Row) -> tuple[Document | None, list[Document]]:
                       for message in messages]
 
 
-def import_catalogue(store: Any, provider_id: str, rows: Iterable[Row | Document],
+def import_catalogue(store: Store, provider_id: str, rows: Iterable[Row | Document],
                      progress: Callable[[int], Any] | None = None, *, submit: bool = False,
                      actor: str = "import") -> Document:
     """Validate and store a provider's courses; returns the report

@@ -12,6 +12,7 @@ from typing import Any
 from hub.auth import Principal, utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.tokens import TokenCodec
+from storage.ports import Store
 
 Document = dict[str, Any]
 
@@ -20,7 +21,7 @@ REVIEWING_ORG_KINDS = frozenset({"lms", "institution", "department", "platform-a
 REVIEW_ROLES = ("lrs-writer", "curator")
 
 
-def published_course(store: Any, course_id: str) -> Document:
+def published_course(store: Store, course_id: str) -> Document:
     """The course if it has a live (published) version, else 404."""
     course = store.courses.get(course_id)
     if course is None or course.get("live") is None:
@@ -28,7 +29,7 @@ def published_course(store: Any, course_id: str) -> Document:
     return course  # type: ignore[no-any-return]
 
 
-def post_review(store: Any, principal: Principal, course_id: str,
+def post_review(store: Store, principal: Principal, course_id: str,
                 body: Document) -> tuple[Document, bool]:
     """Rate a published course for a learner; (review with the course rating, created?)."""
     if principal.org_kind not in REVIEWING_ORG_KINDS or not principal.has(*REVIEW_ROLES):
@@ -52,7 +53,7 @@ def post_review(store: Any, principal: Principal, course_id: str,
     return review, created
 
 
-def list_reviews(store: Any, course_id: str, limit: int, cursor: str | None,
+def list_reviews(store: Store, course_id: str, limit: int, cursor: str | None,
                  codec: TokenCodec) -> Document:
     """A page of a published course's reviews, newest first.
 

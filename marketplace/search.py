@@ -19,7 +19,9 @@ import orjson
 
 from hub.errors import ValidationError
 from hub.tokens import KeySource, TokenCodec, b64
-from storage.ports import FACET_FIELDS, CourseQuery, CourseResults
+from storage.catalogue_index import FACET_FIELDS
+from storage.ports import Store
+from storage.ports.catalogue import CourseQuery, CourseResults
 
 Document = dict[str, Any]
 
@@ -149,7 +151,7 @@ def shape_results(results: CourseResults, query: CourseQuery, fp: str, codec: Cu
     return {"total": results.total, "items": items, "facets": facets, "next": nxt}
 
 
-def search_catalogue(store: Any, args: Document, codec: CursorCodec,
+def search_catalogue(store: Store, args: Document, codec: CursorCodec,
                      names: Callable[[str], str], base_url: str) -> Document:
     """Run one catalogue search for validated arguments."""
     query, fp = build_query(args, codec)

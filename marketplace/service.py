@@ -22,6 +22,7 @@ from hub.errors import (
 )
 from marketplace import vetting
 from storage.errors import ConcurrentUpdate
+from storage.ports import Store
 
 Document = dict[str, Any]
 
@@ -86,7 +87,7 @@ def is_visible(principal: Principal, course: Document) -> bool:
     return course["provider_id"] == principal.org_id or principal.has(vetting.REVIEWER)
 
 
-def load_visible(store: Any, principal: Principal, course_id: str) -> Document:
+def load_visible(store: Store, principal: Principal, course_id: str) -> Document:
     """The course if the caller may see it, else 404 (also for another provider's course)."""
     course = store.courses.get(course_id)
     if course is None or not is_visible(principal, course):
@@ -127,7 +128,7 @@ def etag(course: Document) -> str:
     return f'"{course["row_version"]}"'
 
 
-def replace_checked(store: Any, read: Document, updated: Document,
+def replace_checked(store: Store, read: Document, updated: Document,
                     event: Document) -> Document:
     """Write ``updated`` over ``read`` with the store's compare-and-set on ``row_version``.
 
@@ -144,7 +145,7 @@ def replace_checked(store: Any, read: Document, updated: Document,
         ) from None
 
 
-def create_course(store: Any, principal: Principal, content: Document) -> Document:
+def create_course(store: Store, principal: Principal, content: Document) -> Document:
     """``POST /courses``: a publisher of a provider organisation creates a draft."""
     if principal.org_kind != "provider" or not principal.has(vetting.PUBLISHER):
         raise PermissionDenied("only a publisher of a provider organisation creates courses")
@@ -153,7 +154,7 @@ def create_course(store: Any, principal: Principal, content: Document) -> Docume
     return course
 
 
-def list_courses(store: Any, principal: Principal, states: list[str], provider: str | None,
+def list_courses(store: Store, principal: Principal, states: list[str], provider: str | None,
                  limit: int, after: str | None) -> Document:
     """``GET /courses``: own courses; every provider's for reviewers/admins (``provider``
     narrows). One extra row tells whether there is a next page."""
@@ -171,14 +172,14 @@ def list_courses(store: Any, principal: Principal, states: list[str], provider: 
     }
 
 
-def review_queue(store: Any, principal: Principal, limit: int, after: str | None) -> Document:
+def review_queue(store: Store, principal: Principal, limit: int, after: str | None) -> Document:
     """``GET /review-queue``: every course waiting for or in review (reviewers only)."""
     if not principal.has(vetting.REVIEWER):
         raise PermissionDenied("the review queue is for reviewers")
     return list_courses(store, principal, ["submitted", "in_review"], None, limit, after)
 
 
-def edit_course(store: Any, principal: Principal, course_id: str, content: Document,
+def edit_course(store: Store, principal: Principal, course_id: str, content: Document,
                 if_match: str | None) -> Document:
     """``PUT /courses/<id>``: replace the working revision.
 
@@ -205,7 +206,7 @@ def edit_course(store: Any, principal: Principal, course_id: str, content: Docum
     return replace_checked(store, course, updated, event)
 
 
-def transition_course(store: Any, principal: Principal, course_id: str, action: str,
+def transition_course(store: Store, principal: Principal, course_id: str, action: str,
                       comment: str | None, if_match: str | None) -> Document:
     """``POST /courses/<id>/transitions``: take one workflow action, atomically with its
     audit event. Publishing copies the revision to ``live`` in the same ``replace()`` call, so
@@ -231,7 +232,7 @@ def transition_course(store: Any, principal: Principal, course_id: str, action: 
     return replace_checked(store, course, updated, event)
 
 
-def audit_trail(store: Any, principal: Principal, course_id: str) -> list[Document]:
+def audit_trail(store: Store, principal: Principal, course_id: str) -> list[Document]:
     """``GET /courses/<id>/audit``: every event, oldest first (owner and reviewers only)."""
     load_visible(store, principal, course_id)
     return store.courses.audit_trail(course_id)  # type: ignore[no-any-return]

@@ -1,9 +1,10 @@
 """Storage ports and adapters, chosen by URL scheme from a small registry.
 
 ``open_store("sqlite:///var/hub.db")`` or ``open_store("mongodb://host/db")`` gives a
-:class:`storage.ports.Store`; ``open_blobs("file:///var/blobs")`` or ``open_blobs("s3://bucket/p")``
-a :class:`storage.ports.BlobStore`. Drivers are imported lazily so that the embedded default needs
-nothing extra, and an unknown scheme fails at start-up with :class:`storage.errors.UnknownScheme`.
+:class:`storage.ports.Store`; ``open_blobs("file:///var/blobs")`` or
+``open_blobs("s3://bucket/p")`` a :class:`storage.ports.blobs.BlobStore`. Drivers are imported
+lazily so that the embedded default needs nothing extra, and an unknown scheme fails at
+start-up with :class:`storage.errors.UnknownScheme`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from storage.errors import UnknownScheme
-from storage.ports import BlobStore, Store
+from storage.ports import Store
+from storage.ports.blobs import BlobStore
 
 #: scheme -> "module:function" returning the adapter for a URL.
 STORE_ADAPTERS: dict[str, str] = {

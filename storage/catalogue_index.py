@@ -14,8 +14,12 @@ backend:
   ``ß`` differently from :meth:`str.casefold`).
 - :func:`index_fields` extracts the filterable, facetable and sortable fields of a course.
 - :func:`parse_text_query` turns user text into tokens, each matched as a word prefix.
+- :data:`FACET_FIELDS`, :data:`DURATION_BANDS`, :data:`RATING_BUCKETS` and :data:`SORT_ORDERS`
+  are the catalogue's search vocabulary: the search schemas validate against it and both
+  adapters implement it.
 - :func:`duration_band` and :func:`facet_filters_except` fix the facet semantics of
-  :class:`storage.ports.CourseQuery` (disjunctive: a field's counts ignore its own filter).
+  :class:`storage.ports.catalogue.CourseQuery` (disjunctive: a field's counts ignore its own
+  filter).
 """
 
 from __future__ import annotations
@@ -25,7 +29,42 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from storage.ports import DURATION_BANDS, RATING_BUCKETS, CourseQuery
+from storage.ports.catalogue import CourseQuery
+
+# The catalogue's search vocabulary: what a query may ask for, how results are faceted and
+# sorted. It is the catalogue's own (the search schemas validate against it and both adapters
+# implement it), not a port's.
+
+#: Facet fields of catalogue search, in response order.
+FACET_FIELDS: tuple[str, ...] = (
+    "provider",
+    "language",
+    "category",
+    "mode",
+    "level",
+    "duration",
+    "rating",
+    "competency",
+)
+
+#: Duration bands (facet ``duration``): id -> [min minutes, max minutes) ; max None = open.
+DURATION_BANDS: dict[str, tuple[int, int | None]] = {
+    "lt1h": (0, 60),
+    "1-4h": (60, 240),
+    "4-10h": (240, 600),
+    "10-40h": (600, 2400),
+    "gt40h": (2400, None),
+}
+
+#: Rating buckets (facet ``rating``), cumulative like every marketplace: "4+" counts every course
+#: whose average is >= 4. Unrated courses fall in none.
+RATING_BUCKETS: dict[str, float] = {"4+": 4.0, "3+": 3.0, "2+": 2.0, "1+": 1.0}
+
+#: Sort orders of catalogue search. Each sorts by its key, then by course id ascending.
+#: relevance: best text match first (newest first when there is no text);
+#: newest: published_at desc; title: English (else first) title asc, case-folded;
+#: rating: average desc (unrated last), then count desc; duration: minutes asc.
+SORT_ORDERS: tuple[str, ...] = ("relevance", "newest", "title", "rating", "duration")
 
 #: The FTS5 tokenizer whose word boundaries equal :func:`tokenize`'s (``remove_diacritics 2``
 #: also folds diacritics of decomposed Latin text; the category list keeps combining marks).
@@ -136,7 +175,7 @@ def text_terms(value: Any) -> list[str]:
 
 
 def duration_band(minutes: int | None) -> str | None:
-    """The key of :data:`storage.ports.DURATION_BANDS` that ``minutes`` falls in."""
+    """The key of :data:`DURATION_BANDS` that ``minutes`` falls in."""
     if minutes is None:
         return None
     for band, (low, high) in DURATION_BANDS.items():
@@ -200,7 +239,11 @@ FACET_OWN_FILTERS: dict[str, tuple[str, ...]] = {
 def facet_order(field: str, counts: dict[str, int]) -> list[tuple[str, int]]:
     """Facet values as every adapter lists them: duration bands and rating buckets in their
     declared order, other fields by count descending, then value; zero counts left out."""
-    fixed = {"duration": DURATION_BANDS, "rating": RATING_BUCKETS}.get(field)
+    fixed: dict[str, Any] | None = None
+    if field == "duration":
+        fixed = DURATION_BANDS
+    elif field == "rating":
+        fixed = RATING_BUCKETS
     if fixed is not None:
         return [(value, counts[value]) for value in fixed if counts.get(value)]
     return sorted(((v, n) for v, n in counts.items() if n), key=lambda item: (-item[1], item[0]))

@@ -1,7 +1,7 @@
 """The storage errors every adapter raises instead of its driver's exceptions.
 
-Adapters translate ``sqlite3``, ``pymongo`` and ``botocore`` errors at their boundary
-(STYLE habit 2); the app shell maps these to problem responses (duplicate/concurrent -> 409,
+Adapters translate ``sqlite3``, ``pymongo`` and ``botocore`` errors at their boundary;
+the app shell maps these to problem responses (duplicate/concurrent -> 409,
 unavailable -> 503).
 """
 

@@ -12,6 +12,8 @@ import weakref
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from storage.ports import Store
+
 _LANGUAGE_MAPS = ("name", "description")
 
 
@@ -63,7 +65,7 @@ _KNOWN_BY_STORE: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], dict[str, 
 _KNOWN_MAX = 50_000
 
 
-def merge_definitions(store: Any, org_id: str, statements: Iterable[dict[str, Any]]) -> None:
+def merge_definitions(store: Store, org_id: str, statements: Iterable[dict[str, Any]]) -> None:
     """Fold the definitions of statements organisation ``org_id`` stored into its canonical
     activities.
 
@@ -107,7 +109,7 @@ def merge_definitions(store: Any, org_id: str, statements: Iterable[dict[str, An
     store.activities.put_many(org_id, changed)
 
 
-def canonical(store: Any, org_id: str, activity_id: str) -> dict[str, Any]:
+def canonical(store: Store, org_id: str, activity_id: str) -> dict[str, Any]:
     """Organisation ``org_id``'s Activity object for an id (just the id when its LRS has no
     definition)."""
     found = store.activities.get_many(org_id, [activity_id]).get(activity_id)

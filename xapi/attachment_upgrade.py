@@ -22,12 +22,13 @@ import orjson
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from storage.ports import Store
 from xapi.attachments import blob_key, legacy_blob_key
 
 _PAGE = 1000
 
 
-def adopt_legacy_blobs(store: Any, blobs: Any) -> int:
+def adopt_legacy_blobs(store: Store, blobs: Any) -> int:
     """Copy each old body to the organisations that sent it (see the module); returns how
     many copies were made."""
     claimed: set[str] = set()  # SHA-2s whose earliest statement was seen

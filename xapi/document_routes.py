@@ -21,7 +21,7 @@ from flask import Blueprint, Response, request
 
 from hub.context import get_store
 from hub.errors import ValidationError
-from storage.ports import DocumentKey
+from storage.ports.xapi import DocumentKey
 from xapi import activities, documents, transport
 from xapi.index_keys import IFI_PROPERTIES, agent_key
 from xapi.validating import is_iri, is_uuid, parse_agent, parse_timestamp

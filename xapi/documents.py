@@ -17,7 +17,8 @@ import orjson
 from hub.errors import Conflict, NotFound, PreconditionFailed, ValidationError
 from storage.errors import ConcurrentUpdate
 from storage.json_text import JSONTextError, loads
-from storage.ports import DocumentKey
+from storage.ports import Store
+from storage.ports.xapi import DocumentKey
 from xapi.statements import now_iso
 
 JSON_TYPE = "application/json"
@@ -79,7 +80,7 @@ def _json_object(content: bytes, what: str) -> dict[str, Any]:
     return value
 
 
-def get_document(store: Any, key: DocumentKey) -> dict[str, Any]:
+def get_document(store: Store, key: DocumentKey) -> dict[str, Any]:
     """One document, 404 when absent."""
     doc = store.xapi_documents.get(key)
     if doc is None:
@@ -87,7 +88,7 @@ def get_document(store: Any, key: DocumentKey) -> dict[str, Any]:
     return dict(doc)
 
 
-def put_document(store: Any, key: DocumentKey, content: bytes, content_type: str | None,
+def put_document(store: Store, key: DocumentKey, content: bytes, content_type: str | None,
                  pre: Preconditions, *, xapi2: bool = False) -> None:
     """PUT: store or replace (Communication 2.2). Profiles need a precondition to overwrite, and
     so does State under xAPI 2.0 (``xapi2``: the request's version is 2.0.x)."""
@@ -105,7 +106,7 @@ def put_document(store: Any, key: DocumentKey, content: bytes, content_type: str
         raise PreconditionFailed("the document changed while it was being written") from None
 
 
-def post_document(store: Any, key: DocumentKey, content: bytes, content_type: str | None,
+def post_document(store: Store, key: DocumentKey, content: bytes, content_type: str | None,
                   pre: Preconditions) -> None:
     """POST: store when absent, else merge two JSON objects one level deep (Communication 2.2
     "JSON Procedure with Requirements"); 400 when either is not a JSON object."""
@@ -133,7 +134,7 @@ def post_document(store: Any, key: DocumentKey, content: bytes, content_type: st
     raise Conflict("the document is being changed by others; try again")
 
 
-def delete_document(store: Any, key: DocumentKey, pre: Preconditions) -> None:
+def delete_document(store: Store, key: DocumentKey, pre: Preconditions) -> None:
     """DELETE one document (absent is fine: the result is the same)."""
     current = store.xapi_documents.get(key)
     pre.check(current, require_for_existing=False)

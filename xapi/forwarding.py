@@ -4,9 +4,9 @@ This module is the registration and ingestion side; :mod:`xapi.forwarding_worker
 
 An organisation registers a downstream LRS (its xAPI endpoint, HTTP Basic credentials and an
 optional filter by verb ids and activity id prefixes). The statements service calls
-:func:`enqueue_forwarding` inside the transaction that stores a batch, so each matching statement
-lands in a durable outbox in the store atomically with the statement itself (no statement is
-stored without its outbox entry, none is forwarded that was not stored). A worker
+:func:`enqueue_forwarding` inside the write that stores a batch (``store.write``), so each
+matching statement lands in a durable outbox in the store atomically with the statement itself
+(no statement is stored without its outbox entry, none is forwarded that was not stored). A worker
 (:class:`ForwardingWorker`, a thread started lazily in each hub process, or ``hub xapi forward
 --once`` from cron) drains the outbox with :func:`forward_once`: per downstream, oldest first, in
 batches, with exponential back-off after a failure. Ingestion never waits for a downstream: it
@@ -28,13 +28,13 @@ again by :mod:`xapi.forwarding_client` when it connects; redirects are never fol
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from hub.auth import Principal, utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
+from storage.ports import Store
 from xapi.forwarding_destinations import DestinationRefused
 from xapi.forwarding_worker import wake_worker
 
@@ -66,7 +66,7 @@ def check_destination(client: DownstreamClient, url: str) -> str:
     return url.rstrip("/")
 
 
-def register_forwarder(store: Any, principal: Principal, data: dict[str, Any],
+def register_forwarder(store: Store, principal: Principal, data: dict[str, Any],
                        client: DownstreamClient) -> dict[str, Any]:
     """Register a downstream LRS for an organisation; ``data`` was loaded by the route's schema.
 
@@ -112,13 +112,13 @@ def _visible(principal: Principal, forwarder: dict[str, Any] | None) -> dict[str
     return forwarder
 
 
-def forwarding_status(store: Any, principal: Principal, forwarder_id: str) -> dict[str, Any]:
+def forwarding_status(store: Store, principal: Principal, forwarder_id: str) -> dict[str, Any]:
     """One registration with its progress (pending, sent, failed, last error, next attempt)."""
     forwarder = _visible(principal, store.forwarding.get(forwarder_id))
     return with_progress(store, forwarder)
 
 
-def list_forwarders(store: Any, principal: Principal) -> list[dict[str, Any]]:
+def list_forwarders(store: Store, principal: Principal) -> list[dict[str, Any]]:
     """The caller's organisation's registrations (every one for an admin), with progress."""
     org = None if "admin" in principal.roles else principal.org_id
     return [with_progress(store, f) for f in store.forwarding.list(org)]
@@ -128,7 +128,7 @@ def list_forwarders(store: Any, principal: Principal) -> list[dict[str, Any]]:
 EDITABLE_FIELDS = ("url", "username", "password", "verbs", "activity_prefixes", "active", "label")
 
 
-def update_forwarder(store: Any, principal: Principal, forwarder_id: str,
+def update_forwarder(store: Store, principal: Principal, forwarder_id: str,
                      changes: dict[str, Any], client: DownstreamClient) -> dict[str, Any]:
     """Change a registration (pause it with ``active: false``, new credentials, new filter).
     Statements already in the outbox stay there; a new filter applies to later ones. Changing
@@ -150,7 +150,7 @@ def update_forwarder(store: Any, principal: Principal, forwarder_id: str,
     return with_progress(store, store.forwarding.get(forwarder_id))
 
 
-def retry_dead_letters(store: Any, principal: Principal, forwarder_id: str) -> dict[str, Any]:
+def retry_dead_letters(store: Store, principal: Principal, forwarder_id: str) -> dict[str, Any]:
     """Send the dead letters again (the downstream was fixed, or the statements were
     rejected by mistake): they go back to pending, in their original order."""
     _visible(principal, store.forwarding.get(forwarder_id))
@@ -162,7 +162,7 @@ def retry_dead_letters(store: Any, principal: Principal, forwarder_id: str) -> d
     return with_progress(store, store.forwarding.get(forwarder_id))
 
 
-def delete_forwarder(store: Any, principal: Principal, forwarder_id: str) -> None:
+def delete_forwarder(store: Store, principal: Principal, forwarder_id: str) -> None:
     """Remove a registration and everything still waiting in its outbox."""
     _visible(principal, store.forwarding.get(forwarder_id))
     _writable(principal)
@@ -175,7 +175,7 @@ def _writable(principal: Principal) -> None:
         raise PermissionDenied("changing forwarding needs the lrs-writer role")
 
 
-def with_progress(store: Any, forwarder: dict[str, Any]) -> dict[str, Any]:
+def with_progress(store: Store, forwarder: dict[str, Any]) -> dict[str, Any]:
     """A registration as clients see it: no password, plus the outbox counts."""
     pending, dead = store.forwarding.counts(forwarder["id"])
     shown = {k: v for k, v in forwarder.items() if k not in HIDDEN_FIELDS}
@@ -213,31 +213,14 @@ def matches(forwarder: dict[str, Any], statement: dict[str, Any]) -> bool:
     return True
 
 
-@contextlib.contextmanager
-def atomic(store: Any) -> Iterator[None]:
-    """The store's transaction when it has one (SQLite), else nothing.
-
-    MongoDB without multi-document transactions: the statements are written first and the
-    outbox right after, so a crash between the two writes forwards nothing of that batch (the
-    statements themselves are safe). That window is the one non-atomic spot of forwarding."""
-    transaction = getattr(store, "transaction", None)
-    if transaction is None:
-        yield
-        return
-    with transaction():
-        yield
-
-
-def enqueue_forwarding(store: Any, org_id: str, statements: Iterable[dict[str, Any]]) -> int:
+def enqueue_forwarding(store: Store, org_id: str, statements: Iterable[dict[str, Any]]) -> int:
     """Put every statement that a registration of ``org_id`` wants in the outbox.
 
-    Call it inside the transaction that inserts ``statements`` (their stored form), so that the
-    outbox and the statements commit or roll back together. Costs one indexed read per batch
+    Call it inside the ``store.write`` that inserts ``statements`` (their stored form), so that
+    the outbox and the statements commit or roll back together. Costs one indexed read per batch
     when the organisation forwards nothing; never does network I/O. Returns the entries written
     and wakes this process's worker when there are any."""
-    repo = getattr(store, "forwarding", None)
-    if repo is None:  # an adapter without forwarding: nothing can have been registered
-        return 0
+    repo = store.forwarding
     forwarders = repo.active_for_org(org_id)
     if not forwarders:
         return 0

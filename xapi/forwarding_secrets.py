@@ -21,6 +21,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from storage.ports import Store
+
 log = logging.getLogger(__name__)
 
 #: HKDF ``info``: keys for other purposes derived from the same secret differ from this one.
@@ -80,13 +82,11 @@ class PasswordBox:
                 "password_sealed": None if password is None else self.seal(password)}
 
 
-def seal_plaintext_passwords(store: Any, box: PasswordBox) -> int:
+def seal_plaintext_passwords(store: Store, box: PasswordBox) -> int:
     """Seal every password stored in plain text (registrations from before sealing), in place;
     returns how many. Runs at start-up; safe to run again and from several processes (a row
     already sealed is skipped; sealing the same password twice stores an equivalent token)."""
-    repo = getattr(store, "forwarding", None)
-    if repo is None:
-        return 0
+    repo = store.forwarding
     upgraded = 0
     for forwarder in repo.list():
         if forwarder.get("password") is not None and not forwarder.get("password_sealed"):

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hub.auth import utcnow
+from storage.ports import Store
 from xapi.forwarding_client import DownstreamClient, client_for
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class DownstreamRound:
     """One downstream's turn in a pass: drain its outbox until it is empty, it fails, the round
     is over, or the worker is asked to stop (checked between batches)."""
 
-    store: Any
+    store: Store
     client: DownstreamClient
     forwarder: dict[str, Any]
     policy: ForwardingPolicy
@@ -141,7 +142,7 @@ class DownstreamRound:
         self.tally["errors"] += 1
 
 
-def forward_once(store: Any, client: DownstreamClient, policy: ForwardingPolicy | None = None,
+def forward_once(store: Store, client: DownstreamClient, policy: ForwardingPolicy | None = None,
                  owner: str | None = None, stop: threading.Event | None = None) -> dict[str, int]:
     """One pass over every downstream that is due; returns ``{"forwarders", "sent", "dead",
     "errors"}``. Safe to run from several processes at once: each downstream is leased to one
@@ -176,7 +177,7 @@ class ForwardingWorker:
     process, and every ``poll`` seconds anyway (other processes enqueue too, and back-offs
     expire)."""
 
-    def __init__(self, store: Any, client: DownstreamClient,
+    def __init__(self, store: Store, client: DownstreamClient,
                  policy: ForwardingPolicy | None = None, poll: float = 2.0) -> None:
         self.store = store
         self.client = client

@@ -1,6 +1,6 @@
 """Index keys of a statement: what the statement query filters of Communication 2.1.3 match.
 
-The storage port (``storage.ports.StatementRecord``) takes opaque key strings, so every adapter
+The storage port (``storage.ports.xapi.StatementRecord``) takes opaque key strings, so every adapter
 indexes the same thing and none of them reads a statement. A query matches a statement when all
 of the query's keys are among the statement's keys.
 

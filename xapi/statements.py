@@ -15,9 +15,9 @@ from typing import Any
 
 from hub.auth import Principal
 from hub.errors import NotFound, ValidationError
-from storage.ports import StatementPage, StatementQuery, StatementRecord
+from storage.ports import Store
+from storage.ports.xapi import StatementPage, StatementQuery, StatementRecord
 from xapi import activities, attachments
-from xapi.group_commit import run_grouped
 from xapi.index_keys import agent_key, fingerprint, statement_keys
 from xapi.validating import check_batch
 
@@ -77,7 +77,7 @@ def _record(stmt: dict[str, Any], authority: dict[str, Any], now: str,
                            org_id=org_id)
 
 
-def _merge_ref_keys(store: Any, org_id: str, records: list[StatementRecord]) -> None:
+def _merge_ref_keys(store: Store, org_id: str, records: list[StatementRecord]) -> None:
     """Communication 2.1.3 "Filter Conditions for StatementRefs": a statement targeting another
     matches the non-time filters its target matches (recursively). Also applies Data 2.3.2:
     a voiding statement whose target is itself a voiding statement voids nothing.
@@ -129,7 +129,7 @@ def _merge_ref_keys(store: Any, org_id: str, records: list[StatementRecord]) -> 
             record.voids = None
 
 
-def store_statements(store: Any, blobs: Any, principal: Principal, public_url: str,
+def store_statements(store: Store, blobs: Any, principal: Principal, public_url: str,
                      statements: list[Any], parts: dict[str, bytes] | None = None,
                      statement_id: str | None = None, version: str = "1.0.3") -> list[str]:
     """Validate and store statements atomically; returns their ids in order.
@@ -161,24 +161,23 @@ def store_statements(store: Any, blobs: Any, principal: Principal, public_url: s
     return [r.id for r in records]
 
 
-def _insert(store: Any, principal: Principal, records: list[StatementRecord]) -> list[str]:
-    """One transaction: the statements and their forwarding outbox rows (possibly merged
-    with other requests' into one commit, see :mod:`xapi.group_commit`)."""
-    from xapi.forwarding import atomic, enqueue_forwarding
+def _insert(store: Store, principal: Principal, records: list[StatementRecord]) -> list[str]:
+    """One atomic write (:meth:`storage.ports.Store.write`): the statements and their
+    forwarding outbox rows."""
+    from xapi.forwarding import enqueue_forwarding
 
     def write() -> list[str]:
-        with atomic(store):
-            _, new_ids = store.statements.insert(records)
-            if new_ids:
-                new = set(new_ids)
-                enqueue_forwarding(store, principal.org_id,
-                                   [r.statement for r in records if r.id in new])
+        _, new_ids = store.statements.insert(records)
+        if new_ids:
+            new = set(new_ids)
+            enqueue_forwarding(store, principal.org_id,
+                               [r.statement for r in records if r.id in new])
         return list(new_ids)
 
-    return run_grouped(store, write)
+    return store.write(write)
 
 
-def get_statement(store: Any, principal: Principal, statement_id: str,
+def get_statement(store: Store, principal: Principal, statement_id: str,
                   voided: bool) -> tuple[dict[str, Any], str | None]:
     """One statement by ``statementId`` (not voided) or ``voidedStatementId`` (voided only),
     Communication 2.1.3, with the organisation that holds it; 404 otherwise.
@@ -215,7 +214,7 @@ def query_keys(agent: dict[str, Any] | None, verb: str | None, activity: str | N
     return tuple(keys)
 
 
-def run_query(store: Any, principal: Principal, keys: Iterable[str], since: str | None,
+def run_query(store: Store, principal: Principal, keys: Iterable[str], since: str | None,
               until: str | None, ascending: bool, limit: int,
               cursor: str | None) -> StatementPage:
     """One page of a statement query."""

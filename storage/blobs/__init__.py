@@ -1,7 +1,8 @@
 """Blob store adapters: a directory (:mod:`storage.blobs.files`) and S3 (:mod:`storage.blobs.s3`).
 
-Both implement :class:`storage.ports.BlobStore` and share the rules here, so that a key accepted by
-one is accepted by the other and a blob written through one reads back the same through the other.
+Both implement :class:`storage.ports.blobs.BlobStore` and share the rules here, so that a key
+accepted by one is accepted by the other and a blob written through one reads back the same
+through the other.
 """
 
 from __future__ import annotations

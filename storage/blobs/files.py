@@ -66,7 +66,7 @@ def _fsync_dir(path: Path) -> None:
 
 @contextlib.contextmanager
 def _translated(key: str, writing: bool = False) -> Iterator[None]:
-    """Turn OS errors into storage errors at the adapter's boundary (STYLE habit 2).
+    """Turn OS errors into storage errors at the adapter's boundary.
 
     A key that runs into another blob is not found when reading and an invalid key when writing.
     """
@@ -86,7 +86,7 @@ def _translated(key: str, writing: bool = False) -> Iterator[None]:
 
 
 class DirectoryBlobStore:
-    """:class:`storage.ports.BlobStore` on a local (or mounted) directory."""
+    """:class:`storage.ports.blobs.BlobStore` on a local (or mounted) directory."""
 
     def __init__(self, root: Path) -> None:
         self.root = root

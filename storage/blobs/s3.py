@@ -82,7 +82,7 @@ def _error_code(exc: Exception) -> str:
 
 
 def translate(exc: Exception, what: str) -> StorageError:
-    """The storage error for a botocore/boto3 exception (STYLE habit 2)."""
+    """The storage error for a botocore/boto3 exception."""
     from boto3.exceptions import S3UploadFailedError
     from botocore.exceptions import (
         ClientError,
@@ -133,7 +133,7 @@ class _CountingReader:
 
 
 class S3BlobStore:
-    """:class:`storage.ports.BlobStore` on an S3 bucket, under a key prefix."""
+    """:class:`storage.ports.blobs.BlobStore` on an S3 bucket, under a key prefix."""
 
     def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
         self.client = client

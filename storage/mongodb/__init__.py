@@ -10,7 +10,7 @@ Repositories come from an explicit module list, like the SQLite store: each modu
 :data:`REPOSITORY_MODULES` has ``ensure_indexes(db)`` (run once by :func:`open_store`, at
 start-up) and ``attach(store)`` (sets its repositories as attributes of the store).
 
-One ``MongoClient`` per process and URL (STYLE habit 4), made by :data:`CLIENT_FACTORY` so that
+One ``MongoClient`` per process and URL, made by :data:`CLIENT_FACTORY` so that
 the tests can put ``mongomock.MongoClient`` in its place without touching the adapter's code.
 """
 
@@ -19,15 +19,22 @@ from __future__ import annotations
 import importlib
 import os
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import pymongo
 from pymongo.database import Database
 
 from storage.mongodb.errors import translate_errors
+from storage.ports.accounts import CredentialRepository, OrganisationRepository
+from storage.ports.catalogue import CourseRepository, ReviewRepository
+from storage.ports.forwarding import ForwardingRepository
+from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
-#: Modules that contribute repositories; later capabilities append theirs.
+T = TypeVar("T")
+
+#: Modules that contribute repositories, in start-up order.
 REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.marketplace", "storage.mongodb.forwarding", "storage.mongodb.xapi",
 )
@@ -76,15 +83,31 @@ def close_client(url: str) -> None:
 
 
 class MongoStore:
-    """The repositories of one MongoDB database.
-
-    Attributes are set by the ``attach`` function of each module in :data:`REPOSITORY_MODULES`
-    (``organisations``, ``credentials``, ``courses``, ``reviews``, ...).
+    """The repositories of one MongoDB database: a :class:`storage.ports.Store`, whose
+    repositories the ``attach`` function of each module in :data:`REPOSITORY_MODULES` sets
+    (declared here so that mypy checks them against the port).
     """
+
+    organisations: OrganisationRepository
+    credentials: CredentialRepository
+    courses: CourseRepository
+    reviews: ReviewRepository
+    statements: StatementRepository
+    xapi_documents: DocumentRepository
+    activities: ActivityRepository
+    forwarding: ForwardingRepository
 
     def __init__(self, url: str, db: Database[Any]) -> None:
         self.url = url
         self.db = db
+
+    def write(self, fn: Callable[[], T]) -> T:
+        """Call ``fn``: without multi-document transactions each repository write in it is
+        atomic on its own. For statement ingest this means the statements are written first
+        and their forwarding outbox right after, so a crash between the two forwards nothing
+        of that batch (the statements themselves are safe): the one non-atomic spot of
+        forwarding."""
+        return fn()
 
     @translate_errors
     def ping(self) -> None:

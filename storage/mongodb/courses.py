@@ -1,10 +1,10 @@
 """Courses on MongoDB: one document per course aggregate, its audit trail embedded.
 
 Why embedded: a vetting transition and its audit event must be one atomic write
-(:class:`storage.ports.CourseRepository`). A single-document update is atomic on every MongoDB
-deployment, so pushing the event into ``audit`` in the same ``find_one_and_update`` as the
-state change needs no multi-document transaction. A course has a handful of transitions per
-revision, far below the 16 MB document limit.
+(:class:`storage.ports.catalogue.CourseRepository`). A single-document update is atomic on
+every MongoDB deployment, so pushing the event into ``audit`` in the same
+``find_one_and_update`` as the state change needs no multi-document transaction. A course has
+a handful of transitions per revision, far below the 16 MB document limit.
 
 Stored shape: the port's course document plus
 
@@ -31,9 +31,10 @@ from pymongo.errors import BulkWriteError
 
 from storage.catalogue_index import index_fields
 from storage.errors import ConcurrentUpdate, DuplicateKey
-from storage.mongodb import search
+from storage.mongodb import counters, search
 from storage.mongodb.errors import translate_errors, translated
-from storage.ports import CourseQuery, CourseResults, Document
+from storage.ports import Document
+from storage.ports.catalogue import CourseQuery, CourseResults
 
 #: Fields a read never returns (``_id`` duplicates ``id``).
 HIDDEN = {"_id": 0, "_idx": 0, "audit": 0}
@@ -63,12 +64,8 @@ def next_search_seqs(db: Database[Any], n: int) -> list[int]:
     """Reserve ``n`` consecutive ``search_seq`` values (one atomic ``$inc``, upserted)."""
     if n <= 0:
         return []
-    counter = db.counters.find_one_and_update(
-        {"_id": SEARCH_SEQ_COUNTER}, {"$inc": {"value": n}},
-        upsert=True, return_document=ReturnDocument.AFTER,
-    )
-    last = int(counter["value"])
-    return list(range(last - n + 1, last + 1))
+    first = counters.reserve(db, SEARCH_SEQ_COUNTER, n)
+    return list(range(first, first + n))
 
 
 def current_search_seq(db: Database[Any]) -> int:
@@ -79,7 +76,7 @@ def current_search_seq(db: Database[Any]) -> int:
 
 def rating_index(average: float | None, count: int) -> dict[str, Any]:
     """The ``_idx`` fields of a rating: its value, sort key (unrated sorts last) and the
-    cumulative buckets of :data:`storage.ports.RATING_BUCKETS` it falls in."""
+    cumulative buckets of :data:`storage.catalogue_index.RATING_BUCKETS` it falls in."""
     return {
         "rating_average": average,
         "rating_count": int(count or 0),
@@ -121,7 +118,7 @@ def _stored(course: Document, seq: int | None, audit: list[Document]) -> Documen
 
 
 class MongoCourseRepository:
-    """:class:`storage.ports.CourseRepository` on the ``courses`` collection."""
+    """:class:`storage.ports.catalogue.CourseRepository` on the ``courses`` collection."""
 
     def __init__(self, db: Database[Any]) -> None:
         self.db = db

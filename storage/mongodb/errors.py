@@ -1,6 +1,6 @@
 """pymongo's exceptions translated into :mod:`storage.errors` at the adapter's boundary.
 
-STYLE habit 2: callers of a repository see only storage errors, whatever the backend.
+Callers of a repository see only storage errors, whatever the backend.
 """
 
 from __future__ import annotations

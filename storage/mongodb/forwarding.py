@@ -1,4 +1,5 @@
-"""MongoDB repository of statement forwarding (:class:`storage.ports.ForwardingRepository`).
+"""MongoDB repository of statement forwarding
+(:class:`storage.ports.forwarding.ForwardingRepository`).
 
 Forwarders live in ``xapi_forwarders`` (``_id`` = forwarder id). The outbox is
 ``xapi_outbox``, one document per (forwarder, statement); ``seq`` comes from the ``counters``
@@ -9,18 +10,22 @@ statements in enqueue order. Counters and the lease are single-document atomic u
 
 from __future__ import annotations
 
-from typing import Any
+import builtins
+from typing import TYPE_CHECKING, Any
 
 import pymongo
-from pymongo import ReturnDocument
 from pymongo.database import Database
 
+from storage.mongodb import counters
 from storage.mongodb.errors import translate_errors
 from storage.ports import Document
 
 NO_ID = {"_id": 0}
 #: The counter document that hands out outbox sequence numbers.
 SEQ_COUNTER = "xapi_outbox_seq"
+
+if TYPE_CHECKING:
+    from storage.mongodb import MongoStore
 
 
 def ensure_indexes(db: Database[Any]) -> None:
@@ -51,13 +56,13 @@ class MongoForwardingRepository:
         return self.forwarders.find_one({"_id": forwarder_id}, NO_ID)
 
     @translate_errors
-    def list(self, org_id: str | None = None) -> list[Document]:
+    def list(self, org_id: str | None = None) -> builtins.list[Document]:
         """Forwarders of one organisation (all when None), oldest first."""
         query = {} if org_id is None else {"org_id": org_id}
         return list(self.forwarders.find(query, NO_ID).sort([("created_at", 1), ("_id", 1)]))
 
     @translate_errors
-    def active_for_org(self, org_id: str) -> list[Document]:
+    def active_for_org(self, org_id: str) -> builtins.list[Document]:
         """Active forwarders of an organisation (index ``org_active``)."""
         cursor = self.forwarders.find({"org_id": org_id, "active": True}, NO_ID)
         return list(cursor.sort("created_at", 1))
@@ -76,27 +81,24 @@ class MongoForwardingRepository:
         return self.forwarders.update_one({"_id": forwarder_id}, ops).matched_count == 1
 
     @translate_errors
-    def enqueue(self, entries: list[Document]) -> None:
+    def enqueue(self, entries: builtins.list[Document]) -> None:
         """Reserve ``len(entries)`` sequence numbers with one ``$inc``, then insert them."""
         if not entries:
             return
-        counter = self.db.counters.find_one_and_update(
-            {"_id": SEQ_COUNTER}, {"$inc": {"value": len(entries)}}, upsert=True,
-            return_document=ReturnDocument.AFTER)
-        first = int(counter["value"]) - len(entries) + 1
+        first = counters.reserve(self.db, SEQ_COUNTER, len(entries))
         self.outbox.insert_many(
             [{**e, "seq": first + i, "dead": False, "error": None}
              for i, e in enumerate(entries)], ordered=True)
 
     @translate_errors
-    def pending(self, forwarder_id: str, limit: int) -> list[Document]:
+    def pending(self, forwarder_id: str, limit: int) -> builtins.list[Document]:
         """Oldest live entries first (index ``pending``)."""
         cursor = self.outbox.find({"forwarder_id": forwarder_id, "dead": False},
                                   {"_id": 0, "dead": 0, "error": 0})
         return list(cursor.sort("seq", pymongo.ASCENDING).limit(limit))
 
     @translate_errors
-    def remove(self, forwarder_id: str, seqs: list[int]) -> int:
+    def remove(self, forwarder_id: str, seqs: builtins.list[int]) -> int:
         """Delete delivered entries."""
         if not seqs:
             return 0
@@ -117,7 +119,7 @@ class MongoForwardingRepository:
         return pending, dead
 
     @translate_errors
-    def due(self, now: str) -> list[str]:
+    def due(self, now: str) -> builtins.list[str]:
         """Active forwarders past their back-off with something to send."""
         query = {"active": True,
                  "$or": [{"next_attempt_at": None}, {"next_attempt_at": {"$lte": now}}]}
@@ -156,6 +158,6 @@ class MongoForwardingRepository:
         return deleted
 
 
-def attach(store: Any) -> None:
+def attach(store: MongoStore) -> None:
     """``store.forwarding``."""
     store.forwarding = MongoForwardingRepository(store.db)

@@ -6,11 +6,14 @@ A module of :data:`storage.mongodb.REPOSITORY_MODULES`: ``ensure_indexes(db)`` r
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pymongo.database import Database
 
 from storage.mongodb import courses, organisations, reviews
+
+if TYPE_CHECKING:
+    from storage.mongodb import MongoStore
 
 
 def ensure_indexes(db: Database[Any]) -> None:
@@ -20,7 +23,7 @@ def ensure_indexes(db: Database[Any]) -> None:
     reviews.ensure_indexes(db)
 
 
-def attach(store: Any) -> None:
+def attach(store: MongoStore) -> None:
     """Set ``organisations``, ``credentials``, ``courses`` and ``reviews`` on ``store``."""
     store.organisations = organisations.MongoOrganisationRepository(store.db)
     store.credentials = organisations.MongoCredentialRepository(store.db)

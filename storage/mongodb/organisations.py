@@ -7,6 +7,7 @@ projection ``{"_id": 0}`` and need no renaming.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 from typing import Any
 
@@ -16,7 +17,8 @@ from pymongo.errors import DuplicateKeyError
 
 from storage.errors import LastAdminCredential
 from storage.mongodb.errors import translate_errors
-from storage.ports import Document, is_active_admin
+from storage.ports import Document
+from storage.ports.accounts import is_active_admin
 
 #: Read every field but the duplicated ``_id``.
 NO_ID = {"_id": 0}
@@ -54,7 +56,7 @@ def ensure_admin_guard(db: Database[Any]) -> None:
 
 
 class MongoOrganisationRepository:
-    """:class:`storage.ports.OrganisationRepository` on the ``organisations`` collection."""
+    """:class:`storage.ports.accounts.OrganisationRepository` on ``organisations``."""
 
     def __init__(self, db: Database[Any]) -> None:
         self.coll = db.organisations
@@ -75,7 +77,7 @@ class MongoOrganisationRepository:
         return self.coll.find_one({"name": name}, NO_ID)
 
     @translate_errors
-    def list(self, kind: str | None = None) -> list[Document]:
+    def list(self, kind: str | None = None) -> builtins.list[Document]:
         """All organisations (of one kind when given), ordered by name.
 
         MongoDB's default string order is binary UTF-8, the same as SQLite's BINARY collation,
@@ -90,7 +92,7 @@ class MongoOrganisationRepository:
 
 
 class MongoCredentialRepository:
-    """:class:`storage.ports.CredentialRepository` on the ``credentials`` collection."""
+    """:class:`storage.ports.accounts.CredentialRepository` on the ``credentials`` collection."""
 
     def __init__(self, db: Database[Any]) -> None:
         self.coll = db.credentials

@@ -29,7 +29,7 @@ def _cursor(review: Document) -> str:
 
 
 class MongoReviewRepository:
-    """:class:`storage.ports.ReviewRepository` on the ``reviews`` collection."""
+    """:class:`storage.ports.catalogue.ReviewRepository` on the ``reviews`` collection."""
 
     def __init__(self, db: Database[Any], courses: MongoCourseRepository) -> None:
         self.coll = db.reviews

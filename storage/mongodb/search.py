@@ -7,7 +7,7 @@ Text: MongoDB's ``$text`` has no stemmer or tokenizer for Indian languages, so t
 same tokenizer as SQLite (:func:`storage.catalogue_index.tokenize`) and stores the words in a
 multikey-indexed ``_idx.terms`` array. Each query token is matched as a word prefix with an
 anchored, escaped regular expression (``^token``), which MongoDB answers from the index as a
-range scan. Every token must match (:class:`storage.ports.CourseQuery`).
+range scan. Every token must match (:class:`storage.ports.catalogue.CourseQuery`).
 
 Relevance is deterministic: per token, 4 when it prefixes a title word, else 2 for a keyword,
 else 1 (description); the score is the sum, ties broken by course id.
@@ -31,18 +31,15 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 
 from storage.catalogue_index import (
+    FACET_FIELDS,
+    RATING_BUCKETS,
     RELEVANCE_WEIGHTS,
+    SORT_ORDERS,
     facet_filters_except,
     facet_order,
     parse_text_query,
 )
-from storage.ports import (
-    FACET_FIELDS,
-    RATING_BUCKETS,
-    SORT_ORDERS,
-    CourseQuery,
-    CourseResults,
-)
+from storage.ports.catalogue import CourseQuery, CourseResults
 
 #: ``_idx`` path of each facet field's values.
 FACET_PATHS: dict[str, str] = {
@@ -186,7 +183,8 @@ def _items(coll: Collection[Any], query: CourseQuery, tokens: list[str],
     if order not in SORT_ORDERS:
         raise ValueError(f"unknown sort {order!r}; use one of {', '.join(SORT_ORDERS)}")
     if order == "relevance" and not tokens:
-        order = "newest"  # relevance without text is newest first (storage.ports.SORT_ORDERS)
+        # relevance without text is newest first (storage.catalogue_index.SORT_ORDERS)
+        order = "newest"
     keys = SORT_KEYS[order]
     pipeline: list[dict[str, Any]] = [{"$match": _and(conditions)}]
     if order == "relevance":
@@ -223,7 +221,7 @@ def _facets_and_total(coll: Collection[Any], query: CourseQuery, tokens: list[st
     for field in FACET_FIELDS:
         stages[field] = _facet_pipeline(query, field)
     pipeline = [{"$match": _and(base_conditions(tokens, snapshot))}, {"$facet": stages}]
-    result = next(iter(coll.aggregate(pipeline)), {})
+    result: dict[str, Any] = next(iter(coll.aggregate(pipeline)), {})
     total_rows = result.get("_total") or []
     total = int(total_rows[0]["n"]) if total_rows else 0
     facets = {

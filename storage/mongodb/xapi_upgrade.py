@@ -1,5 +1,6 @@
 """Bring xAPI collections written before organisations had their own LRS to the per-organisation
-layout of :mod:`storage.mongodb.xapi` (run by ``ensure_indexes`` at start-up; idempotent, and
+layout of :mod:`storage.mongodb.statements`, :mod:`storage.mongodb.documents` and
+:mod:`storage.mongodb.activities` (run by ``ensure_indexes`` at start-up; idempotent, and
 safe when several processes run it at once: each moved document is inserted under its new
 ``_id``, a duplicate of another process's insert ignored, then the old one deleted).
 
@@ -21,13 +22,16 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
+from storage.mongodb.activities import activity_key
+from storage.mongodb.documents import document_id
+from storage.mongodb.statements import statement_key
+from storage.ports.xapi import DocumentKey
+
 _BATCH = 1000
 
 
 def upgrade(db: Database[Any]) -> None:
     """Move every document still in the old layout (usually none: one indexed probe each)."""
-    from storage.mongodb.xapi import activity_key, statement_key
-
     _move(db.xapi_statements, {"sid": {"$exists": False}},
           lambda d: {**d, "_id": statement_key(d.get("org_id"), d["_id"]), "sid": d["_id"]})
     owners: dict[str, str] = {}
@@ -43,12 +47,9 @@ def upgrade(db: Database[Any]) -> None:
     def document(d: dict[str, Any]) -> dict[str, Any]:
         org = owner("agent*|" + d["agent"] if d["kind"] == "agent-profile"
                     else "act*|" + d["activity_id"])
-        from storage.mongodb.xapi import _document_id
-        from storage.ports import DocumentKey
-
         key = DocumentKey(d["kind"], d["doc_id"], d["activity_id"], d["agent"],
                           d["registration"], org_id=org)
-        return {**d, "_id": _document_id(key), "org_id": org}
+        return {**d, "_id": document_id(key), "org_id": org}
 
     _move(db.xapi_documents, {"org_id": {"$exists": False}}, document)
 

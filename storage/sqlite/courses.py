@@ -1,4 +1,5 @@
-"""SQLite :class:`storage.ports.CourseRepository`: whole course documents plus their search index.
+"""SQLite :class:`storage.ports.catalogue.CourseRepository`: whole course documents plus their
+search index.
 
 Every write runs in one :meth:`SqliteStore.transaction`: the course row, its search index rows
 (``course_search``, ``course_languages``, ``course_competencies``, ``course_fts``) and its audit
@@ -13,8 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from storage.catalogue_index import index_fields
 from storage.errors import ConcurrentUpdate
-from storage.ports import CourseQuery, CourseResults, Document
-from storage.sqlite.marketplace import dumps, loads
+from storage.ports import Document
+from storage.ports.catalogue import CourseQuery, CourseResults
+from storage.sqlite.json_columns import dumps, loads
+from storage.sqlite.search import search
+from storage.sqlite.search_bitmaps import BitmapCache
 
 if TYPE_CHECKING:
     from storage.sqlite.store import SqliteStore
@@ -76,8 +80,6 @@ class SqliteCourseRepository:
     """Courses as whole aggregates with audit events and a search index."""
 
     def __init__(self, store: SqliteStore) -> None:
-        from storage.sqlite.search_bitmaps import BitmapCache
-
         self.store = store
         self._search_cache = BitmapCache()
 
@@ -211,9 +213,6 @@ class SqliteCourseRepository:
 
     def search(self, query: CourseQuery) -> CourseResults:
         """Catalogue search (see :func:`storage.sqlite.search.search`)."""
-        from storage.sqlite.search import search
-        from storage.sqlite.search_bitmaps import BitmapCache
-
         # Inside a write, the index may hold uncommitted rows: never cache what it shows.
         cache = BitmapCache() if self.store.in_transaction else self._search_cache
         return search(self.store, cache, query)

@@ -1,4 +1,5 @@
-"""SQLite repository of statement forwarding (:class:`storage.ports.ForwardingRepository`).
+"""SQLite repository of statement forwarding
+(:class:`storage.ports.forwarding.ForwardingRepository`).
 
 A forwarder is one row: the document as JSON plus the columns the worker filters on (org, active,
 next attempt, lease). The outbox is one row per (forwarder, statement), keyed by an ascending
@@ -8,10 +9,11 @@ next attempt, lease). The outbox is one row per (forwarder, statement), keyed by
 
 from __future__ import annotations
 
+import builtins
 from typing import TYPE_CHECKING, Any
 
 from storage.ports import Document
-from storage.sqlite.marketplace import dumps, loads
+from storage.sqlite.json_columns import dumps, loads
 
 if TYPE_CHECKING:
     from storage.sqlite.store import SqliteStore
@@ -63,7 +65,7 @@ class SqliteForwardingRepository:
             (forwarder_id,))
         return self._doc(rows[0]) if rows else None
 
-    def list(self, org_id: str | None = None) -> list[Document]:
+    def list(self, org_id: str | None = None) -> builtins.list[Document]:
         """Forwarders of one organisation (all when None), oldest first."""
         sql = "SELECT doc, lease_owner, lease_until FROM xapi_forwarders"
         params: tuple[Any, ...] = ()
@@ -72,7 +74,7 @@ class SqliteForwardingRepository:
             params = (org_id,)
         return [self._doc(r) for r in self.store.query(sql + " ORDER BY created_at, id", params)]
 
-    def active_for_org(self, org_id: str) -> list[Document]:
+    def active_for_org(self, org_id: str) -> builtins.list[Document]:
         """Active forwarders of an organisation (index ``xapi_forwarders_org``)."""
         rows = self.store.query(
             "SELECT doc, lease_owner, lease_until FROM xapi_forwarders "
@@ -99,7 +101,7 @@ class SqliteForwardingRepository:
                  forwarder_id))
         return True
 
-    def enqueue(self, entries: list[Document]) -> None:
+    def enqueue(self, entries: builtins.list[Document]) -> None:
         """Append entries; joins the caller's transaction (a SAVEPOINT inside it)."""
         with self.store.transaction() as conn:
             conn.executemany(
@@ -108,7 +110,7 @@ class SqliteForwardingRepository:
                 [(e["forwarder_id"], e.get("statement_id"), e["enqueued_at"],
                   dumps(e["statement"])) for e in entries])
 
-    def pending(self, forwarder_id: str, limit: int) -> list[Document]:
+    def pending(self, forwarder_id: str, limit: int) -> builtins.list[Document]:
         """Oldest live entries first."""
         rows = self.store.query(
             "SELECT seq, statement_id, enqueued_at, statement FROM xapi_outbox "
@@ -116,7 +118,7 @@ class SqliteForwardingRepository:
         return [{"seq": r[0], "forwarder_id": forwarder_id, "statement_id": r[1],
                  "enqueued_at": r[2], "statement": loads(r[3])} for r in rows]
 
-    def remove(self, forwarder_id: str, seqs: list[int]) -> int:
+    def remove(self, forwarder_id: str, seqs: builtins.list[int]) -> int:
         """Delete delivered entries."""
         if not seqs:
             return 0
@@ -138,7 +140,7 @@ class SqliteForwardingRepository:
             (forwarder_id,)))
         return int(rows.get(0, 0)), int(rows.get(1, 0))
 
-    def due(self, now: str) -> list[str]:
+    def due(self, now: str) -> builtins.list[str]:
         """Active forwarders past their back-off with something to send."""
         rows = self.store.query(
             "SELECT f.id FROM xapi_forwarders f WHERE f.active = 1 "
@@ -179,4 +181,4 @@ class SqliteForwardingRepository:
 
 def attach(store: SqliteStore) -> None:
     """``store.forwarding``."""
-    store.forwarding = SqliteForwardingRepository(store)  # type: ignore[attr-defined]
+    store.forwarding = SqliteForwardingRepository(store)

@@ -1,8 +1,8 @@
 """Catalogue search on SQLite: FTS5 finds the text, in-memory bitmaps do filters, facets, pages.
 
-Semantics are those of :class:`storage.ports.CourseQuery`/:class:`storage.ports.CourseResults`;
-tokens, facet rules and relevance weights come from :mod:`storage.catalogue_index` (shared with
-the MongoDB adapter, so both rank and count alike).
+Semantics are those of :class:`storage.ports.catalogue.CourseQuery` and
+:class:`storage.ports.catalogue.CourseResults`; tokens, facet rules and relevance weights come
+from :mod:`storage.catalogue_index` (shared with the MongoDB adapter, so both rank and count alike).
 
 - Text: every query token must match a word prefix in title, keywords or description (any
   language): the FTS5 query ``"tok1"* AND "tok2"*``. Tokens hold only letters, digits and marks,
@@ -23,18 +23,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from storage.catalogue_index import (
+    FACET_FIELDS,
     RELEVANCE_WEIGHTS,
+    SORT_ORDERS,
     facet_order,
     has_own_filter,
     parse_text_query,
 )
-from storage.ports import (
-    FACET_FIELDS,
-    SORT_ORDERS,
-    CourseQuery,
-    CourseResults,
-)
-from storage.sqlite.marketplace import loads
+from storage.ports.catalogue import CourseQuery, CourseResults
+from storage.sqlite.json_columns import loads
 from storage.sqlite.search_bitmaps import BitmapCache, CatalogueBitmaps
 
 if TYPE_CHECKING:

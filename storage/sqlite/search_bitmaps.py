@@ -22,13 +22,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from storage.ports import RATING_BUCKETS
+from storage.catalogue_index import RATING_BUCKETS
 
 if TYPE_CHECKING:
     import sqlite3
 
 #: Sort orders kept in memory -> key columns of ``course_search`` with "descending" flags; the
-#: course id ascending is always the last key (the tie-breaker of storage.ports.SORT_ORDERS).
+#: course id ascending is always the last key (the tie-breaker of
+#: storage.catalogue_index.SORT_ORDERS).
 ORDERS: dict[str, tuple[tuple[str, bool], ...]] = {
     "newest": (("published_at", True), ("id", False)),
     "title": (("title_sort", False), ("id", False)),

@@ -9,7 +9,8 @@ multi-row write (a course, its search index and its audit event) atomic.
 Repositories are built from :data:`REPOSITORY_MODULES`: each module exposes ``SCHEMA`` (a tuple of
 ``CREATE ... IF NOT EXISTS`` statements), ``SCHEMA_VERSION`` and ``attach(store)``, which sets the
 repository attributes (``store.courses = ...``), and may expose ``upgrade(conn, old_version)``
-to rewrite a file written at an older version. A later capability appends its module.
+to rewrite a file written at an older version. The module's name is the key of its schema
+version in ``schema_migrations``, so it must not change.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ import importlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 try:  # POSIX: writers of every process queue on one flock (see SqliteStore.transaction)
     import fcntl
@@ -29,6 +30,13 @@ except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
 from storage.errors import DuplicateKey, StorageError, StoreUnavailable
+from storage.ports.accounts import CredentialRepository, OrganisationRepository
+from storage.ports.catalogue import CourseRepository, ReviewRepository
+from storage.ports.forwarding import ForwardingRepository
+from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
+from storage.sqlite.group_commit import run_grouped
+
+T = TypeVar("T")
 
 #: Modules whose ``SCHEMA``/``attach`` make up the store, in creation order.
 REPOSITORY_MODULES: tuple[str, ...] = ("storage.sqlite.marketplace", "storage.sqlite.forwarding",
@@ -40,7 +48,8 @@ _UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly", 
 
 
 def translate(exc: sqlite3.Error) -> StorageError:
-    """The :mod:`storage.errors` exception for a sqlite3 error (STYLE habit 2)."""
+    """The :mod:`storage.errors` exception for a sqlite3 error (translated at the adapter's
+    boundary)."""
     message = str(exc)
     lowered = message.lower()
     if isinstance(exc, sqlite3.IntegrityError) and (
@@ -74,7 +83,19 @@ def path_from_url(url: str) -> Path:
 
 
 class SqliteStore:
-    """Every repository over one SQLite file (see the module docstring)."""
+    """Every repository over one SQLite file (see the module docstring): a
+    :class:`storage.ports.Store`, whose repositories the ``attach`` of each module of
+    :data:`REPOSITORY_MODULES` sets (declared here so that mypy checks them against the port;
+    a Store subclass would leave them abstract)."""
+
+    organisations: OrganisationRepository
+    credentials: CredentialRepository
+    courses: CourseRepository
+    reviews: ReviewRepository
+    statements: StatementRepository
+    xapi_documents: DocumentRepository
+    activities: ActivityRepository
+    forwarding: ForwardingRepository
 
     def __init__(self, path: Path, busy_timeout_ms: int = 5000,
                  modules: Sequence[str] = REPOSITORY_MODULES) -> None:
@@ -238,6 +259,17 @@ class SqliteStore:
                              (module.__name__, module.SCHEMA_VERSION))
 
     # -- Store protocol ---------------------------------------------------------------------
+
+    def write(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` in one transaction, merged with the concurrent writes of this process's
+        other threads into one commit (:mod:`storage.sqlite.group_commit`); returns once it
+        committed. Inside an open transaction it is a SAVEPOINT of that one."""
+
+        def atomic() -> T:
+            with self.transaction():
+                return fn()
+
+        return run_grouped(self, atomic)  # type: ignore[no-any-return]
 
     def ping(self) -> None:
         """Raise ``StoreUnavailable`` when the file cannot be read."""

@@ -1,4 +1,4 @@
-"""In-place upgrades of the SQLite xAPI schema (see :mod:`storage.sqlite.xapi`).
+"""In-place upgrades of the SQLite xAPI schema (see :mod:`storage.sqlite.xapi_tables`).
 
 They run inside the migration transaction (``storage.sqlite.store.SqliteStore._migrate``);
 ``SCHEMA`` runs afterwards and creates whatever is new.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from storage.sqlite.xapi import EPOCH_BITS, SCHEMA, alternatives, id_hash
+from storage.sqlite.xapi_tables import EPOCH_BITS, SCHEMA, alternatives, id_hash
 
 
 def upgrade_from(conn: sqlite3.Connection, version: int) -> None:

@@ -58,7 +58,7 @@ def test_a_missing_driver_fails_at_start_up_naming_its_extra(
 
 def test_extensions_are_the_configured_backends(app: Any) -> None:
     from storage.blobs.files import DirectoryBlobStore
-    from storage.ports import BlobStore
+    from storage.ports.blobs import BlobStore
 
     assert isinstance(app.extensions["hub.blobs"], DirectoryBlobStore)
     assert isinstance(app.extensions["hub.blobs"], BlobStore)

@@ -14,7 +14,7 @@ import pytest
 import storage
 from storage.blobs import CHUNK_SIZE
 from storage.errors import BlobNotFound, InvalidBlobKey, StoreUnavailable, UnknownScheme
-from storage.ports import BlobStore
+from storage.ports.blobs import BlobStore
 from tests.conftest import MOTO_REGION
 
 MB = 1024 * 1024

@@ -11,6 +11,7 @@ import sqlite3
 import pytest
 
 from storage.catalogue_index import (
+    FACET_FIELDS,
     FTS5_TOKENIZE,
     duration_band,
     facet_filters_except,
@@ -19,7 +20,7 @@ from storage.catalogue_index import (
     parse_text_query,
     tokenize,
 )
-from storage.ports import FACET_FIELDS, CourseQuery
+from storage.ports.catalogue import CourseQuery
 from tests.storage.factories import course_doc
 
 

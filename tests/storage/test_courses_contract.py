@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from storage.errors import ConcurrentUpdate, DuplicateKey
-from storage.ports import CourseQuery, CourseRepository
+from storage.ports.catalogue import CourseQuery, CourseRepository
 from tests.storage.factories import content, course_doc, event_doc
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from storage.errors import DuplicateKey, LastAdminCredential
-from storage.ports import CredentialRepository
+from storage.ports.accounts import CredentialRepository
 from tests.racing import race
 from tests.storage.factories import credential_doc
 

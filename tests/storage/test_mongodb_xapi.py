@@ -16,7 +16,7 @@ import pytest
 
 import storage
 from storage.errors import DuplicateKey
-from storage.ports import StatementQuery, StatementRecord
+from storage.ports.xapi import StatementQuery, StatementRecord
 from tests.mongo_support import mongo_store_url
 
 pytestmark = pytest.mark.mongodb

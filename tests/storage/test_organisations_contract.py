@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from storage.errors import DuplicateKey
-from storage.ports import OrganisationRepository
+from storage.ports.accounts import OrganisationRepository
 from tests.storage.factories import org_doc
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from storage.ports import CourseQuery, ReviewRepository
+from storage.ports.catalogue import CourseQuery, ReviewRepository
 from tests.storage.factories import course_doc, review_doc, timestamp
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from storage.ports import FACET_FIELDS, SORT_ORDERS, CourseQuery
+from storage.catalogue_index import FACET_FIELDS, SORT_ORDERS
+from storage.ports.catalogue import CourseQuery
 from tests.storage.factories import course_doc
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import storage
 from storage.errors import DuplicateKey, StorageError, StoreUnavailable
-from storage.ports import CourseQuery
+from storage.ports.catalogue import CourseQuery
 from storage.sqlite import REPOSITORY_MODULES, SqliteStore, open_store
 from storage.sqlite.store import path_from_url, translate
 from tests.storage.factories import course_doc, event_doc, org_doc
@@ -270,3 +270,15 @@ def test_search_rebuilds_when_the_change_log_was_pruned(sqlite_url: str) -> None
     assert dict(results.facets["rating"]) == {"4+": 1, "3+": 1, "2+": 1, "1+": 1}
     warm.close()
     writer.close()
+
+
+def test_write_is_one_transaction(store: Any) -> None:
+    """``store.write`` on the embedded store: the writes of a failing ``fn`` all roll back."""
+
+    def half_done() -> None:
+        store.organisations.add(org_doc("org_1"))
+        store.organisations.add(org_doc("org_1"))  # DuplicateKey after the first insert
+
+    with pytest.raises(DuplicateKey):
+        store.write(half_done)
+    assert store.organisations.count() == 0

@@ -12,7 +12,7 @@ import pytest
 
 from storage import open_store
 from storage.errors import DuplicateKey
-from storage.ports import StatementQuery, StatementRecord
+from storage.ports.xapi import StatementQuery, StatementRecord
 from storage.sqlite import xapi_wal
 from xapi.index_keys import fingerprint, statement_keys
 
@@ -113,9 +113,9 @@ def test_queries_span_epochs_in_order(sqlite_url: str, monkeypatch: Any) -> None
     """With 4 statements an epoch, a query runs over many UNION ALL members and runs of
     epochs; its pages are exactly the matching statements, newest first (or oldest first),
     whatever the key's density per epoch."""
-    from storage.sqlite import xapi as sqlite_xapi
+    from storage.sqlite import statements as sqlite_statements
 
-    monkeypatch.setattr(sqlite_xapi, "EPOCH_BITS", 2)
+    monkeypatch.setattr(sqlite_statements, "EPOCH_BITS", 2)
     store = open_store(sqlite_url)
     try:
         records = [_record(i) for i in range(300)]
@@ -153,9 +153,9 @@ def test_queries_span_epochs_in_order(sqlite_url: str, monkeypatch: Any) -> None
 def test_ids_are_found_through_their_hash_even_on_a_collision(sqlite_url: str,
                                                                monkeypatch: Any) -> None:
     """Every id hashing alike: lookups still compare the id, so nothing is mixed up."""
-    from storage.sqlite import xapi as sqlite_xapi
+    from storage.sqlite import statements as sqlite_statements
 
-    monkeypatch.setattr(sqlite_xapi, "id_hash", lambda statement_id: 7)
+    monkeypatch.setattr(sqlite_statements, "id_hash", lambda statement_id: 7)
     store = open_store(sqlite_url)
     try:
         records = [_record(i) for i in range(5)]
@@ -184,7 +184,7 @@ def test_a_store_written_at_schema_1_is_upgraded(sqlite_url: str) -> None:
     import orjson
 
     from storage.sqlite.store import path_from_url
-    from storage.sqlite.xapi import SCHEMA_VERSION, stored_hashes
+    from storage.sqlite.xapi_tables import SCHEMA_VERSION, stored_hashes
 
     path = path_from_url(sqlite_url)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 import storage
-from storage.ports import DocumentKey, StatementRecord
+from storage.ports.xapi import DocumentKey, StatementRecord
 from tests.mongo_support import mongo_store_url
 from tests.xapi.conftest import LRS, agent, statement
 from tests.xapi.test_attachments import (

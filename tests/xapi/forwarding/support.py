@@ -11,7 +11,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from xapi.forwarding import atomic, enqueue_forwarding
+from xapi.forwarding import enqueue_forwarding
 from xapi.forwarding_client import client_for
 from xapi.forwarding_worker import ForwardingPolicy, forward_once
 
@@ -128,8 +128,9 @@ def register(client: Any, headers: dict[str, str], **body: Any) -> dict[str, Any
 def ingest(app: Any, org_id: str, statements: list[dict[str, Any]]) -> int:
     """What the statements service does after storing a batch (same transaction)."""
     store = app.extensions["hub.store"]
-    with app.app_context(), atomic(store):
-        return enqueue_forwarding(store, org_id, statements)
+    with app.app_context():
+        return store.write(  # type: ignore[no-any-return]
+            lambda: enqueue_forwarding(store, org_id, statements))
 
 
 def status(client: Any, headers: dict[str, str], fid: str) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from tests.xapi.forwarding.support import (
     xapi_post,
 )
 from xapi import forwarding_routes
-from xapi.forwarding import atomic, enqueue_forwarding, matches
+from xapi.forwarding import enqueue_forwarding, matches
 from xapi.forwarding_worker import stop_worker
 
 # --- registration ------------------------------------------------------------------------------
@@ -212,9 +212,13 @@ def test_outbox_rolls_back_with_the_statements(sqlite_hub: Any, downstream: Down
     writer = Tenants(sqlite_hub).make("Ministry LMS", "lms", ("lrs-writer",))
     fid = register(client, writer["headers"], url=downstream.url)["id"]
     store = sqlite_hub.extensions["hub.store"]
-    with pytest.raises(RuntimeError), sqlite_hub.app_context(), atomic(store):
+
+    def failing_write() -> None:
         assert enqueue_forwarding(store, writer["org"]["id"], [statement()]) == 1
         raise RuntimeError("the statement insert failed after the outbox write")
+
+    with pytest.raises(RuntimeError), sqlite_hub.app_context():
+        store.write(failing_write)
     assert status(client, writer["headers"], fid)["pending"] == 0
 
 

@@ -1,4 +1,4 @@
-"""Group commit for statement writes on a transactional store (the embedded SQLite one).
+"""Group commit: how the embedded store runs :meth:`storage.ports.Store.write`.
 
 Each write transaction of the embedded store rewrites in the WAL every page it dirtied (the
 interior pages of every index, the tails of the hot key ranges) and, since another connection
@@ -57,9 +57,9 @@ def run_grouped(store: Any, write: Callable[[], Any]) -> Any:
     """Run ``write`` (which opens its own ``store.transaction()``) in a transaction, possibly
     merged with other threads' writes; returns its result or raises its error.
 
-    Stores without ``transaction`` (MongoDB), and callers already inside a transaction, run
-    it directly: merging needs one rollback covering every merged write."""
-    if getattr(store, "transaction", None) is None or store.in_transaction:
+    A caller already inside a transaction runs it directly: merging needs one rollback
+    covering every merged write."""
+    if store.in_transaction:
         return write()
     group = _group(store)
     job = _Job(write)

@@ -1,22 +1,19 @@
-"""The xAPI document and activity repositories on SQLite (see :mod:`storage.sqlite.xapi`)."""
+"""``storage.ports.xapi.DocumentRepository`` on SQLite: State, Activity Profile and Agent Profile
+documents in ``xapi_documents`` (see :mod:`storage.sqlite.xapi_tables`)."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
 from typing import Any
 
-import orjson
-
-from storage import json_text
 from storage.errors import ConcurrentUpdate
-from storage.ports import Document, DocumentKey
+from storage.ports import Document
+from storage.ports.xapi import DocumentKey
 from storage.sqlite.store import translated
-from storage.sqlite.xapi import chunks
 
 
 class SqliteDocumentRepository:
-    """``storage.ports.DocumentRepository`` on SQLite."""
+    """``storage.ports.xapi.DocumentRepository`` on SQLite."""
 
     def __init__(self, store: Any) -> None:
         self._store = store
@@ -93,32 +90,3 @@ class SqliteDocumentRepository:
         sql, params = self._scope(org_id, kind, activity_id, agent, registration)
         with translated(), self._store.transaction() as conn:
             return int(conn.execute(f"DELETE FROM xapi_documents WHERE {sql}", params).rowcount)
-
-
-class SqliteActivityRepository:
-    """``storage.ports.ActivityRepository`` on SQLite."""
-
-    def __init__(self, store: Any) -> None:
-        self._store = store
-
-    def get_many(self, org_id: str, ids: Iterable[str]) -> dict[str, Document]:
-        """An organisation's canonical activities by id."""
-        out: dict[str, Document] = {}
-        for chunk in chunks(list(set(ids))):
-            marks = ",".join("?" * len(chunk))
-            for aid, body in self._store.query(
-                f"SELECT id, body FROM xapi_activities WHERE org_id = ? AND id IN ({marks})",
-                [org_id, *chunk]
-            ):
-                out[aid] = json_text.loads(body, None)
-        return out
-
-    def put_many(self, org_id: str, activities: list[Document]) -> None:
-        """Insert or replace an organisation's activities."""
-        if not activities:
-            return
-        with translated(), self._store.transaction() as conn:
-            conn.executemany(
-                "INSERT INTO xapi_activities (org_id, id, body) VALUES (?, ?, ?)"
-                " ON CONFLICT (org_id, id) DO UPDATE SET body = excluded.body",
-                [(org_id, a["id"], orjson.dumps(a).decode()) for a in activities])

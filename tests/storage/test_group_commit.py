@@ -1,5 +1,6 @@
-"""Group commit (xapi.group_commit): merged writes commit together, and a conflict in one of
-them stores nothing of that one and fails none of the others."""
+"""Group commit (storage.sqlite.group_commit, how the embedded store runs ``store.write``):
+merged writes commit together, and a conflict in one of them stores nothing of that one and
+fails none of the others."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ import pytest
 
 from storage import open_store
 from storage.errors import DuplicateKey, StoreUnavailable
-from storage.ports import StatementRecord
-from xapi import group_commit
+from storage.ports.xapi import StatementRecord
+from storage.sqlite import group_commit
 from xapi.index_keys import fingerprint, statement_keys
 
 
@@ -46,8 +47,7 @@ def _merged(store: Any, batches: list[list[StatementRecord]]) -> tuple[list[Any]
 
     def submit(i: int) -> None:
         try:
-            outcomes[i] = group_commit.run_grouped(
-                store, lambda: store.statements.insert(batches[i])[1])
+            outcomes[i] = store.write(lambda: store.statements.insert(batches[i])[1])
         except DuplicateKey as exc:
             outcomes[i] = exc
 
@@ -97,8 +97,7 @@ def test_a_conflict_fails_only_its_own_request(store: Any) -> None:
 def test_inside_a_transaction_the_write_runs_directly(store: Any) -> None:
     sid = str(uuid.uuid4())
     with store.transaction():
-        assert group_commit.run_grouped(
-            store, lambda: store.statements.insert([_record(sid)])[1]) == [sid]
+        assert store.write(lambda: store.statements.insert([_record(sid)])[1]) == [sid]
     assert group_commit._group(store).pending == []
     assert store.statements.count() == 1
 
@@ -120,7 +119,7 @@ def test_an_interrupted_leader_leaves_no_waiter_without_an_answer(store: Any) ->
 
     def submit(name: str, write: Any) -> None:
         try:
-            outcomes[name] = group_commit.run_grouped(store, write)
+            outcomes[name] = store.write(write)
         except BaseException as exc:  # the outcome under test
             outcomes[name] = exc
 

@@ -1,0 +1,62 @@
+"""The storage ports: one small interface per job, one module per domain.
+
+Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each adapter
+(``storage.sqlite``, ``storage.mongodb``) implements every repository; the contract suite in
+``tests/storage/`` is the definition of "implements".
+
+- :mod:`storage.ports.accounts`: organisations and credentials;
+- :mod:`storage.ports.catalogue`: courses (vetting, search) and reviews;
+- :mod:`storage.ports.blobs`: content packages and attachments (a store of its own);
+- :mod:`storage.ports.xapi`: statements, xAPI documents and activities;
+- :mod:`storage.ports.forwarding`: statement forwarding and its outbox.
+
+This package gives the names every domain shares: :class:`Store` (what ``open_store`` returns)
+and :data:`Document` (see :mod:`storage.ports.document`). Everything else is imported from its
+domain's module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
+from storage.ports.accounts import CredentialRepository, OrganisationRepository
+from storage.ports.catalogue import CourseRepository, ReviewRepository
+from storage.ports.document import Document
+from storage.ports.forwarding import ForwardingRepository
+from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
+
+__all__ = ["Document", "Store"]
+
+T = TypeVar("T")
+
+
+class Store(Protocol):
+    """A backend's set of repositories. Each adapter's ``open_store(url)`` returns one."""
+
+    organisations: OrganisationRepository
+    credentials: CredentialRepository
+    courses: CourseRepository
+    reviews: ReviewRepository
+    statements: StatementRepository
+    xapi_documents: DocumentRepository
+    activities: ActivityRepository
+    forwarding: ForwardingRepository
+
+    def write(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` (repository writes) as one atomic write and return its result.
+
+        The embedded store runs it in one transaction, possibly merged with other threads'
+        concurrent writes into one commit (group commit); ``fn``'s writes commit together or
+        not at all, and ``write`` returns only after they committed. A store without
+        multi-document transactions (MongoDB) calls ``fn`` plainly: each repository write in
+        it is atomic on its own."""
+        ...
+
+    def ping(self) -> None:
+        """Raise ``StoreUnavailable`` when the backend cannot be reached."""
+        ...
+
+    def close(self) -> None:
+        """Release the store's connections; it cannot be used afterwards."""
+        ...
