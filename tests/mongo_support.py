@@ -46,6 +46,40 @@ def _patch_mongomock_bulk_write() -> None:
     BulkOperationBuilder._hub_sort_patch = True
 
 
+#: Collection methods a MongoDB server runs atomically per document (each of them, a filter
+#: and a write, is one step there); mongomock runs them as Python code that threads interleave.
+_ATOMIC_ON_A_SERVER = ("find_one_and_update", "find_one_and_replace", "find_one_and_delete",
+                       "update_one", "update_many", "replace_one", "insert_one", "insert_many",
+                       "delete_one", "delete_many", "bulk_write")
+
+
+def _patch_mongomock_atomic_writes() -> None:
+    """Make each mongomock write one step, as on a server: a compare-and-set such as
+    ``find_one_and_update({"_id": x, "row_version": 3}, ...)`` could otherwise let two racing
+    threads both match version 3 and both win (seen as two winners of a racing-edits test),
+    which no real server allows. One re-entrant lock for every collection (mongomock's methods
+    call each other)."""
+    import threading
+
+    from mongomock.collection import Collection
+
+    if getattr(Collection, "_hub_atomic_patch", False):
+        return
+    lock = threading.RLock()
+
+    def atomic(method: Any) -> Any:
+        def locked(self: Any, *args: Any, **kwargs: Any) -> Any:
+            with lock:
+                return method(self, *args, **kwargs)
+
+        locked.__name__ = method.__name__
+        return locked
+
+    for name in _ATOMIC_ON_A_SERVER:
+        setattr(Collection, name, atomic(getattr(Collection, name)))
+    Collection._hub_atomic_patch = True
+
+
 def _with_database(uri: str, db: str) -> str:
     """``uri`` naming database ``db``; a database already in ``uri`` stays its authSource."""
     from urllib.parse import urlsplit, urlunsplit
@@ -77,6 +111,7 @@ def mongo_store_url() -> Iterator[str]:
         import mongomock
 
         _patch_mongomock_bulk_write()
+        _patch_mongomock_atomic_writes()
         adapter.CLIENT_FACTORY = mongomock.MongoClient
         url = f"{MOCK_BASE}/{db}"
     try:
