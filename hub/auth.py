@@ -15,7 +15,6 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -24,13 +23,9 @@ from flask import Flask, current_app, g, request
 # The vocabulary is defined beside the schemas that validate it (no Flask there) and re-exported.
 from catalogue_schemas.organisation import ORG_KINDS, ROLES
 from hub.errors import AuthenticationError, Conflict, PermissionDenied, ValidationError
+from storage.timestamps import utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def utcnow() -> str:
-    """Now as the store's timestamp format (ISO 8601, microseconds, ``Z``)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def hash_secret(secret: str) -> str:

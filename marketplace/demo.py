@@ -15,8 +15,9 @@ import random
 from typing import Any
 
 from catalogue_schemas.course import CourseContentSchema
-from hub.auth import create_credential, create_organisation, utcnow
+from hub.auth import create_credential, create_organisation
 from marketplace.service import audit_event, new_course
+from storage.timestamps import utcnow
 
 Document = dict[str, Any]
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.auth import Principal, utcnow
+from hub.auth import Principal
 from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.tokens import TokenCodec
+from storage.timestamps import utcnow
 
 Document = dict[str, Any]
 

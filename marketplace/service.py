@@ -12,7 +12,7 @@ import copy
 import uuid
 from typing import Any
 
-from hub.auth import Principal, utcnow
+from hub.auth import Principal
 from hub.errors import (
     NotFound,
     PermissionDenied,
@@ -22,6 +22,7 @@ from hub.errors import (
 )
 from marketplace import vetting
 from storage.errors import ConcurrentUpdate
+from storage.timestamps import utcnow
 
 Document = dict[str, Any]
 

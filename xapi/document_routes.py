@@ -13,7 +13,7 @@ resources have no way to name an organisation.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from flask import Blueprint, Response, request
 from hub import get_store
 from hub.errors import ValidationError
 from storage.ports import DocumentKey
+from storage.timestamps import format_timestamp
 from xapi import activities, documents, transport
 from xapi.index_keys import IFI_PROPERTIES, agent_key
 from xapi.validating import is_iri, is_uuid, parse_agent, parse_timestamp
@@ -59,8 +60,7 @@ def _registration(params: dict[str, str]) -> str | None:
 def _since(params: dict[str, str]) -> str | None:
     if "since" not in params:
         return None
-    return parse_timestamp(params["since"], "since").astimezone(UTC).strftime(
-        "%Y-%m-%dT%H:%M:%S.%fZ")
+    return format_timestamp(parse_timestamp(params["since"], "since"))
 
 
 def _preconditions() -> documents.Preconditions:

@@ -33,8 +33,9 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from hub.auth import Principal, utcnow
+from hub.auth import Principal
 from hub.errors import NotFound, PermissionDenied, ValidationError
+from storage.timestamps import utcnow
 from xapi.forwarding_destinations import DestinationRefused
 from xapi.forwarding_worker import wake_worker
 

@@ -6,7 +6,7 @@ the answer; they hold no rules of their own.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, request
 from hub import get_blobs, get_config, get_store
 from hub.errors import ValidationError
 from hub.json_body import load_body
+from storage.timestamps import format_timestamp
 from xapi import attachments, formats, statements, transport
 from xapi.validating import is_iri, is_uuid, parse_agent, parse_timestamp
 
@@ -92,7 +93,7 @@ def _decode_more(token: str) -> tuple[dict[str, str], str]:
 
 
 def _normalise_time(value: str, param: str) -> str:
-    return parse_timestamp(value, param).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return format_timestamp(parse_timestamp(value, param))
 
 
 @bp.get("/statements")

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from hub.auth import Principal
 from hub.errors import NotFound, ValidationError
 from storage.ports import StatementPage, StatementQuery, StatementRecord
+from storage.timestamps import utcnow
 from xapi import activities, attachments
 from xapi.group_commit import run_grouped
 from xapi.index_keys import agent_key, fingerprint, statement_keys
@@ -27,11 +27,6 @@ VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 MAX_LIMIT = 500
 #: How deep a chain of StatementRefs is followed when inheriting filter keys.
 _REF_DEPTH = 10
-
-
-def now_iso() -> str:
-    """Now in the store's timestamp format."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def authority_for(principal: Principal, public_url: str) -> dict[str, Any]:
@@ -148,7 +143,7 @@ def store_statements(store: Any, blobs: Any, principal: Principal, public_url: s
     if len(ids) != len(set(ids)):
         raise ValidationError.for_field("id", "the batch holds the same id twice")
     attachments.check_parts(statements, parts or {})
-    now = now_iso()
+    now = utcnow()
     authority = authority_for(principal, public_url)
     records = [_record(stmt, authority, now, principal.org_id) for stmt in statements]
     _merge_ref_keys(store, principal.org_id, records)

@@ -24,6 +24,7 @@ from hub.auth import Principal, current_principal
 from hub.errors import PermissionDenied, ValidationError
 from hub.errors_http import BODY_TOO_LARGE
 from hub.json_body import load_body
+from storage.timestamps import utcnow
 
 #: The version this LRS speaks (response header of a request without a version).
 XAPI_VERSION = "1.0.3"
@@ -201,9 +202,7 @@ def after_xapi_request(response: Response) -> Response:
 
 def consistent_through() -> str:
     """Now, as the instant up to which every accepted statement is visible."""
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utcnow()
 
 
 def principal_for(*roles: str) -> Principal:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -43,6 +42,7 @@ from storage import json_text
 from storage.errors import ConcurrentUpdate, DuplicateKey
 from storage.mongodb.errors import translate_errors
 from storage.ports import Document, DocumentKey, StatementPage, StatementQuery, StatementRecord
+from storage.timestamps import utcnow as _now
 
 #: The counter document that hands out statement sequence numbers.
 SEQ_COUNTER = "xapi_statement_seq"
@@ -66,10 +66,6 @@ def ensure_indexes(db: Database[Any]) -> None:
     from storage.mongodb.xapi_upgrade import upgrade
 
     upgrade(db)
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def statement_key(org_id: str | None, statement_id: str) -> str:

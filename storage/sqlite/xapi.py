@@ -34,7 +34,6 @@ import hashlib
 import itertools
 import sqlite3
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -44,6 +43,7 @@ from storage.errors import DuplicateKey
 from storage.ports import Document, StatementPage, StatementQuery, StatementRecord
 from storage.sqlite.store import translated
 from storage.sqlite.xapi_wal import WAL_LIMIT_BYTES, start_guard
+from storage.timestamps import utcnow as _now
 
 SCHEMA_VERSION = 3
 
@@ -127,10 +127,6 @@ def id_hash(statement_id: str) -> int:
     """The signed 64-bit hash under which ``xapi_statement_ids`` finds a statement id."""
     return int.from_bytes(hashlib.blake2b(statement_id.encode(), digest_size=8).digest(),
                           "big", signed=True)
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def chunks(items: list[Any]) -> Iterable[list[Any]]:

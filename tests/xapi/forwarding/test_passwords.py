@@ -6,7 +6,7 @@ import json
 import uuid
 from typing import Any
 
-from hub.auth import utcnow
+from storage.timestamps import utcnow
 from tests.conftest import Tenants, basic
 from tests.xapi.forwarding.support import (
     Downstream,
