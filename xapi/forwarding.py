@@ -38,12 +38,10 @@ from hub.errors import NotFound, PermissionDenied, ValidationError
 from storage.timestamps import utcnow
 from xapi.forwarding_destinations import DestinationRefused
 from xapi.forwarding_worker import wake_worker
+from xapi.validation import VOIDED_VERB
 
 if TYPE_CHECKING:
     from xapi.forwarding_client import DownstreamClient
-
-#: The verb of a voiding statement (Data 2.3.2).
-VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 
 #: Fields of a forwarder that clients never see: the secret (never again once registered,
 #: sealed or, in rows from before sealing, plain) and the worker's lease bookkeeping.

@@ -20,8 +20,8 @@ from xapi import activities, attachments
 from xapi.group_commit import run_grouped
 from xapi.index_keys import agent_key, fingerprint, statement_keys
 from xapi.validating import check_batch
+from xapi.validation import VOIDED_VERB
 
-VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 #: Page size when the client asks for none or for more (Communication 2.1.3 ``limit``: 0 means
 #: the server's maximum).
 MAX_LIMIT = 500
