@@ -17,9 +17,8 @@ from typing import Any
 from catalogue_schemas.course import CourseContentSchema
 from hub.auth import create_credential, create_organisation
 from marketplace.service import audit_event, new_course
+from storage.ports import Document
 from storage.timestamps import utcnow
-
-Document = dict[str, Any]
 
 #: (name, country, web domain, regional language or None, currency)
 PROVIDERS: tuple[tuple[str, str, str, str | None, str], ...] = (

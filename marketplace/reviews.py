@@ -12,9 +12,8 @@ from typing import Any
 from hub.auth import Principal
 from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.tokens import TokenCodec
+from storage.ports import Document
 from storage.timestamps import utcnow
-
-Document = dict[str, Any]
 
 #: Organisations that speak for learners, and the roles that may post for them.
 REVIEWING_ORG_KINDS = frozenset({"lms", "institution", "department", "platform-admin"})

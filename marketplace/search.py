@@ -19,9 +19,7 @@ import orjson
 
 from hub.errors import ValidationError
 from hub.tokens import KeySource, TokenCodec, b64
-from storage.ports import FACET_FIELDS, CourseQuery, CourseResults
-
-Document = dict[str, Any]
+from storage.ports import FACET_FIELDS, CourseQuery, CourseResults, Document
 
 #: SearchArgs name -> CourseQuery field, for the multi-valued filters.
 _MULTI = {

@@ -22,9 +22,8 @@ from hub.errors import (
 )
 from marketplace import vetting
 from storage.errors import ConcurrentUpdate
+from storage.ports import Document
 from storage.timestamps import utcnow
-
-Document = dict[str, Any]
 
 
 def new_course_id() -> str:
