@@ -8,16 +8,19 @@ process opens one store and one blob store; the SQLite adapter keeps a connectio
 from __future__ import annotations
 
 import logging
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from hub.config import Config
+
+if TYPE_CHECKING:  # Flask is imported by create_app: the package's leaves (errors, principal)
+    from flask import Flask  # are imported by code that must not load the web framework
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory. ``test_config`` overrides settings by env-var name
     (``{"HUB_STORE_URL": "sqlite:///tmp/x.db"}``) and Flask config keys (``TESTING``)."""
+    from flask import Flask
+
     import storage
     from hub import admin, auth, cli, docs, errors_http, health, tokens
     from storage import open_blobs, open_store

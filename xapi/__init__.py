@@ -8,15 +8,21 @@ resource shares (version header, Alternate Request Syntax, CORS, auth).
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from typing import TYPE_CHECKING
 
-from xapi import transport
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the LRS on the app (called by :func:`hub.create_app`)."""
+    """Register the LRS on the app (called by :func:`hub.create_app`).
+
+    Flask and the routes are imported here, not at the top: importing a module of the package
+    (the validator, :mod:`xapi.validation`) must not load the web framework."""
+    from flask import Blueprint
+
     from hub.tokens import TokenCodec
-    from xapi import document_routes, statement_routes
+    from xapi import document_routes, statement_routes, transport
 
     # "more" links are signed (hub.tokens): a client cannot put its own parameters in them.
     app.extensions["xapi.more"] = TokenCodec(app.extensions["hub.token_key"], "xapi.more", "more")

@@ -22,10 +22,9 @@ from flask import Blueprint, Response, request
 from hub import get_store
 from hub.errors import ValidationError
 from storage.ports import DocumentKey
-from storage.timestamps import format_timestamp
 from xapi import activities, documents, transport
 from xapi.index_keys import IFI_PROPERTIES, agent_key
-from xapi.validating import is_iri, is_uuid, parse_agent, parse_timestamp
+from xapi.validation import is_iri, is_uuid, validate_agent_param
 
 bp = Blueprint("xapi_documents", __name__)
 
@@ -42,7 +41,7 @@ def _activity(params: dict[str, str]) -> str:
 
 
 def _agent(params: dict[str, str], allow_group: bool = True) -> str:
-    key = agent_key(parse_agent(params["agent"], "agent", allow_group=allow_group))
+    key = agent_key(validate_agent_param(params["agent"], "agent", allow_group=allow_group))
     if key is None:
         raise ValidationError.for_field("agent", "must identify an Agent (one IFI)")
     return key
@@ -55,12 +54,6 @@ def _registration(params: dict[str, str]) -> str | None:
     if not is_uuid(value):
         raise ValidationError.for_field("registration", "must be a UUID")
     return value.lower()
-
-
-def _since(params: dict[str, str]) -> str | None:
-    if "since" not in params:
-        return None
-    return format_timestamp(parse_timestamp(params["since"], "since"))
 
 
 def _preconditions() -> documents.Preconditions:
@@ -107,7 +100,7 @@ def state() -> Response:
         org_id = transport.writer().org_id
     activity_id, agent = _activity(params), _agent(params)
     registration = _registration(params)
-    since = _since(params)
+    since = transport.parse_instant(params, "since")
     state_id = params.get("stateId")
     key = (DocumentKey("state", state_id, activity_id, agent, registration or "", org_id=org_id)
            if state_id is not None else None)
@@ -127,7 +120,7 @@ def state() -> Response:
 
 def _profile(org_id: str, kind: str, params: dict[str, str],
              scope: dict[str, str]) -> Response:
-    since = _since(params)
+    since = transport.parse_instant(params, "since")
     profile_id = params.get("profileId")
     key = (DocumentKey(kind, profile_id, **scope, org_id=org_id)
            if profile_id is not None else None)
@@ -181,7 +174,7 @@ def agents() -> Response:
     the Agent itself (the hub does not link identities)."""
     params = transport.check_params(("agent",), required=("agent",))
     transport.reader()
-    agent = parse_agent(params["agent"], "agent", allow_group=False)
+    agent = validate_agent_param(params["agent"], "agent", allow_group=False)
     person: dict[str, Any] = {"objectType": "Person"}
     if "name" in agent:
         person["name"] = [agent["name"]]

@@ -19,8 +19,7 @@ from storage.timestamps import utcnow
 from xapi import activities, attachments
 from xapi.group_commit import run_grouped
 from xapi.index_keys import agent_key, fingerprint, statement_keys
-from xapi.validating import check_batch
-from xapi.validation import VOIDED_VERB
+from xapi.validation import VOIDED_VERB, validate_batch
 
 #: Page size when the client asks for none or for more (Communication 2.1.3 ``limit``: 0 means
 #: the server's maximum).
@@ -132,7 +131,7 @@ def store_statements(store: Any, blobs: Any, principal: Principal, public_url: s
     ``parts`` are the attachment bodies of a multipart request by SHA-2 (Data 2.4.11);
     ``statement_id`` is the ``statementId`` of a PUT (Communication 2.1.1); ``version`` the
     request's X-Experience-API-Version."""
-    check_batch(statements, version)
+    validate_batch(statements, version=version)
     if statement_id is not None:
         stmt = statements[0]
         if "id" in stmt and stmt["id"] != statement_id:
