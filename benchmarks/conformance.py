@@ -195,13 +195,14 @@ def provision(store_url: str, blob_url: str) -> tuple[str, str]:
     returns (key, secret)."""
     from hub import create_app
     from hub.auth import create_credential, create_organisation
+    from hub.principal import OrgKind, Role
 
     app = create_app({"HUB_STORE_URL": store_url, "HUB_BLOB_URL": blob_url})
     store = app.extensions["hub.store"]
     try:
-        org = create_organisation(store, "ADL conformance suite", "platform-admin")
+        org = create_organisation(store, "ADL conformance suite", OrgKind.PLATFORM_ADMIN)
         while True:
-            cred = create_credential(store, org["id"], ["lrs-writer", "lrs-reader"],
+            cred = create_credential(store, org["id"], [Role.LRS_WRITER, Role.LRS_READER],
                                      label="lrs-conformance-test-suite")
             if not cred["secret"].startswith("-"):
                 break

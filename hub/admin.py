@@ -29,6 +29,7 @@ from hub import get_store
 from hub.auth import create_credential, create_organisation, current_principal, require_roles
 from hub.docs import HubBlueprint as Blueprint
 from hub.errors import Conflict, NotFound
+from hub.principal import Role
 from storage.errors import LastAdminCredential
 
 SECURED: dict[str, Any] = {"security": [{"basic": []}]}
@@ -101,7 +102,7 @@ def whoami(store: Any) -> dict[str, Any]:
 
 
 @admin.route("/organisations", methods=["POST"])
-@require_roles("admin")
+@require_roles(Role.ADMIN)
 @admin.arguments(OrganisationInSchema)
 @admin.response(201, OrganisationSchema)
 @admin.doc(**SECURED)
@@ -113,7 +114,7 @@ def post_organisation(body: dict[str, Any]) -> Any:
 
 
 @admin.route("/organisations", methods=["GET"])
-@require_roles("admin")
+@require_roles(Role.ADMIN)
 @admin.arguments(OrganisationListArgs, location="query")
 @admin.response(200, OrganisationListSchema)
 @admin.doc(**SECURED)
@@ -123,7 +124,7 @@ def get_organisations(args: dict[str, Any]) -> Any:
 
 
 @admin.route("/organisations/<org_id>", methods=["GET"])
-@require_roles("admin")
+@require_roles(Role.ADMIN)
 @admin.response(200, OrganisationSchema)
 @admin.doc(**SECURED)
 def get_one_organisation(org_id: str) -> Any:
@@ -132,7 +133,7 @@ def get_one_organisation(org_id: str) -> Any:
 
 
 @admin.route("/organisations/<org_id>/credentials", methods=["POST"])
-@require_roles("admin")
+@require_roles(Role.ADMIN)
 @admin.arguments(CredentialInSchema)
 @admin.response(201, NewCredentialSchema)
 @admin.doc(**SECURED)
@@ -142,7 +143,7 @@ def post_credential(body: dict[str, Any], org_id: str) -> Any:
 
 
 @admin.route("/organisations/<org_id>/credentials", methods=["GET"])
-@require_roles("admin")
+@require_roles(Role.ADMIN)
 @admin.response(200, CredentialListSchema)
 @admin.doc(**SECURED)
 def get_credentials(org_id: str) -> Any:
@@ -151,7 +152,7 @@ def get_credentials(org_id: str) -> Any:
 
 
 @admin.route("/credentials/<key>", methods=["DELETE"])
-@require_roles("admin")
+@require_roles(Role.ADMIN)
 @admin.response(204)
 @admin.doc(**SECURED)
 def delete_credential(key: str) -> None:

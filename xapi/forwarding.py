@@ -33,8 +33,8 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from hub.auth import Principal
 from hub.errors import NotFound, PermissionDenied, ValidationError
+from hub.principal import Principal, Role
 from storage.timestamps import utcnow
 from xapi.forwarding_destinations import DestinationRefused
 from xapi.forwarding_worker import wake_worker
@@ -73,7 +73,7 @@ def register_forwarder(store: Any, principal: Principal, data: dict[str, Any],
     own, since it forwards the statements its own organisation writes. ``client`` (the
     process's downstream client) checks the destination and seals the password."""
     org_id = data.get("org_id") or principal.org_id
-    if org_id != principal.org_id and "admin" not in principal.roles:
+    if not principal.acts_for(org_id):
         raise PermissionDenied("an lrs-writer may register forwarding for its own organisation")
     if store.organisations.get(org_id) is None:
         raise ValidationError.for_field("org_id", f"no organisation {org_id!r}")
@@ -105,8 +105,7 @@ def register_forwarder(store: Any, principal: Principal, data: dict[str, Any],
 
 def _visible(principal: Principal, forwarder: dict[str, Any] | None) -> dict[str, Any]:
     """The forwarder when the caller may see it; 404 otherwise (no existence leak)."""
-    if forwarder is None or (forwarder["org_id"] != principal.org_id
-                             and "admin" not in principal.roles):
+    if forwarder is None or not principal.acts_for(forwarder["org_id"]):
         raise NotFound("no such forwarding registration")
     return forwarder
 
@@ -119,7 +118,7 @@ def forwarding_status(store: Any, principal: Principal, forwarder_id: str) -> di
 
 def list_forwarders(store: Any, principal: Principal) -> list[dict[str, Any]]:
     """The caller's organisation's registrations (every one for an admin), with progress."""
-    org = None if "admin" in principal.roles else principal.org_id
+    org = None if principal.acts_for_every_organisation() else principal.org_id
     return [with_progress(store, f) for f in store.forwarding.list(org)]
 
 
@@ -170,7 +169,7 @@ def delete_forwarder(store: Any, principal: Principal, forwarder_id: str) -> Non
 
 def _writable(principal: Principal) -> None:
     """Readers may look; only a writer of the organisation (or an admin) may change."""
-    if not principal.has("lrs-writer"):
+    if not principal.has(Role.LRS_WRITER):
         raise PermissionDenied("changing forwarding needs the lrs-writer role")
 
 

@@ -12,8 +12,8 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from hub.auth import Principal
 from hub.errors import NotFound, ValidationError
+from hub.principal import Principal
 from storage.ports import StatementPage, StatementQuery, StatementRecord
 from storage.timestamps import utcnow
 from xapi import activities, attachments
@@ -36,11 +36,6 @@ def authority_for(principal: Principal, public_url: str) -> dict[str, Any]:
         "name": principal.org_name or principal.org_id,
         "account": {"homePage": public_url, "name": principal.key},
     }
-
-
-def sees_everything(principal: Principal) -> bool:
-    """Platform administrators read every organisation's statements; others only their own."""
-    return principal.org_kind == "platform-admin" or "admin" in principal.roles
 
 
 def _context_activities_as_arrays(stmt: dict[str, Any]) -> None:
@@ -181,7 +176,7 @@ def get_statement(store: Any, principal: Principal, statement_id: str,
     administrator reads across organisations: its own organisation's statement under that id
     when there is one, else the earliest stored one of any organisation."""
     row = store.statements.get(statement_id, principal.org_id)
-    if row is None and sees_everything(principal):
+    if row is None and principal.reads_across_organisations():
         row = store.statements.get(statement_id, None)
     if row is None or row["voided"] != voided:
         raise NotFound(f"no statement {statement_id}" + (" voided" if voided else ""))
@@ -217,7 +212,7 @@ def run_query(store: Any, principal: Principal, keys: Iterable[str], since: str 
         limit = MAX_LIMIT
     query = StatementQuery(
         keys=tuple(keys), since=since, until=until, ascending=ascending, limit=limit,
-        cursor=cursor, org_id=None if sees_everything(principal) else principal.org_id,
+        cursor=cursor, org_id=None if principal.reads_across_organisations() else principal.org_id,
     )
     page: StatementPage = store.statements.query(query)
     return page

@@ -20,10 +20,11 @@ from urllib.parse import parse_qsl, urlencode
 import orjson
 from flask import Response, request
 
-from hub.auth import Principal, current_principal
+from hub.auth import current_principal
 from hub.errors import PermissionDenied, ValidationError
 from hub.errors_http import BODY_TOO_LARGE
 from hub.json_body import load_body
+from hub.principal import Principal, Role
 from storage.timestamps import format_timestamp, utcnow
 from xapi.validation import parse_timestamp
 
@@ -217,12 +218,12 @@ def principal_for(*roles: str) -> Principal:
 
 def reader() -> Principal:
     """A caller allowed to read the LRS."""
-    return principal_for("lrs-reader", "lrs-writer")
+    return principal_for(Role.LRS_READER, Role.LRS_WRITER)
 
 
 def writer() -> Principal:
     """A caller allowed to write to the LRS."""
-    return principal_for("lrs-writer")
+    return principal_for(Role.LRS_WRITER)
 
 
 def check_params(allowed: Iterable[str], required: Iterable[str] = ()) -> dict[str, str]:
