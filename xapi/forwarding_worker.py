@@ -259,9 +259,8 @@ def resume_pending(app: Any) -> None:
 
 
 def worker_enabled(app: Any) -> bool:
-    """``HUB_FORWARDING_WORKER`` (app config first, then the environment) is not off."""
-    value = app.config.get("HUB_FORWARDING_WORKER", os.environ.get("HUB_FORWARDING_WORKER", "on"))
-    return str(value).strip().lower() not in ("off", "0", "false", "no")
+    """The app runs a worker thread (``HUB_FORWARDING_WORKER``, read by :mod:`hub.config`)."""
+    return bool(app.extensions["hub.config"].forwarding_worker)
 
 
 def stop_worker(app: Any) -> None:
