@@ -1,7 +1,7 @@
 """``python -m benchmarks.conformance`` (``make conformance``): the ADL LRS conformance suite.
 
 The suite (GitHub ``adlnet/lrs-conformance-test-suite``, Node.js) is the definition of done of the
-LRS (issue 3). It is kept outside the repository: clone it, ``npm install`` there and point
+LRS. It is kept outside the repository: clone it, ``npm install`` there and point
 ``$LRS_SUITE_DIR`` at it. This runner then
 
 1. creates a temporary store and blob directory with one organisation and a credential holding
@@ -65,7 +65,7 @@ class ConformanceResult:
     failures: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        """The one line ``make conformance`` promises (issue 3)."""
+        """The one line ``make conformance`` prints: passed, failed and total."""
         return f"conformance: {self.passed} passed, {self.failed} failed of {self.total}"
 
 

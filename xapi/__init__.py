@@ -1,4 +1,4 @@
-"""The hub's xAPI 1.0.3 Learning Record Store, mounted at ``/xapi`` (issue 3).
+"""The hub's xAPI 1.0.3 Learning Record Store, mounted at ``/xapi``.
 
 A plain Flask blueprint (not flask-smorest: the LRS takes raw and multipart bodies): the
 Statement Resource (:mod:`xapi.statement_routes`), the Document Resources, Activities, Agents

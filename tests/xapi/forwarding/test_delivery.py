@@ -1,4 +1,4 @@
-"""Statement forwarding (issue 3): delivery with back-off, dead letters, leases, the worker
+"""Statement forwarding: delivery with back-off, dead letters, leases, the worker
 thread, the CLI, and a second hub as a real downstream over HTTP."""
 
 from __future__ import annotations
@@ -267,7 +267,7 @@ def test_cli_forward_once(hub: Any, tenants: Tenants, downstream: Downstream) ->
     assert len(downstream.received) == 2
 
 
-# --- what the downstream answers (issue 7 §2) ---------------------------------------------------
+# --- what the downstream answers: its status, never its body (it may hold secrets) ----------
 
 
 def test_last_error_shows_the_status_never_the_body(hub: Any, tenants: Tenants,

@@ -1,4 +1,5 @@
-"""Forwarding passwords are sealed at rest under the hub's secret (issue 7 §2)."""
+"""Forwarding passwords are sealed at rest under the hub's secret: a copy of the store (a
+backup, a replica) does not hand out the credentials of every downstream LRS."""
 
 from __future__ import annotations
 
