@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
+from storage.timestamps import format_timestamp
+
 TOPICS_EN = [
     ("public", "लोक"), ("administration", "प्रशासन"), ("governance", "शासन"),
     ("finance", "वित्त"), ("budgeting", "बजट"), ("procurement", "खरीद"),
@@ -61,7 +63,7 @@ def course_documents(n: int, provider_ids: list[str], seed: int = 7) -> Iterator
             "certificate": rng.random() < 0.6,
             "version": "1.0",
         }
-        at = (start + timedelta(minutes=7 * i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        at = format_timestamp(start + timedelta(minutes=7 * i))
         rated = rng.random() < 0.7
         yield {
             "id": f"crs_bench{i:07d}",

@@ -1,7 +1,7 @@
 """``python -m benchmarks.conformance`` (``make conformance``): the ADL LRS conformance suite.
 
 The suite (GitHub ``adlnet/lrs-conformance-test-suite``, Node.js) is the definition of done of the
-LRS (issue 3). It is kept outside the repository: clone it, ``npm install`` there and point
+LRS. It is kept outside the repository: clone it, ``npm install`` there and point
 ``$LRS_SUITE_DIR`` at it. This runner then
 
 1. creates a temporary store and blob directory with one organisation and a credential holding
@@ -65,7 +65,7 @@ class ConformanceResult:
     failures: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        """The one line ``make conformance`` promises (issue 3)."""
+        """The one line ``make conformance`` prints: passed, failed and total."""
         return f"conformance: {self.passed} passed, {self.failed} failed of {self.total}"
 
 
@@ -195,13 +195,14 @@ def provision(store_url: str, blob_url: str) -> tuple[str, str]:
     returns (key, secret)."""
     from hub import create_app
     from hub.auth import create_credential, create_organisation
+    from hub.principal import OrgKind, Role
 
     app = create_app({"HUB_STORE_URL": store_url, "HUB_BLOB_URL": blob_url})
     store = app.extensions["hub.store"]
     try:
-        org = create_organisation(store, "ADL conformance suite", "platform-admin")
+        org = create_organisation(store, "ADL conformance suite", OrgKind.PLATFORM_ADMIN)
         while True:
-            cred = create_credential(store, org["id"], ["lrs-writer", "lrs-reader"],
+            cred = create_credential(store, org["id"], [Role.LRS_WRITER, Role.LRS_READER],
                                      label="lrs-conformance-test-suite")
             if not cred["secret"].startswith("-"):
                 break

@@ -23,11 +23,12 @@ PROVIDERS = 24
 def seed(store_url: str, n: int) -> list[str]:
     """Fill a fresh store with ``n`` published courses from ``PROVIDERS`` providers."""
     from hub.auth import create_organisation
+    from hub.principal import OrgKind
     from storage import open_store
 
     store = open_store(store_url)
     try:
-        providers = [create_organisation(store, f"Bench Provider {i}", "provider")["id"]
+        providers = [create_organisation(store, f"Bench Provider {i}", OrgKind.PROVIDER)["id"]
                      for i in range(PROVIDERS)]
         batch: list[dict] = []
         for doc in course_documents(n, providers):

@@ -121,12 +121,13 @@ def _query(base: str, headers: dict[str, str], report: list[str]) -> None:
 
 def _credential(store_url: str) -> dict[str, str]:
     from hub.auth import create_credential, create_organisation
+    from hub.principal import OrgKind, Role
     from storage import open_store
 
     store = open_store(store_url)
     try:
-        org = create_organisation(store, "Bench LMS", "lms")
-        cred = create_credential(store, org["id"], ["lrs-writer", "lrs-reader"])
+        org = create_organisation(store, "Bench LMS", OrgKind.LMS)
+        cred = create_credential(store, org["id"], [Role.LRS_WRITER, Role.LRS_READER])
     finally:
         store.close()
     token = base64.b64encode(f"{cred['key']}:{cred['secret']}".encode()).decode()

@@ -72,7 +72,8 @@ class PriceSchema(Schema):
 
 
 class CompetencyTagSchema(Schema):
-    """Placeholder competency tag (FRAC ids are validated by a later issue): id and level."""
+    """A competency tag: id and proficiency level 1-5. The id is not yet checked against a FRAC
+    framework: the hub holds no competency taxonomy to check it against (DESIGN.md, FRAC)."""
 
     id = fields.String(required=True, validate=validate.Length(1, 100))
     level = fields.Integer(required=True, strict=True, validate=validate.Range(1, 5))

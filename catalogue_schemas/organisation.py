@@ -1,7 +1,7 @@
 """Schemas of organisations and their API credentials (the admin API and ``GET /me``).
 
-The vocabulary of organisation kinds and credential roles is defined here, beside the schemas that
-validate it, and :mod:`hub.auth` imports it: one definition, no Flask needed to read it.
+The organisation kinds and credential roles they accept are :mod:`hub.principal`'s, beside the
+rules that give them meaning: one definition, no Flask needed to read it.
 """
 
 from __future__ import annotations
@@ -10,10 +10,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, post_load, validate
 
-#: Kinds of organisation (DESIGN.md, domain model).
-ORG_KINDS: tuple[str, ...] = ("provider", "institution", "department", "lms", "platform-admin")
-#: Roles a credential can carry; ``admin`` implies every other role.
-ROLES: tuple[str, ...] = ("publisher", "reviewer", "curator", "lrs-writer", "lrs-reader", "admin")
+from hub.principal import ORG_KINDS, ROLES
 
 _COUNTRY = validate.Regexp(r"^[A-Za-z]{2}$", error="must be an ISO 3166-1 alpha-2 code (IN)")
 

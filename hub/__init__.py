@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from flask import Flask
 
+if TYPE_CHECKING:  # Flask is imported by create_app: the package's leaves (errors, principal)
+    from flask import Flask  # are imported by code that must not load the web framework
+
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory. ``test_config`` overrides settings by env-var name

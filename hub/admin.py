@@ -29,6 +29,7 @@ from hub.auth import create_credential, create_organisation, current_principal, 
 from hub.context import get_store
 from hub.docs import HubBlueprint
 from hub.errors import Conflict, NotFound
+from hub.principal import Role
 from storage.errors import LastAdminCredential
 from storage.ports import Store
 
@@ -102,7 +103,7 @@ def whoami(store: Store) -> dict[str, Any]:
 
 
 @admin.route("/organisations", methods=["POST"])
-@require_roles("admin")
+@require_roles(Role.ADMIN)
 @admin.arguments(OrganisationInSchema)
 @admin.response(201, OrganisationSchema)
 @admin.doc(**SECURED)
@@ -114,7 +115,7 @@ def post_organisation(body: dict[str, Any]) -> Any:
 
 
 @admin.route("/organisations", methods=["GET"])
-@require_roles("admin")
+@require_roles(Role.ADMIN)
 @admin.arguments(OrganisationListArgs, location="query")
 @admin.response(200, OrganisationListSchema)
 @admin.doc(**SECURED)
@@ -124,7 +125,7 @@ def get_organisations(args: dict[str, Any]) -> Any:
 
 
 @admin.route("/organisations/<org_id>", methods=["GET"])
-@require_roles("admin")
+@require_roles(Role.ADMIN)
 @admin.response(200, OrganisationSchema)
 @admin.doc(**SECURED)
 def get_one_organisation(org_id: str) -> Any:
@@ -133,7 +134,7 @@ def get_one_organisation(org_id: str) -> Any:
 
 
 @admin.route("/organisations/<org_id>/credentials", methods=["POST"])
-@require_roles("admin")
+@require_roles(Role.ADMIN)
 @admin.arguments(CredentialInSchema)
 @admin.response(201, NewCredentialSchema)
 @admin.doc(**SECURED)
@@ -143,7 +144,7 @@ def post_credential(body: dict[str, Any], org_id: str) -> Any:
 
 
 @admin.route("/organisations/<org_id>/credentials", methods=["GET"])
-@require_roles("admin")
+@require_roles(Role.ADMIN)
 @admin.response(200, CredentialListSchema)
 @admin.doc(**SECURED)
 def get_credentials(org_id: str) -> Any:
@@ -152,7 +153,7 @@ def get_credentials(org_id: str) -> Any:
 
 
 @admin.route("/credentials/<key>", methods=["DELETE"])
-@require_roles("admin")
+@require_roles(Role.ADMIN)
 @admin.response(204)
 @admin.doc(**SECURED)
 def delete_credential(key: str) -> None:

@@ -4,6 +4,9 @@ Every credential belongs to one organisation and carries roles. Clients authenti
 Basic (``key:secret``) or ``Authorization: Bearer key:secret``. Secrets are 256-bit random tokens,
 so a single SHA-256 is a sufficient hash (nothing to brute-force, unlike a password) and keeps
 authentication cheap on the xAPI ingest path; secrets are compared in constant time.
+
+What an authenticated :class:`~hub.principal.Principal` may do, and for which organisation, is
+decided in :mod:`hub.principal`, with the vocabulary of roles and organisation kinds.
 """
 
 from __future__ import annotations
@@ -14,46 +17,24 @@ import hmac
 import secrets
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, request
 
-# The vocabulary is defined beside the schemas that validate it (no Flask there) and re-exported.
-from catalogue_schemas.organisation import ORG_KINDS, ROLES
 from hub import throttle
 from hub.context import get_store
 from hub.errors import AuthenticationError, Conflict, PermissionDenied, ValidationError
+from hub.principal import ORG_KINDS, ROLES, Principal
 from storage.ports import Store
+from storage.timestamps import utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def utcnow() -> str:
-    """Now as the store's timestamp format (ISO 8601, microseconds, ``Z``)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def hash_secret(secret: str) -> str:
     """The stored form of a credential secret."""
     return "sha256$" + hashlib.sha256(secret.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The authenticated caller: one credential of one organisation."""
-
-    key: str
-    org_id: str
-    org_kind: str
-    org_name: str
-    roles: frozenset[str]
-
-    def has(self, *roles: str) -> bool:
-        """True when the credential has any of ``roles`` (``admin`` has them all)."""
-        return "admin" in self.roles or any(r in self.roles for r in roles)
 
 
 # --- service functions (used by the CLI and the admin API) -------------------------------------
@@ -71,7 +52,7 @@ def create_organisation(store: Store, name: str, kind: str, country: str | None 
     org = {
         "id": org_id or "org_" + uuid.uuid4().hex[:16],
         "name": name.strip(),
-        "kind": kind,
+        "kind": str(kind),  # an OrgKind is stored as its plain value
         "country": country,
         "contact": contact,
         "created_at": utcnow(),
@@ -85,7 +66,7 @@ def create_credential(store: Store, org_id: str, roles: Iterable[str],
     """Create a credential; returns ``{"key", "secret", ...}``.
 
     This is the only time the secret is shown: only its hash is stored."""
-    roles = sorted(set(roles))
+    roles = sorted({str(role) for role in roles})  # a Role is stored as its plain value
     bad = [r for r in roles if r not in ROLES]
     if bad or not roles:
         raise ValidationError.for_field(

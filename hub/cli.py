@@ -15,8 +15,9 @@ import orjson
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from hub.auth import ORG_KINDS, ROLES, create_credential, create_organisation
+from hub.auth import create_credential, create_organisation
 from hub.errors import HubError
+from hub.principal import ORG_KINDS, ROLES
 
 
 def _echo_json(value: Any) -> None:

@@ -57,6 +57,7 @@ class Config:
     auth_failures_per_key: str
     auth_failures_per_address: str
     forwarding_allow_hosts: str = ""
+    forwarding_worker: bool = True
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Config:
@@ -75,4 +76,6 @@ class Config:
             auth_failures_per_key=str(env["HUB_AUTH_FAILURES_PER_KEY"]),
             auth_failures_per_address=str(env["HUB_AUTH_FAILURES_PER_ADDRESS"]),
             forwarding_allow_hosts=str(env["HUB_FORWARDING_ALLOW_HOSTS"] or ""),
+            forwarding_worker=str(env["HUB_FORWARDING_WORKER"]).strip().lower()
+            not in ("off", "0", "false", "no"),
         )

@@ -1,1 +1,1 @@
-"""LTI 1.3 tool and platform sides (a later issue; nothing is served from here yet)."""
+"""LTI 1.3 tool and platform sides (DESIGN.md, LTI 1.3). Empty: nothing is served from here yet."""

@@ -18,6 +18,7 @@ from flask.cli import with_appcontext
 from tqdm import tqdm
 
 from hub.errors import HubError
+from hub.principal import OrgKind
 from marketplace import demo as demo_data
 from marketplace.importer import import_catalogue, rows_from_upload
 
@@ -38,7 +39,7 @@ def catalogue_import(file: Path, provider: str, submit: bool) -> None:
     """Import courses from a .jsonl or .csv FILE for a provider."""
     store = current_app.extensions["hub.store"]
     org = store.organisations.get_by_name(provider) or store.organisations.get(provider)
-    if org is None or org["kind"] != "provider":
+    if org is None or org["kind"] != OrgKind.PROVIDER:
         click.echo(f"error: no provider organisation {provider!r}", err=True)
         sys.exit(2)
     try:

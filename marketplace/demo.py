@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import copy
 import random
-from typing import Any
 
 from catalogue_schemas.course import CourseContentSchema
-from hub.auth import create_credential, create_organisation, utcnow
+from hub.auth import create_credential, create_organisation
+from hub.principal import OrgKind, Role
 from marketplace.service import audit_event, new_course
-from storage.ports import Store
-
-Document = dict[str, Any]
+from storage.ports import Document, Store
+from storage.timestamps import utcnow
 
 #: (name, country, web domain, regional language or None, currency)
 PROVIDERS: tuple[tuple[str, str, str, str | None, str], ...] = (
@@ -198,20 +197,20 @@ def load_demo(store: Store, seed: int = 2026) -> Document:
     """Load the demo organisations, credentials, courses and reviews; returns the demo
     credentials ``{"provider", "reviewer", "admin", "lms"}`` (each with key and secret)."""
     rng = random.Random(seed)
-    providers = [create_organisation(store, name, "provider", country=country,
+    providers = [create_organisation(store, name, OrgKind.PROVIDER, country=country,
                                      contact=f"content@{domain}")
                  for name, country, domain, _, _ in PROVIDERS]
-    board = create_organisation(store, REVIEW_BOARD, "platform-admin", country="IN")
-    admin = create_organisation(store, ADMIN_ORG, "platform-admin", country="IN")
-    lms = create_organisation(store, DEMO_LMS, "lms", country="IN")
+    board = create_organisation(store, REVIEW_BOARD, OrgKind.PLATFORM_ADMIN, country="IN")
+    admin = create_organisation(store, ADMIN_ORG, OrgKind.PLATFORM_ADMIN, country="IN")
+    lms = create_organisation(store, DEMO_LMS, OrgKind.LMS, country="IN")
     credentials = {
-        "provider": {**create_credential(store, providers[0]["id"], ["publisher"], "demo"),
+        "provider": {**create_credential(store, providers[0]["id"], [Role.PUBLISHER], "demo"),
                      "org": providers[0]["name"]},
-        "reviewer": {**create_credential(store, board["id"], ["reviewer"], "demo"),
+        "reviewer": {**create_credential(store, board["id"], [Role.REVIEWER], "demo"),
                      "org": board["name"]},
-        "admin": {**create_credential(store, admin["id"], ["admin"], "demo"),
+        "admin": {**create_credential(store, admin["id"], [Role.ADMIN], "demo"),
                   "org": admin["name"]},
-        "lms": {**create_credential(store, lms["id"], ["lrs-writer"], "demo"),
+        "lms": {**create_credential(store, lms["id"], [Role.LRS_WRITER], "demo"),
                 "org": lms["name"]},
     }
     reviewer_key = credentials["reviewer"]["key"]

@@ -27,9 +27,7 @@ from hub.errors import ValidationError
 from hub.errors_http import flatten_messages
 from marketplace.service import new_course
 from storage.json_text import JSONTextError, loads
-from storage.ports import Store
-
-Document = dict[str, Any]
+from storage.ports import Document, Store
 
 BATCH_SIZE = 500
 LIST_COLUMNS = frozenset({"keywords", "languages"})

@@ -7,18 +7,15 @@ the first. The store keeps the course's average and count in step in the same wr
 
 from __future__ import annotations
 
-from typing import Any
-
-from hub.auth import Principal, utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
+from hub.principal import OrgKind, Principal, Role
 from hub.tokens import TokenCodec
-from storage.ports import Store
-
-Document = dict[str, Any]
+from storage.ports import Document, Store
+from storage.timestamps import utcnow
 
 #: Organisations that speak for learners, and the roles that may post for them.
-REVIEWING_ORG_KINDS = frozenset({"lms", "institution", "department", "platform-admin"})
-REVIEW_ROLES = ("lrs-writer", "curator")
+REVIEWING_ORG_KINDS = (OrgKind.LMS, OrgKind.INSTITUTION, OrgKind.DEPARTMENT, OrgKind.PLATFORM_ADMIN)
+REVIEW_ROLES = (Role.LRS_WRITER, Role.CURATOR)
 
 
 def published_course(store: Store, course_id: str) -> Document:
@@ -32,7 +29,7 @@ def published_course(store: Store, course_id: str) -> Document:
 def post_review(store: Store, principal: Principal, course_id: str,
                 body: Document) -> tuple[Document, bool]:
     """Rate a published course for a learner; (review with the course rating, created?)."""
-    if principal.org_kind not in REVIEWING_ORG_KINDS or not principal.has(*REVIEW_ROLES):
+    if not (principal.is_kind(*REVIEWING_ORG_KINDS) and principal.has(*REVIEW_ROLES)):
         raise PermissionDenied("reviews are posted by an lms, institution or department "
                                "credential with the lrs-writer or curator role")
     published_course(store, course_id)

@@ -40,7 +40,6 @@ from catalogue_schemas.workflow import (
 from hub.auth import current_principal
 from hub.context import get_config, get_store
 from hub.docs import HubBlueprint
-from hub.errors import PermissionDenied
 from marketplace import importer, jsonld, reviews, service
 from marketplace.search import public_course, search_catalogue
 
@@ -118,8 +117,7 @@ def import_courses(options: dict[str, Any], files: dict[str, Any]) -> Any:
 
     Valid rows are stored, invalid ones reported by line and field; no row is stored in part."""
     principal = _principal()
-    if principal.org_kind != "provider" or not principal.has("publisher"):
-        raise PermissionDenied("only a publisher of a provider organisation imports courses")
+    service.check_provider_publisher(principal, "imports")
     upload = files["file"]
     rows = importer.rows_from_upload(upload.filename or "", upload.stream)
     return importer.import_catalogue(get_store(), principal.org_id, rows,

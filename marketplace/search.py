@@ -20,10 +20,8 @@ import orjson
 from hub.errors import ValidationError
 from hub.tokens import KeySource, TokenCodec, b64
 from storage.catalogue_index import FACET_FIELDS
-from storage.ports import Store
+from storage.ports import Document, Store
 from storage.ports.catalogue import CourseQuery, CourseResults
-
-Document = dict[str, Any]
 
 #: SearchArgs name -> CourseQuery field, for the multi-valued filters.
 _MULTI = {

@@ -1,18 +1,17 @@
 """Catalogue rules: create, edit and move courses through the vetting workflow.
 
 Services receive the store (a :class:`storage.ports.Store`) and the caller
-(:class:`hub.auth.Principal`); they never see Flask. Tenancy lives here: a provider's credential
-sees only its own organisation's courses, and another provider's course is *not found* (404),
-never forbidden, so that ids do not leak. Reviewers and admins see every course.
+(:class:`hub.principal.Principal`, which decides who acts for which organisation); they never
+see Flask. Tenancy lives here: a provider's credential sees only its own organisation's
+courses, and another provider's course is *not found* (404), never forbidden, so that ids do
+not leak. Reviewers and admins see every course.
 """
 
 from __future__ import annotations
 
 import copy
 import uuid
-from typing import Any
 
-from hub.auth import Principal, utcnow
 from hub.errors import (
     NotFound,
     PermissionDenied,
@@ -20,11 +19,11 @@ from hub.errors import (
     PreconditionRequired,
     ValidationError,
 )
+from hub.principal import OrgKind, Principal, Role
 from marketplace import vetting
 from storage.errors import ConcurrentUpdate
-from storage.ports import Store
-
-Document = dict[str, Any]
+from storage.ports import Document, Store
+from storage.timestamps import utcnow
 
 
 def new_course_id() -> str:
@@ -84,7 +83,7 @@ def new_course(provider_id: str, content: Document, actor: str, org_id: str,
 
 def is_visible(principal: Principal, course: Document) -> bool:
     """Owners see their courses; reviewers and admins see all."""
-    return course["provider_id"] == principal.org_id or principal.has(vetting.REVIEWER)
+    return principal.acts_for(course["provider_id"]) or principal.has(Role.REVIEWER)
 
 
 def load_visible(store: Store, principal: Principal, course_id: str) -> Document:
@@ -145,10 +144,16 @@ def replace_checked(store: Store, read: Document, updated: Document,
         ) from None
 
 
+def check_provider_publisher(principal: Principal, doing: str) -> None:
+    """403 unless the caller is a publisher of a provider organisation: only providers offer
+    courses, so only they create or import them (``doing`` names the act in the message)."""
+    if not (principal.is_kind(OrgKind.PROVIDER) and principal.has(Role.PUBLISHER)):
+        raise PermissionDenied(f"only a publisher of a provider organisation {doing} courses")
+
+
 def create_course(store: Store, principal: Principal, content: Document) -> Document:
     """``POST /courses``: a publisher of a provider organisation creates a draft."""
-    if principal.org_kind != "provider" or not principal.has(vetting.PUBLISHER):
-        raise PermissionDenied("only a publisher of a provider organisation creates courses")
+    check_provider_publisher(principal, "creates")
     course, events = new_course(principal.org_id, content, principal.key, principal.org_id)
     store.courses.add(course, events[0])
     return course
@@ -158,7 +163,7 @@ def list_courses(store: Store, principal: Principal, states: list[str], provider
                  limit: int, after: str | None) -> Document:
     """``GET /courses``: own courses; every provider's for reviewers/admins (``provider``
     narrows). One extra row tells whether there is a next page."""
-    if principal.has(vetting.REVIEWER):
+    if principal.has(Role.REVIEWER):
         owner = provider
     elif provider not in (None, principal.org_id):
         return {"items": [], "next": None}  # another tenant's list: empty, not an error
@@ -174,7 +179,7 @@ def list_courses(store: Store, principal: Principal, states: list[str], provider
 
 def review_queue(store: Store, principal: Principal, limit: int, after: str | None) -> Document:
     """``GET /review-queue``: every course waiting for or in review (reviewers only)."""
-    if not principal.has(vetting.REVIEWER):
+    if not principal.has(Role.REVIEWER):
         raise PermissionDenied("the review queue is for reviewers")
     return list_courses(store, principal, ["submitted", "in_review"], None, limit, after)
 
@@ -187,7 +192,7 @@ def edit_course(store: Store, principal: Principal, course_id: str, content: Doc
     course starts a new revision in ``draft`` while ``live`` keeps serving the published one.
     """
     course = load_visible(store, principal, course_id)
-    if course["provider_id"] != principal.org_id or not principal.has(vetting.PUBLISHER):
+    if not principal.holds_in(course["provider_id"], Role.PUBLISHER):
         raise PermissionDenied("only the provider's publishers edit a course")
     check_if_match(course, if_match)
     vetting.check_editable(course["state"])

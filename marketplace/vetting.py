@@ -19,11 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hub.auth import Principal
 from hub.errors import Conflict, PermissionDenied
-
-PUBLISHER = "publisher"
-REVIEWER = "reviewer"
+from hub.principal import Principal, Role
 
 
 @dataclass(frozen=True)
@@ -38,14 +35,14 @@ class Transition:
 
 
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition("submit", "draft", "submitted", (PUBLISHER,)),
-    Transition("submit", "changes_requested", "submitted", (PUBLISHER,)),
-    Transition("withdraw", "submitted", "draft", (PUBLISHER,)),
-    Transition("start_review", "submitted", "in_review", (REVIEWER,)),
-    Transition("request_changes", "in_review", "changes_requested", (REVIEWER,),
+    Transition("submit", "draft", "submitted", (Role.PUBLISHER,)),
+    Transition("submit", "changes_requested", "submitted", (Role.PUBLISHER,)),
+    Transition("withdraw", "submitted", "draft", (Role.PUBLISHER,)),
+    Transition("start_review", "submitted", "in_review", (Role.REVIEWER,)),
+    Transition("request_changes", "in_review", "changes_requested", (Role.REVIEWER,),
                needs_comment=True),
-    Transition("publish", "in_review", "published", (REVIEWER,)),
-    Transition("retire", "published", "retired", (PUBLISHER, REVIEWER)),
+    Transition("publish", "in_review", "published", (Role.REVIEWER,)),
+    Transition("retire", "published", "retired", (Role.PUBLISHER, Role.REVIEWER)),
 )
 
 #: States in which the provider may edit the working revision in place.
@@ -60,10 +57,9 @@ def may_act(principal: Principal, transition: Transition, owner_id: str) -> bool
     Publisher actions belong to the owning organisation only; reviewer actions to any reviewer
     (or admin), whose organisation is the review board, not the provider.
     """
-    if PUBLISHER in transition.roles and principal.org_id == owner_id and principal.has(
-            PUBLISHER):
+    if Role.PUBLISHER in transition.roles and principal.holds_in(owner_id, Role.PUBLISHER):
         return True
-    return REVIEWER in transition.roles and principal.has(REVIEWER)
+    return Role.REVIEWER in transition.roles and principal.has(Role.REVIEWER)
 
 
 def actions_from(state: str) -> list[str]:
@@ -75,8 +71,8 @@ def allowed_actions(principal: Principal, state: str, owner_id: str) -> list[str
     """The actions this caller may take now, plus ``edit`` when the revision is editable."""
     actions = {t.action for t in TRANSITIONS
                if t.source == state and may_act(principal, t, owner_id)}
-    if (state in EDITABLE_STATES or state in REVISABLE_STATES) and principal.org_id == owner_id \
-            and principal.has(PUBLISHER):
+    if (state in EDITABLE_STATES or state in REVISABLE_STATES) \
+            and principal.holds_in(owner_id, Role.PUBLISHER):
         actions.add("edit")
     return sorted(actions)
 

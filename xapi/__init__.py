@@ -1,4 +1,4 @@
-"""The hub's xAPI 1.0.3 Learning Record Store, mounted at ``/xapi`` (issue 3).
+"""The hub's xAPI 1.0.3 Learning Record Store, mounted at ``/xapi``.
 
 A plain Flask blueprint (not flask-smorest: the LRS takes raw and multipart bodies): the
 Statement Resource (:mod:`xapi.statement_routes`), the Document Resources, Activities, Agents
@@ -8,16 +8,29 @@ resource shares (version header, Alternate Request Syntax, CORS, auth).
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from typing import TYPE_CHECKING
 
-from hub import cors
-from xapi import openapi, transport
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the LRS on the app (called by :func:`hub.create_app`)."""
+    """Register the LRS on the app (called by :func:`hub.create_app`).
+
+    Flask and the routes are imported here, not at the top: importing a module of the package
+    (the validator, :mod:`xapi.validation`) must not load the web framework."""
+    from flask import Blueprint
+
+    from hub import cors
     from hub.tokens import TokenCodec
-    from xapi import attachment_upgrade, document_routes, forwarding_routes, statement_routes
+    from xapi import (
+        attachment_upgrade,
+        document_routes,
+        forwarding_routes,
+        openapi,
+        statement_routes,
+        transport,
+    )
 
     # "more" links are signed (hub.tokens): a client cannot put its own parameters in them.
     app.extensions["xapi.more"] = TokenCodec(app.extensions["hub.token_key"], "xapi.more", "more")

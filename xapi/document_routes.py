@@ -13,7 +13,7 @@ resources have no way to name an organisation.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ from hub.errors import ValidationError
 from storage.ports.xapi import DocumentKey
 from xapi import activities, documents, transport
 from xapi.index_keys import IFI_PROPERTIES, agent_key
-from xapi.validating import is_iri, is_uuid, parse_agent, parse_timestamp
+from xapi.validation import is_iri, is_uuid, validate_agent_param
 
 bp = Blueprint("xapi_documents", __name__)
 
@@ -41,7 +41,7 @@ def _activity(params: dict[str, str]) -> str:
 
 
 def _agent(params: dict[str, str], allow_group: bool = True) -> str:
-    key = agent_key(parse_agent(params["agent"], "agent", allow_group=allow_group))
+    key = agent_key(validate_agent_param(params["agent"], "agent", allow_group=allow_group))
     if key is None:
         raise ValidationError.for_field("agent", "must identify an Agent (one IFI)")
     return key
@@ -54,13 +54,6 @@ def _registration(params: dict[str, str]) -> str | None:
     if not is_uuid(value):
         raise ValidationError.for_field("registration", "must be a UUID")
     return value.lower()
-
-
-def _since(params: dict[str, str]) -> str | None:
-    if "since" not in params:
-        return None
-    return parse_timestamp(params["since"], "since").astimezone(UTC).strftime(
-        "%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _preconditions() -> documents.Preconditions:
@@ -107,7 +100,7 @@ def state() -> Response:
         org_id = transport.writer().org_id
     activity_id, agent = _activity(params), _agent(params)
     registration = _registration(params)
-    since = _since(params)
+    since = transport.parse_instant(params, "since")
     state_id = params.get("stateId")
     key = (DocumentKey("state", state_id, activity_id, agent, registration or "", org_id=org_id)
            if state_id is not None else None)
@@ -127,7 +120,7 @@ def state() -> Response:
 
 def _profile(org_id: str, kind: str, params: dict[str, str],
              scope: dict[str, str]) -> Response:
-    since = _since(params)
+    since = transport.parse_instant(params, "since")
     profile_id = params.get("profileId")
     key = (DocumentKey(kind, profile_id, **scope, org_id=org_id)
            if profile_id is not None else None)
@@ -181,7 +174,7 @@ def agents() -> Response:
     the Agent itself (the hub does not link identities)."""
     params = transport.check_params(("agent",), required=("agent",))
     transport.reader()
-    agent = parse_agent(params["agent"], "agent", allow_group=False)
+    agent = validate_agent_param(params["agent"], "agent", allow_group=False)
     person: dict[str, Any] = {"objectType": "Person"}
     if "name" in agent:
         person["name"] = [agent["name"]]

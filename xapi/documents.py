@@ -19,7 +19,7 @@ from storage.errors import ConcurrentUpdate
 from storage.json_text import JSONTextError, loads
 from storage.ports import Store
 from storage.ports.xapi import DocumentKey
-from xapi.statements import now_iso
+from storage.timestamps import utcnow
 
 JSON_TYPE = "application/json"
 _MERGE_RETRIES = 5
@@ -99,7 +99,7 @@ def put_document(store: Store, key: DocumentKey, content: bytes, content_type: s
     profile = key.kind != "state"
     pre.check(current, require_for_existing=profile or xapi2, require_for_new=profile)
     doc = {"content": content, "content_type": ctype, "etag": etag_of(content),
-           "updated": now_iso()}
+           "updated": utcnow()}
     try:
         store.xapi_documents.save(key, doc, current["etag"] if current else None)
     except ConcurrentUpdate:
@@ -125,7 +125,7 @@ def post_document(store: Store, key: DocumentKey, content: bytes, content_type: 
             body = orjson.dumps(merged)
             ctype = JSON_TYPE
         doc = {"content": body, "content_type": ctype, "etag": etag_of(body),
-               "updated": now_iso()}
+               "updated": utcnow()}
         try:
             store.xapi_documents.save(key, doc, current["etag"] if current else None)
             return

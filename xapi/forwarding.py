@@ -32,17 +32,16 @@ import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from hub.auth import Principal, utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
+from hub.principal import Principal, Role
 from storage.ports import Store
+from storage.timestamps import utcnow
 from xapi.forwarding_destinations import DestinationRefused
 from xapi.forwarding_worker import wake_worker
+from xapi.validation import VOIDED_VERB
 
 if TYPE_CHECKING:
     from xapi.forwarding_client import DownstreamClient
-
-#: The verb of a voiding statement (Data 2.3.2).
-VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 
 #: Fields of a forwarder that clients never see: the secret (never again once registered,
 #: sealed or, in rows from before sealing, plain) and the worker's lease bookkeeping.
@@ -74,7 +73,7 @@ def register_forwarder(store: Store, principal: Principal, data: dict[str, Any],
     own, since it forwards the statements its own organisation writes. ``client`` (the
     process's downstream client) checks the destination and seals the password."""
     org_id = data.get("org_id") or principal.org_id
-    if org_id != principal.org_id and "admin" not in principal.roles:
+    if not principal.acts_for(org_id):
         raise PermissionDenied("an lrs-writer may register forwarding for its own organisation")
     if store.organisations.get(org_id) is None:
         raise ValidationError.for_field("org_id", f"no organisation {org_id!r}")
@@ -106,8 +105,7 @@ def register_forwarder(store: Store, principal: Principal, data: dict[str, Any],
 
 def _visible(principal: Principal, forwarder: dict[str, Any] | None) -> dict[str, Any]:
     """The forwarder when the caller may see it; 404 otherwise (no existence leak)."""
-    if forwarder is None or (forwarder["org_id"] != principal.org_id
-                             and "admin" not in principal.roles):
+    if forwarder is None or not principal.acts_for(forwarder["org_id"]):
         raise NotFound("no such forwarding registration")
     return forwarder
 
@@ -120,7 +118,7 @@ def forwarding_status(store: Store, principal: Principal, forwarder_id: str) -> 
 
 def list_forwarders(store: Store, principal: Principal) -> list[dict[str, Any]]:
     """The caller's organisation's registrations (every one for an admin), with progress."""
-    org = None if "admin" in principal.roles else principal.org_id
+    org = None if principal.acts_for_every_organisation() else principal.org_id
     return [with_progress(store, f) for f in store.forwarding.list(org)]
 
 
@@ -171,7 +169,7 @@ def delete_forwarder(store: Store, principal: Principal, forwarder_id: str) -> N
 
 def _writable(principal: Principal) -> None:
     """Readers may look; only a writer of the organisation (or an admin) may change."""
-    if not principal.has("lrs-writer"):
+    if not principal.has(Role.LRS_WRITER):
         raise PermissionDenied("changing forwarding needs the lrs-writer role")
 
 

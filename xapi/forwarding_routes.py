@@ -25,8 +25,9 @@ import marshmallow as ma
 from flask import Blueprint, Flask, current_app, jsonify, request
 from flask.cli import with_appcontext
 
-from hub.auth import Principal, current_principal, require_roles
+from hub.auth import current_principal, require_roles
 from hub.context import get_store
+from hub.principal import Principal, Role
 from xapi.forwarding import (
     delete_forwarder,
     forwarding_status,
@@ -87,7 +88,7 @@ def _caller() -> Principal:
 
 
 @blueprint.post("")
-@require_roles("lrs-writer")
+@require_roles(Role.LRS_WRITER)
 def create_forwarder() -> Any:
     """Register a downstream LRS."""
     data = _schema.load(request.get_json(force=True))
@@ -98,21 +99,21 @@ def create_forwarder() -> Any:
 
 
 @blueprint.get("")
-@require_roles("lrs-writer", "lrs-reader")
+@require_roles(Role.LRS_WRITER, Role.LRS_READER)
 def list_forwarders_view() -> Any:
     """The caller's registrations with progress."""
     return jsonify({"forwarders": list_forwarders(get_store(), _caller())})
 
 
 @blueprint.get("/<forwarder_id>")
-@require_roles("lrs-writer", "lrs-reader")
+@require_roles(Role.LRS_WRITER, Role.LRS_READER)
 def get_forwarder(forwarder_id: str) -> Any:
     """One registration with progress."""
     return jsonify(forwarding_status(get_store(), _caller(), forwarder_id))
 
 
 @blueprint.patch("/<forwarder_id>")
-@require_roles("lrs-writer")
+@require_roles(Role.LRS_WRITER)
 def patch_forwarder(forwarder_id: str) -> Any:
     """Change a registration (active, url, credentials, filter, label)."""
     changes = _changes.load(request.get_json(force=True))
@@ -120,14 +121,14 @@ def patch_forwarder(forwarder_id: str) -> Any:
 
 
 @blueprint.post("/<forwarder_id>/retry")
-@require_roles("lrs-writer")
+@require_roles(Role.LRS_WRITER)
 def retry_forwarder(forwarder_id: str) -> Any:
     """Put the dead letters back in the queue."""
     return jsonify(retry_dead_letters(get_store(), _caller(), forwarder_id))
 
 
 @blueprint.delete("/<forwarder_id>")
-@require_roles("lrs-writer")
+@require_roles(Role.LRS_WRITER)
 def delete_forwarder_view(forwarder_id: str) -> Any:
     """Remove a registration and its outbox."""
     delete_forwarder(get_store(), _caller(), forwarder_id)

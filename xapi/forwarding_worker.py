@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hub.auth import utcnow
 from storage.ports import Store
+from storage.timestamps import format_timestamp, utcnow
 from xapi.forwarding_client import DownstreamClient, client_for
 
 log = logging.getLogger(__name__)
@@ -46,11 +46,6 @@ class ForwardingPolicy:
         jitter (x0.5..1) so that many hubs retrying one downstream do not march in step."""
         delay = min(self.backoff_max, self.backoff_base * 2 ** max(0, attempts - 1))
         return delay * (0.5 + random.random() / 2)
-
-
-def _at(dt: datetime) -> str:
-    """A datetime in the store's timestamp format (sorts as text)."""
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass
@@ -89,8 +84,8 @@ class DownstreamRound:
             if self.stop is not None and self.stop.is_set():
                 return
             now = datetime.now(UTC)
-            if not self.repo.lease(self.fid, self.owner, _at(now),
-                                   _at(now + timedelta(seconds=policy.lease_seconds))):
+            if not self.repo.lease(self.fid, self.owner, format_timestamp(now),
+                                   format_timestamp(now + timedelta(seconds=policy.lease_seconds))):
                 return
             entries = self.repo.pending(self.fid, policy.batch_size)
             if not entries:
@@ -138,7 +133,8 @@ class DownstreamRound:
         attempts = int((self.repo.get(self.fid) or {}).get("attempts") or 0) + 1
         retry_at = datetime.now(UTC) + timedelta(seconds=self.policy.backoff(attempts))
         self.repo.update(self.fid, {"attempts": attempts, "last_error": error,
-                                    "last_error_at": utcnow(), "next_attempt_at": _at(retry_at)})
+                                    "last_error_at": utcnow(),
+                                    "next_attempt_at": format_timestamp(retry_at)})
         self.tally["errors"] += 1
 
 
@@ -153,9 +149,9 @@ def forward_once(store: Store, client: DownstreamClient, policy: ForwardingPolic
     owner = owner or f"{os.getpid()}-{threading.get_ident()}"
     tally = {"forwarders": 0, "sent": 0, "dead": 0, "errors": 0}
     now = datetime.now(UTC)
-    for fid in store.forwarding.due(_at(now)):
-        until = _at(now + timedelta(seconds=policy.lease_seconds))
-        if not store.forwarding.lease(fid, owner, _at(now), until):
+    for fid in store.forwarding.due(format_timestamp(now)):
+        until = format_timestamp(now + timedelta(seconds=policy.lease_seconds))
+        if not store.forwarding.lease(fid, owner, format_timestamp(now), until):
             continue  # another process is sending to this downstream
         try:
             forwarder = store.forwarding.get(fid)
@@ -264,9 +260,8 @@ def resume_pending(app: Any) -> None:
 
 
 def worker_enabled(app: Any) -> bool:
-    """``HUB_FORWARDING_WORKER`` (app config first, then the environment) is not off."""
-    value = app.config.get("HUB_FORWARDING_WORKER", os.environ.get("HUB_FORWARDING_WORKER", "on"))
-    return str(value).strip().lower() not in ("off", "0", "false", "no")
+    """The app runs a worker thread (``HUB_FORWARDING_WORKER``, read by :mod:`hub.config`)."""
+    return bool(app.extensions["hub.config"].forwarding_worker)
 
 
 def stop_worker(app: Any) -> None:

@@ -6,7 +6,7 @@ the answer; they hold no rules of their own.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from hub.context import get_blobs, get_config, get_store
 from hub.errors import ValidationError
 from hub.json_body import load_body
 from xapi import attachments, formats, statements, transport
-from xapi.validating import is_iri, is_uuid, parse_agent, parse_timestamp
+from xapi.validation import is_iri, is_uuid, validate_agent_param
 
 bp = Blueprint("xapi_statements", __name__)
 
@@ -91,10 +91,6 @@ def _decode_more(token: str) -> tuple[dict[str, str], str]:
     return params, cursor
 
 
-def _normalise_time(value: str, param: str) -> str:
-    return parse_timestamp(value, param).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 @bp.get("/statements")
 def get_statements() -> Response:
     """A single statement or a page of a query (Communication 2.1.3)."""
@@ -138,7 +134,7 @@ def get_statements() -> Response:
 
 
 def _query(principal: Any, params: dict[str, str], cursor: str | None) -> Any:
-    agent = parse_agent(params["agent"], "agent") if "agent" in params else None
+    agent = validate_agent_param(params["agent"], "agent") if "agent" in params else None
     for name, check in (("verb", is_iri), ("activity", is_iri), ("registration", is_uuid)):
         if name in params and not check(params[name]):
             raise ValidationError.for_field(name, "is not a valid " +
@@ -150,8 +146,8 @@ def _query(principal: Any, params: dict[str, str], cursor: str | None) -> Any:
         agent, params.get("verb"), params.get("activity"), params.get("registration"),
         transport.parse_bool(params, "related_agents"),
         transport.parse_bool(params, "related_activities"))
-    since = _normalise_time(params["since"], "since") if "since" in params else None
-    until = _normalise_time(params["until"], "until") if "until" in params else None
+    since = transport.parse_instant(params, "since")
+    until = transport.parse_instant(params, "until")
     return statements.run_query(get_store(), principal, keys, since, until,
                                 transport.parse_bool(params, "ascending"), int(limit_text),
                                 cursor)

@@ -10,28 +10,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
-from hub.auth import Principal
 from hub.errors import NotFound, ValidationError
+from hub.principal import Principal
 from storage.ports import Store
 from storage.ports.xapi import StatementPage, StatementQuery, StatementRecord
+from storage.timestamps import utcnow
 from xapi import activities, attachments
 from xapi.index_keys import agent_key, fingerprint, statement_keys
-from xapi.validating import check_batch
+from xapi.validation import VOIDED_VERB, validate_batch
 
-VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 #: Page size when the client asks for none or for more (Communication 2.1.3 ``limit``: 0 means
 #: the server's maximum).
 MAX_LIMIT = 500
 #: How deep a chain of StatementRefs is followed when inheriting filter keys.
 _REF_DEPTH = 10
-
-
-def now_iso() -> str:
-    """Now in the store's timestamp format."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def authority_for(principal: Principal, public_url: str) -> dict[str, Any]:
@@ -42,11 +36,6 @@ def authority_for(principal: Principal, public_url: str) -> dict[str, Any]:
         "name": principal.org_name or principal.org_id,
         "account": {"homePage": public_url, "name": principal.key},
     }
-
-
-def sees_everything(principal: Principal) -> bool:
-    """Platform administrators read every organisation's statements; others only their own."""
-    return principal.org_kind == "platform-admin" or "admin" in principal.roles
 
 
 def _context_activities_as_arrays(stmt: dict[str, Any]) -> None:
@@ -137,7 +126,7 @@ def store_statements(store: Store, blobs: Any, principal: Principal, public_url:
     ``parts`` are the attachment bodies of a multipart request by SHA-2 (Data 2.4.11);
     ``statement_id`` is the ``statementId`` of a PUT (Communication 2.1.1); ``version`` the
     request's X-Experience-API-Version."""
-    check_batch(statements, version)
+    validate_batch(statements, version=version)
     if statement_id is not None:
         stmt = statements[0]
         if "id" in stmt and stmt["id"] != statement_id:
@@ -148,7 +137,7 @@ def store_statements(store: Store, blobs: Any, principal: Principal, public_url:
     if len(ids) != len(set(ids)):
         raise ValidationError.for_field("id", "the batch holds the same id twice")
     attachments.check_parts(statements, parts or {})
-    now = now_iso()
+    now = utcnow()
     authority = authority_for(principal, public_url)
     records = [_record(stmt, authority, now, principal.org_id) for stmt in statements]
     _merge_ref_keys(store, principal.org_id, records)
@@ -186,7 +175,7 @@ def get_statement(store: Store, principal: Principal, statement_id: str,
     administrator reads across organisations: its own organisation's statement under that id
     when there is one, else the earliest stored one of any organisation."""
     row = store.statements.get(statement_id, principal.org_id)
-    if row is None and sees_everything(principal):
+    if row is None and principal.reads_across_organisations():
         row = store.statements.get(statement_id, None)
     if row is None or row["voided"] != voided:
         raise NotFound(f"no statement {statement_id}" + (" voided" if voided else ""))
@@ -222,7 +211,7 @@ def run_query(store: Store, principal: Principal, keys: Iterable[str], since: st
         limit = MAX_LIMIT
     query = StatementQuery(
         keys=tuple(keys), since=since, until=until, ascending=ascending, limit=limit,
-        cursor=cursor, org_id=None if sees_everything(principal) else principal.org_id,
+        cursor=cursor, org_id=None if principal.reads_across_organisations() else principal.org_id,
     )
     page: StatementPage = store.statements.query(query)
     return page

@@ -20,10 +20,13 @@ from urllib.parse import parse_qsl, urlencode
 import orjson
 from flask import Response, request
 
-from hub.auth import Principal, current_principal
+from hub.auth import current_principal
 from hub.errors import PermissionDenied, ValidationError
 from hub.errors_http import BODY_TOO_LARGE
 from hub.json_body import load_body
+from hub.principal import Principal, Role
+from storage.timestamps import format_timestamp, utcnow
+from xapi.validation import parse_timestamp
 
 #: The version this LRS speaks (response header of a request without a version).
 XAPI_VERSION = "1.0.3"
@@ -200,9 +203,7 @@ def after_xapi_request(response: Response) -> Response:
 
 def consistent_through() -> str:
     """Now, as the instant up to which every accepted statement is visible."""
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utcnow()
 
 
 def principal_for(*roles: str) -> Principal:
@@ -216,12 +217,12 @@ def principal_for(*roles: str) -> Principal:
 
 def reader() -> Principal:
     """A caller allowed to read the LRS."""
-    return principal_for("lrs-reader", "lrs-writer")
+    return principal_for(Role.LRS_READER, Role.LRS_WRITER)
 
 
 def writer() -> Principal:
     """A caller allowed to write to the LRS."""
-    return principal_for("lrs-writer")
+    return principal_for(Role.LRS_WRITER)
 
 
 def check_params(allowed: Iterable[str], required: Iterable[str] = ()) -> dict[str, str]:
@@ -261,6 +262,19 @@ def parse_bool(params: dict[str, str], name: str) -> bool:
     if value.lower() not in ("true", "false"):
         raise ValidationError.for_field(name, "must be true or false")
     return value.lower() == "true"
+
+
+def parse_instant(params: dict[str, str], name: str) -> str | None:
+    """A ``since``/``until`` parameter (Communication 2.1.3, 2.3-2.6: ISO 8601 timestamps) in
+    the stored format, so that it compares with stored instants as text; None when absent,
+    400 naming the parameter otherwise. A timestamp without an offset is UTC (Data 4.5)."""
+    value = params.get(name)
+    if value is None:
+        return None
+    try:
+        return format_timestamp(parse_timestamp(value))
+    except ValueError:
+        raise ValidationError.for_field(name, "must be an ISO 8601 timestamp") from None
 
 
 def read_json_body(field: str = "content") -> Any:

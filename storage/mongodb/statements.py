@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -44,6 +43,7 @@ from storage.mongodb import counters
 from storage.mongodb.errors import translate_errors
 from storage.ports import Document
 from storage.ports.xapi import StatementPage, StatementQuery, StatementRecord
+from storage.timestamps import utcnow as _now
 
 #: The counter document that hands out statement sequence numbers.
 SEQ_COUNTER = "xapi_statement_seq"
@@ -59,10 +59,6 @@ def ensure_indexes(db: Database[Any]) -> None:
     statements.create_index([("stored", -1), ("seq", -1)], name="stored")
     statements.create_index([("org_id", 1), ("stored", -1), ("seq", -1)], name="org_stored")
     statements.create_index([("sid", 1), ("seq", 1)], name="sid_seq")
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def statement_key(org_id: str | None, statement_id: str) -> str:

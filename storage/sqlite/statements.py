@@ -7,7 +7,6 @@ import functools
 import itertools
 import sqlite3
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -19,13 +18,10 @@ from storage.ports.xapi import StatementPage, StatementQuery, StatementRecord
 from storage.sqlite.store import translated
 from storage.sqlite.xapi_tables import EPOCH_BITS, alternatives, chunks, id_hash, stored_hashes
 from storage.sqlite.xapi_wal import WAL_LIMIT_BYTES, start_guard
+from storage.timestamps import utcnow as _now
 
 #: Epochs per ``UNION ALL`` statement of a filtered query, growing (SQLite allows 500 members).
 _EPOCH_CHUNKS = (1, 3, 12, 48, 192)
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _epoch_runs(first: int, last: int, ascending: bool) -> Iterator[list[int]]:

@@ -10,6 +10,8 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from storage.timestamps import format_timestamp
+
 _clock = itertools.count()
 _EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -17,7 +19,7 @@ _EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 def timestamp(step: int | None = None) -> str:
     """A distinct, increasing ISO 8601 UTC timestamp (microseconds, ``Z``)."""
     n = next(_clock) if step is None else step
-    return (_EPOCH + timedelta(seconds=n)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return format_timestamp(_EPOCH + timedelta(seconds=n))
 
 
 def org_doc(org_id: str, name: str | None = None, kind: str = "provider") -> dict[str, Any]:

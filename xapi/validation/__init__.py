@@ -28,9 +28,10 @@ from xapi.validation.datatypes import (
     validate_language_map,
 )
 from xapi.validation.errors import StatementInvalid, fail
-from xapi.validation.statement import RULES_1_0, RULES_2_0, check_statement
+from xapi.validation.statement import RULES_1_0, RULES_2_0, VOIDED_VERB, check_statement
 
 __all__ = [
+    "VOIDED_VERB",
     "StatementInvalid",
     "is_iri",
     "is_language_tag",

@@ -25,7 +25,9 @@ from xapi.validation.datatypes import (
 )
 from xapi.validation.errors import Path, fail, reject_unknown, required
 
-VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+#: The verb of a voiding Statement (Data 2.3.2): the validator, the LRS's voiding and the
+#: forwarding filter all recognise it by this IRI.
+VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
 OCTET_STREAM = "application/octet-stream"
 
@@ -109,7 +111,7 @@ def check_statement(stmt: Any, path: Path, rules: Rules) -> None:
             fail((path, "version"), 'must be "1.0", "1.0.x" or "2.0.x"')
     # Data 2.3.2.s2.b1: a voiding Statement's object is the StatementRef of the voided one.
     verb = stmt["verb"]
-    if verb["id"] == VOIDED and stmt["object"].get("objectType") != "StatementRef":
+    if verb["id"] == VOIDED_VERB and stmt["object"].get("objectType") != "StatementRef":
         fail((path, "object"), "a voiding Statement's object must be a StatementRef")
 
 

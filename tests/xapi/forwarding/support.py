@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import socket
@@ -160,6 +161,14 @@ def create_app_like(app: Any, **settings: str) -> Any:
     config = app.extensions["hub.config"]
     return create_app({"TESTING": True, "HUB_STORE_URL": config.store_url,
                        "HUB_BLOB_URL": config.blob_url, **settings})
+
+
+def run_worker(app: Any, monkeypatch: Any) -> None:
+    """Configure ``app`` as if started with ``HUB_FORWARDING_WORKER=on`` (the fixtures start
+    every app with it off, so that tests drive delivery with ``forward_once``)."""
+    config = app.extensions["hub.config"]
+    monkeypatch.setitem(app.extensions, "hub.config",
+                        dataclasses.replace(config, forwarding_worker=True))
 
 
 def deliver(app: Any, policy: ForwardingPolicy = FAST) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""Statement forwarding (issue 3): delivery with back-off, dead letters, leases, the worker
+"""Statement forwarding: delivery with back-off, dead letters, leases, the worker
 thread, the CLI, and a second hub as a real downstream over HTTP."""
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from tests.xapi.forwarding.support import (
     learning_event,
     multipart,
     register,
+    run_worker,
     statement,
     status,
     xapi_post,
@@ -132,7 +133,7 @@ def test_a_downstream_is_leased_to_one_process(hub: Any, tenants: Tenants,
 def test_background_worker_starts_lazily_and_delivers(hub: Any, tenants: Tenants,
                                                       downstream: Downstream,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HUB_FORWARDING_WORKER", "on")
+    run_worker(hub, monkeypatch)
     client = hub.test_client()
     writer = tenants.make("Ministry LMS", "lms", ("lrs-writer",))
     fid = register(client, writer["headers"], url=downstream.url)["id"]
@@ -151,7 +152,7 @@ def test_background_worker_starts_lazily_and_delivers(hub: Any, tenants: Tenants
 def test_a_hanging_downstream_does_not_slow_ingestion(hub: Any, tenants: Tenants,
                                                       downstream: Downstream,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HUB_FORWARDING_WORKER", "on")
+    run_worker(hub, monkeypatch)
     downstream.gate = threading.Event()  # the downstream answers nothing until we say so
     client = hub.test_client()
     writer = tenants.make("Ministry LMS", "lms", ("lrs-writer",))
@@ -237,7 +238,7 @@ def test_first_request_resumes_what_was_waiting(hub: Any, tenants: Tenants,
     ingest(hub, writer["org"]["id"], [statement(), statement()])
     restarted = create_app_like(hub)
     try:
-        monkeypatch.setenv("HUB_FORWARDING_WORKER", "on")
+        run_worker(restarted, monkeypatch)
         assert "xapi.forwarding_worker" not in restarted.extensions
         restarted.test_client().get("/health")
         deadline = time.monotonic() + 10
@@ -251,7 +252,7 @@ def test_first_request_resumes_what_was_waiting(hub: Any, tenants: Tenants,
 
 def test_apps_with_nothing_waiting_run_no_worker(hub: Any,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HUB_FORWARDING_WORKER", "on")
+    run_worker(hub, monkeypatch)
     hub.test_client().get("/health")
     assert "xapi.forwarding_worker" not in hub.extensions
 
@@ -266,7 +267,7 @@ def test_cli_forward_once(hub: Any, tenants: Tenants, downstream: Downstream) ->
     assert len(downstream.received) == 2
 
 
-# --- what the downstream answers (issue 7 §2) ---------------------------------------------------
+# --- what the downstream answers: its status, never its body (it may hold secrets) ----------
 
 
 def test_last_error_shows_the_status_never_the_body(hub: Any, tenants: Tenants,

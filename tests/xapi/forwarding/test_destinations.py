@@ -1,6 +1,7 @@
-"""Forwarding cannot be turned inwards (issue 7 §2): destinations are checked at registration
-(POST and PATCH) and again when the hub connects, after name resolution; the operator's
-``HUB_FORWARDING_ALLOW_HOSTS`` lets named internal hosts through."""
+"""Forwarding cannot be turned inwards (a registration must not make the hub send requests into
+its own network): destinations are checked at registration (POST and PATCH) and again when the
+hub connects, after name resolution; the operator's ``HUB_FORWARDING_ALLOW_HOSTS`` lets named
+internal hosts through."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ from tests.xapi.forwarding.support import (
 from xapi.forwarding_destinations import AllowList, forbidden_reason
 from xapi.forwarding_worker import stop_worker
 
-#: Every spelling of an inward destination the issue lists (and a few more), refused without
-#: an allow list.
+#: Inward destinations (loopback, private, shared, link-local and cloud-metadata addresses, in
+#: the decimal, octal, hex and IPv6-mapped spellings URL parsers accept), refused without an
+#: allow list.
 INWARD = [
     "http://127.0.0.1:8080/admin/xapi",
     "http://169.254.169.254/latest/meta-data",

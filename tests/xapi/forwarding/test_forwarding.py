@@ -1,4 +1,4 @@
-"""Statement forwarding (issue 3): registration API, filter, durable outbox and its atomicity.
+"""Statement forwarding: registration API, filter, durable outbox and its atomicity.
 
 The downstream is a real HTTP server on 127.0.0.1 (``support.Downstream``); every test runs on
 each store adapter unless it is about the embedded store's transaction.

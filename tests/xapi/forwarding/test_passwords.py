@@ -1,4 +1,5 @@
-"""Forwarding passwords are sealed at rest under the hub's secret (issue 7 §2)."""
+"""Forwarding passwords are sealed at rest under the hub's secret: a copy of the store (a
+backup, a replica) does not hand out the credentials of every downstream LRS."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 import uuid
 from typing import Any
 
-from hub.auth import utcnow
+from storage.timestamps import utcnow
 from tests.conftest import Tenants, basic
 from tests.xapi.forwarding.support import (
     Downstream,
