@@ -24,11 +24,13 @@ run: install
 	$(VENV)/bin/hub demo load --if-empty
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
 
+# ruff (style and bugs), import-linter (the layers and no import circles), mypy (the packages).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
-test: install
-	$(VENV)/bin/ruff check .
+test: lint
 	$(PY) -m pytest -n 2 -q
 
 bench: install

@@ -43,7 +43,7 @@ from hub.docs import HubBlueprint
 from marketplace import importer, jsonld, reviews, service
 from marketplace.search import public_course, search_catalogue
 
-SECURED = {"security": [{"basic": []}]}
+SECURED: dict[str, Any] = {"security": [{"basic": []}]}
 IF_MATCH = {"parameters": [{
     "in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
     "description": "ETag from a previous GET; 428 without it, 412 when the course changed since",

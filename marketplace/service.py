@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from typing import Any
 
 from hub.errors import (
     NotFound,
@@ -138,9 +139,10 @@ def replace_checked(store: Store, read: Document, updated: Document,
         return store.courses.replace(updated, read["row_version"], event)  # type: ignore[no-any-return]
     except ConcurrentUpdate:
         current = store.courses.get(read["id"])
+        shown: dict[str, Any] = {"current_etag": etag(current)} if current else {}
         raise PreconditionFailed(
             "the course changed while this request was applied; fetch it again and retry",
-            **({"current_etag": etag(current)} if current else {}),
+            **shown,
         ) from None
 
 

@@ -145,7 +145,8 @@ def update_forwarder(store: Store, principal: Principal, forwarder_id: str,
     if {"url", "username", "password", "active"} & fields.keys():
         fields.update({"attempts": 0, "next_attempt_at": None})
     store.forwarding.update(forwarder_id, fields)
-    return with_progress(store, store.forwarding.get(forwarder_id))
+    # Deleted by a concurrent request in between: as absent as before.
+    return with_progress(store, _visible(principal, store.forwarding.get(forwarder_id)))
 
 
 def retry_dead_letters(store: Store, principal: Principal, forwarder_id: str) -> dict[str, Any]:
@@ -157,7 +158,7 @@ def retry_dead_letters(store: Store, principal: Principal, forwarder_id: str) ->
     store.forwarding.update(forwarder_id, {"attempts": 0, "next_attempt_at": None},
                             inc={"failed": -revived})
     wake_worker()
-    return with_progress(store, store.forwarding.get(forwarder_id))
+    return with_progress(store, _visible(principal, store.forwarding.get(forwarder_id)))
 
 
 def delete_forwarder(store: Store, principal: Principal, forwarder_id: str) -> None:

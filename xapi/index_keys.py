@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeGuard
 
 import orjson
 
@@ -61,11 +61,11 @@ def _agent_keys(agent: Any) -> Iterable[str]:
                 yield key
 
 
-def _is_agent(obj: Any) -> bool:
+def _is_agent(obj: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(obj, dict) and obj.get("objectType") in ("Agent", "Group")
 
 
-def _is_activity(obj: Any) -> bool:
+def _is_activity(obj: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(obj, dict) and obj.get("objectType", "Activity") == "Activity"
 
 

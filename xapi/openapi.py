@@ -21,7 +21,7 @@ from xapi.transport import SUPPORTED_VERSIONS
 
 #: Where each resource is specified.
 SPEC = "https://github.com/adlnet/xAPI-Spec/blob/1.0.3/xAPI-Communication.md#"
-SECURED = [{"basic": []}]
+SECURED: list[dict[str, list[str]]] = [{"basic": []}]
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -111,7 +111,8 @@ def _with_head(operations: dict[str, Any]) -> dict[str, Any]:
 def statement_operations() -> dict[str, dict[str, Any]]:
     """PUT, POST, GET (and HEAD) /xapi/statements, by method of the view (one view each)."""
     v = VERSION_HEADER
-    body = {"required": True, "description": "a Statement or an array of Statements; "
+    body: dict[str, Any] = {
+            "required": True, "description": "a Statement or an array of Statements; "
             "multipart/mixed when they carry attachment bodies (Communication 1.5.2)",
             "content": {JSON: {"schema": {"anyOf": [_ref("Statement"),
                                                     {"type": "array",
