@@ -41,3 +41,10 @@ def test_forwarding_worker_is_read_at_start_up(tmp_path: Path,
         assert not worker_enabled(app)
     finally:
         app.extensions["hub.store"].close()
+
+
+def test_the_readme_documents_every_setting() -> None:
+    from hub.config import SETTINGS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [name for name in SETTINGS if f"| `{name}` |" not in readme] == []
