@@ -15,29 +15,34 @@ step reads every statement once, oldest first; it is idempotent and leaves the o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
-import orjson
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import with_appcontext
+from tqdm import tqdm
 
+from hub.context import get_blobs, get_store
+from storage import json_text
 from storage.ports import Store
 from xapi.attachments import blob_key, legacy_blob_key
 
 _PAGE = 1000
 
 
-def adopt_legacy_blobs(store: Store, blobs: Any) -> int:
+def adopt_legacy_blobs(store: Store, blobs: Any,
+                       progress: Callable[[int], object] = lambda _: None) -> int:
     """Copy each old body to the organisations that sent it (see the module); returns how
-    many copies were made."""
+    many copies were made. ``progress`` is told how many statements each page read."""
     claimed: set[str] = set()  # SHA-2s whose earliest statement was seen
     copies = 0
     cursor: str | None = None
     while True:
         page = store.statements.scan(cursor, _PAGE)
         for body, org in zip(page.bodies, page.orgs, strict=True):
-            for att in orjson.loads(body).get("attachments") or ():
+            # the stored text as the LRS reads it back (numbers orjson refuses included)
+            for att in json_text.loads(body, None).get("attachments") or ():
                 sha2 = str(att.get("sha2", "")).lower() if isinstance(att, dict) else ""
                 if not sha2:
                     continue
@@ -45,6 +50,7 @@ def adopt_legacy_blobs(store: Store, blobs: Any) -> int:
                 claimed.add(sha2)
                 if first or "fileUrl" not in att:
                     copies += _copy(blobs, sha2, org)
+        progress(len(page.bodies))
         cursor = page.cursor
         if cursor is None:
             return copies
@@ -63,8 +69,10 @@ def _copy(blobs: Any, sha2: str, org: str | None) -> int:
 def adopt_attachments_command() -> None:
     """Give attachment bodies stored before per-organisation storage to the organisations
     that sent them (run once after upgrading)."""
-    copies = adopt_legacy_blobs(current_app.extensions["hub.store"],
-                                current_app.extensions["hub.blobs"])
+    store = get_store()
+    with tqdm(total=store.statements.count(), unit="statements", desc="adopt-attachments",
+              disable=None) as bar:  # None: no bar when stderr is not a terminal
+        copies = adopt_legacy_blobs(store, get_blobs(), bar.update)
     click.echo(f"copied={copies}")
 
 

@@ -173,3 +173,15 @@ def test_adopt_attachments_gives_old_bodies_to_their_senders(make_lrs: Any, app:
                                     "&attachments=true"))
     assert parts == {}
     assert "copied=0" in runner.invoke(args=["xapi", "adopt-attachments"]).output
+
+
+def test_adopt_attachments_reads_statements_with_numbers_orjson_refuses(
+        make_lrs: Any, runner: Any) -> None:
+    """A stored statement keeps ``1e400`` as written; the step reads it as the LRS does."""
+    lrs = make_lrs("Org A")
+    stmt = statement(result={"extensions": {"http://example.org/x": 0}})
+    body = orjson.dumps(stmt).replace(b'"http://example.org/x":0', b'"http://example.org/x":1e400')
+    assert lrs.post(None, data=body, content_type="application/json").status_code == 200
+    result = runner.invoke(args=["xapi", "adopt-attachments"])
+    assert result.exit_code == 0, result.output
+    assert "copied=0" in result.output
