@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from flask import Flask
 
+    import lti
     import marketplace
     import storage
     import xapi
@@ -68,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     marketplace.init_app(app)
     admin.init_app(app)  # platform admins' organisations/credentials API and GET /me
     xapi.init_app(app)
+    lti.init_app(app)  # LTI 1.3 tool and platform sides, on the catalogue and the LRS
     return app
 
 

@@ -1,1 +1,21 @@
-"""LTI 1.3 tool and platform sides (DESIGN.md, LTI 1.3). Empty: nothing is served from here yet."""
+"""LTI 1.3 / LTI Advantage (DESIGN.md, "LTI 1.3"): the hub as a tool towards LMSes and as a
+platform towards providers' tools, with every launch and score written to the hub's own LRS.
+
+The package sits above :mod:`marketplace` and :mod:`xapi` (the import-linter layers in
+``pyproject.toml``): it launches catalogue courses and records statements through the LRS's own
+service, and neither of them imports it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the LTI endpoints and commands on the app (called by :func:`hub.create_app`).
+
+    Routes are imported here, not at the top: importing a module of the package must not load
+    the web framework."""
