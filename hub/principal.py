@@ -25,6 +25,9 @@ class Role(StrEnum):
     CURATOR = "curator"  # curates for learners: posts their ratings and reviews
     LRS_WRITER = "lrs-writer"  # writes statements and documents to the LRS
     LRS_READER = "lrs-reader"  # reads them
+    # manages its organisation's LTI registrations: an LMS's registrations of the hub as a tool,
+    # a provider's registrations of its own LTI tools with the hub as platform
+    LTI_MANAGER = "lti-manager"
     ADMIN = "admin"  # manages organisations and credentials; acts for every organisation
 
 
