@@ -25,8 +25,12 @@ _HTTP = urllib3.PoolManager(timeout=urllib3.Timeout(connect=5.0, read=15.0), ret
 
 def request(method: str, url: str, *, headers: dict[str, str] | None = None,
             body: bytes | None = None) -> urllib3.BaseHTTPResponse:
-    """One HTTP request, redirects not followed (each hop of a flow is a step to see)."""
-    return _HTTP.request(method, url, headers=headers or {}, body=body, redirect=False)
+    """One HTTP request, redirects not followed (each hop of a flow is a step to see); an
+    unreachable URL is Refused (502), not an exception the peer answers with 500."""
+    try:
+        return _HTTP.request(method, url, headers=headers or {}, body=body, redirect=False)
+    except (urllib3.exceptions.HTTPError, ValueError) as exc:
+        raise Refused(f"{method} {url} failed: {exc}", status=502, error="unreachable") from None
 
 
 def get_json(url: str, headers: dict[str, str] | None = None) -> Any:

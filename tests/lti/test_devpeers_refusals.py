@@ -192,3 +192,13 @@ def test_hook_sees_the_kind_of_each_jwt(dev_pair: tuple[DevPlatform, DevTool]) -
     with Browser() as browser:
         browser.run(platform.launch_url(message_type=DEEP_LINKING))
     assert kinds == ["id_token", "client_assertion", "id_token", "deep_link_response"]
+
+
+def test_an_unreachable_platform_is_a_refusal_not_a_crash(
+        dev_pair: tuple[DevPlatform, DevTool]) -> None:
+    platform, tool = dev_pair
+    tool.settings.jwks_url = "http://127.0.0.1:9/jwks"  # discard port: nothing listens
+    with Browser() as browser:
+        last = browser.run(platform.launch_url())
+    assert last.status == 502 and tool.launches == {}
+    assert "failed" in tool.received.last("refused")["reason"]  # type: ignore[index]
