@@ -19,3 +19,6 @@ def init_app(app: Flask) -> None:
 
     Routes are imported here, not at the top: importing a module of the package must not load
     the web framework."""
+    from lti.devpeers import cli as devpeers_cli
+
+    devpeers_cli.init_app(app)  # hub lti dev-platform | dev-tool (development peers)
