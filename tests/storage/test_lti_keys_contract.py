@@ -103,3 +103,32 @@ def test_once_has_exactly_one_winner_among_racing_threads(store: Any) -> None:
     for t in threads:
         t.join()
     assert sorted(results) == [False] * 7 + [True]
+
+
+def _consume_in_a_process(url: str, expires: str, start: Any, results: Any) -> None:
+    from storage import open_store
+
+    store = open_store(url)
+    start.wait()
+    results.put(store.once.consume("lti.nonce", "across-processes", expires))
+    store.close()
+
+
+def test_once_has_exactly_one_winner_among_racing_processes(sqlite_url: str) -> None:
+    """gunicorn runs several worker processes on one SQLite file: they meet at its write lock."""
+    import multiprocessing
+
+    from storage import open_store
+
+    open_store(sqlite_url).close()  # the schema exists before the racers start
+    ctx = multiprocessing.get_context("spawn")
+    start, results = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_consume_in_a_process,
+                         args=(sqlite_url, moment(600), start, results)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    start.set()
+    got = sorted(results.get(timeout=60) for _ in procs)
+    for p in procs:
+        p.join(timeout=60)
+    assert got == [False, False, False, True]
