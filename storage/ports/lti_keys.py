@@ -19,11 +19,13 @@ class SigningKeyRepository(Protocol):
     """``store.lti_keys``: the hub's RSA signing keys, current and retired.
 
     A key: ``{"kid", "alg", "generation": int, "public_jwk": {...}, "private_sealed": str,
-    "created_at", "retired_at": str | None, "not_after": str | None}``. ``generation`` is unique:
-    the key that follows generation ``n`` is inserted as ``n + 1``, so of two processes that
-    create the first key (or rotate) at once, exactly one wins and the other reads the winner's.
+    "created_at", "active_from", "retired_at": str | None, "not_after": str | None}``.
+    ``generation`` is unique: the key that follows generation ``n`` is inserted as ``n + 1``, so
+    of two processes that create the first key (or rotate) at once, exactly one wins and the
+    other reads the winner's.
     ``private_sealed`` is the private key sealed with :class:`hub.sealing.SecretBox`, never in
-    clear. A retired key stays listed (and published) until ``not_after``.
+    clear. A key signs from ``active_from`` (it may be published ahead of it); a retired key stays
+    listed (and published) until ``not_after``.
     """
 
     def add(self, key: Document) -> None:
