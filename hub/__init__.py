@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub import admin, auth, cli, context, docs, errors_http, health, tokens
     from hub.config import Config
     from hub.json_body import HubJSONProvider
+    from hub.outbound import make_outbound_client
     from hub.sealing import SECRET_SOURCE
 
     config = Config.from_env(test_config)
@@ -63,6 +64,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                                                         app.extensions[context.BLOBS])
     # Values sealed at rest (forwarding passwords, LTI private keys) use the same secret.
     app.extensions[SECRET_SOURCE] = app.extensions["hub.token_key"]
+    # Every fetch the hub makes for someone (hub.outbound); a bad allow list stops it here.
+    app.extensions["hub.outbound"] = make_outbound_client(config)
 
     docs.init_app(app)  # the flask-smorest Api (HubApi: errors are ours, problem+json)
     errors_http.init_app(app)
