@@ -29,7 +29,7 @@ import base64
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from joserfc import jws, jwt
 from joserfc.errors import BadSignatureError, JoseError
@@ -37,6 +37,7 @@ from joserfc.jwk import ECKey, RSAKey, import_key
 
 from lti.errors import LtiReplay, LtiTokenError
 from lti.remote_keys import RemoteKeySets, remote_key_sets
+from storage.ports.lti_keys import OnceRepository
 from storage.timestamps import format_timestamp
 
 #: The signature algorithms accepted (LTI Security Framework §5.1.3 item 1; §6.1: RSA keys).
@@ -48,14 +49,6 @@ LEEWAY = 60
 MAX_TOKEN_BYTES = 64 * 1024
 #: Smallest RSA modulus accepted (NIST SP 800-131A; LTI Security Framework §6.1).
 MIN_RSA_BITS = 2048
-
-
-class OnceConsumer(Protocol):
-    """What :func:`verify_jwt` needs of ``store.once`` (``storage.ports.lti_keys``)."""
-
-    def consume(self, scope: str, value: str, expires_at: str) -> bool:
-        """True the first time ``value`` is used in ``scope`` before ``expires_at``."""
-        ...
 
 
 def _header(token: str) -> dict[str, Any]:
@@ -158,7 +151,7 @@ def _check_times(claims: dict[str, Any], now: float, leeway: int,
     return exp
 
 
-def _consume(once: OnceConsumer | None, scope: str, claims: dict[str, Any], name: str,
+def _consume(once: OnceRepository | None, scope: str, claims: dict[str, Any], name: str,
              exp: float, leeway: int) -> None:
     value = claims.get(name)
     if not isinstance(value, str) or not value:
@@ -172,7 +165,7 @@ def _consume(once: OnceConsumer | None, scope: str, claims: dict[str, Any], name
 
 
 def verify_jwt(token: str, *, key_source: str | dict[str, Any], issuer: str, audience: str,
-               once: OnceConsumer | None = None, nonce_scope: str | None = None,
+               once: OnceRepository | None = None, nonce_scope: str | None = None,
                jti_scope: str | None = None, nonce: str | None = None,
                subject: str | None = None, max_age: int | None = None,
                required: Iterable[str] = (), leeway: int = LEEWAY,
