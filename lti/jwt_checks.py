@@ -26,6 +26,7 @@ before the header is known to be acceptable:
 from __future__ import annotations
 
 import base64
+import math
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -45,6 +46,8 @@ ALLOWED_ALGORITHMS: dict[str, str] = {"RS256": "RSA", "RS384": "RSA", "RS512": "
                                       "ES256": "EC"}
 #: Seconds of clock difference tolerated on ``exp``, ``iat`` and ``nbf``.
 LEEWAY = 60
+#: The furthest ``exp`` accepted, in seconds from now (LTI messages live minutes).
+MAX_LIFETIME = 24 * 3600
 #: The longest token read; an id_token with every LTI claim is a few kilobytes.
 MAX_TOKEN_BYTES = 64 * 1024
 #: Smallest RSA modulus accepted (NIST SP 800-131A; LTI Security Framework §6.1).
@@ -115,7 +118,8 @@ def _number(claims: dict[str, Any], name: str, required: bool) -> float | None:
         if required:
             raise LtiTokenError(name, "required")
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        # Python's JSON parser reads NaN and Infinity, which would pass every comparison.
         raise LtiTokenError(name, "must be a number of seconds since the epoch")
     return float(value)
 
@@ -142,6 +146,8 @@ def _check_times(claims: dict[str, Any], now: float, leeway: int,
     assert exp is not None and iat is not None
     if exp <= now - leeway:
         raise LtiTokenError("exp", "the token has expired")
+    if exp > now + MAX_LIFETIME:  # its nonce/jti would have to be remembered for ever
+        raise LtiTokenError("exp", f"more than {MAX_LIFETIME} seconds ahead")
     if iat > now + leeway:
         raise LtiTokenError("iat", "issued in the future")
     if nbf is not None and nbf > now + leeway:

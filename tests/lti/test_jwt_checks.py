@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
 
 from lti.errors import LtiTokenError
@@ -77,6 +78,16 @@ def _hmac_with_public_key() -> str:
     return f"{head}.{body}.{b64(mac)}"
 
 
+def _raw_payload(sent: dict[str, Any], **bare: str) -> str:
+    """``sent`` signed with KEY, with ``bare`` values written into the JSON as they are
+    (``NaN``, ``Infinity``: not JSON, yet Python's parser reads them)."""
+    from joserfc import jws
+
+    text = orjson.dumps({k: v for k, v in sent.items() if k not in bare}).decode()
+    text = text[:-1] + "".join(f',"{k}":{v}' for k, v in bare.items()) + "}"
+    return jws.serialize_compact({"alg": "RS256", "kid": "k1"}, text.encode(), KEY.key)
+
+
 def _tampered() -> str:
     head, _body, sig = KEY.sign(claims()).split(".")
     return f"{head}.{b64(claims(sub='admin'))}.{sig}"
@@ -111,6 +122,10 @@ BAD_TOKENS: list[tuple[str, Any, str]] = [
     ("exp as true", lambda: KEY.sign(claims(exp=True)), "exp"),
     ("iat in the future", lambda: KEY.sign(claims(iat=now() + 600, exp=now() + 900)), "iat"),
     ("no iat", lambda: KEY.sign(claims(iat=None)), "iat"),
+    ("exp far ahead", lambda: KEY.sign(claims(exp=now() + 10**12)), "exp"),
+    ("exp NaN", lambda: _raw_payload(claims(), exp="NaN"), "exp"),
+    ("exp Infinity", lambda: _raw_payload(claims(), exp="Infinity"), "exp"),
+    ("iat NaN", lambda: _raw_payload(claims(), iat="NaN"), "iat"),
     ("nbf in the future", lambda: KEY.sign(claims(nbf=now() + 600)), "nbf"),
     ("another issuer", lambda: KEY.sign(claims(issuer="https://evil.example")), "iss"),
     ("no issuer", lambda: KEY.sign(claims(issuer=None)), "iss"),
