@@ -73,7 +73,7 @@ def _header(token: str) -> dict[str, Any]:
 
 def _check_header(header: dict[str, Any], from_key_set: bool) -> str:
     alg = header.get("alg")
-    if alg not in ALLOWED_ALGORITHMS:
+    if not isinstance(alg, str) or alg not in ALLOWED_ALGORITHMS:
         raise LtiTokenError("header.alg", f"{alg!r} is not one of "
                             f"{', '.join(ALLOWED_ALGORITHMS)}")
     if from_key_set and not (isinstance(header.get("kid"), str) and header["kid"]):
@@ -99,6 +99,8 @@ def _key(jwk: dict[str, Any], alg: str) -> RSAKey | ECKey:
     """The public key of ``jwk`` for ``alg``, refused when it cannot serve it."""
     if jwk.get("alg") not in (None, alg):
         raise LtiTokenError("header.alg", f"the key is for {jwk.get('alg')}, not {alg}")
+    if jwk.get("kty") != ALLOWED_ALGORITHMS[alg]:  # before import: an HMAC key is refused here
+        raise LtiTokenError("header.alg", f"{alg} does not fit a {jwk.get('kty')!r} key")
     if jwk.get("kty") == "RSA" and _modulus_bits(jwk.get("n")) < MIN_RSA_BITS:
         raise LtiTokenError("header.kid", f"the sender's RSA key is under {MIN_RSA_BITS} bits")
     try:

@@ -62,6 +62,15 @@ def test_a_registered_public_jwk_needs_no_kid(check: Any) -> None:
     assert caught.value.claim == "header.kid"
 
 
+@pytest.mark.parametrize("jwk", [{"kty": "oct", "k": "AAAA"}, {"kty": "EC", "crv": "P-256"},
+                                 {"kty": "RSA", "n": "!!", "e": "AQAB"}, {"kty": 5}])
+def test_a_registered_key_that_cannot_serve_rs256_is_refused(check: Any,
+                                                             jwk: dict[str, Any]) -> None:
+    with pytest.raises(LtiTokenError) as caught:
+        check(KEY.sign(claims()), key_source=jwk)
+    assert caught.value.claim.startswith("header.")
+
+
 def _unsigned(alg: str) -> str:
     return f"{b64({'alg': alg, 'kid': 'k1', 'typ': 'JWT'})}.{b64(claims())}."
 
@@ -103,6 +112,11 @@ BAD_TOKENS: list[tuple[str, Any, str]] = [
     ("alg None spelled otherwise", lambda: _unsigned("None"), "header.alg"),
     ("HS256 keyed with the public key", _hmac_with_public_key, "header.alg"),
     ("PS256 not allowed", lambda: _unsigned("PS256"), "header.alg"),
+    ("alg not a string", lambda: f"{b64({'alg': ['RS256'], 'kid': 'k1'})}.{b64(claims())}.e30",
+     "header.alg"),
+    ("kid not a string", lambda: f"{b64({'alg': 'RS256', 'kid': ['k1']})}.{b64(claims())}.e30",
+     "header.kid"),
+    ("header not an object", lambda: f"{b64([1])}.{b64(claims())}.e30", "token"),
     ("no kid with a key set", lambda: KEY.sign(claims(), kid=None), "header.kid"),
     ("kid not in the key set", lambda: KEY.sign(claims(), kid="nope"), "header.kid"),
     ("signed by another key", lambda: STRANGER.sign(claims()), "signature"),
