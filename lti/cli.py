@@ -4,6 +4,7 @@ the package adds its commands to :data:`lti_cli` (imported inside :func:`lti.ini
 from __future__ import annotations
 
 import click
+import orjson
 from flask.cli import AppGroup
 
 from lti.keys import PUBLISH_AHEAD, hub_keys
@@ -20,3 +21,9 @@ def rotate_keys(immediately: bool) -> None:
     """Create a new LTI signing key; the old one stays in the JWKS until what it signed has
     expired. Prints the new key's kid."""
     click.echo(hub_keys().rotate(immediately=immediately))
+
+
+@lti_cli.command("list-keys")
+def list_keys() -> None:
+    """Print the hub's LTI signing keys as JSON (public parts and dates, newest first)."""
+    click.echo(orjson.dumps(hub_keys().describe(), option=orjson.OPT_INDENT_2).decode())

@@ -75,6 +75,7 @@ class HubKeys:
         self.rotation_seconds = max(1, rotation_days) * 86400
         self.clock = clock
         self._lock = threading.Lock()
+        self._create_lock = threading.Lock()
         self._keys: list[Document] = []
         self._read_at: float | None = None
         self._private: dict[str, RSAKey] = {}
@@ -93,18 +94,22 @@ class HubKeys:
         """The key that signs now: the newest generation already active. Creates the first
         key, and the next one when the newest is older than the rotation period."""
         keys = self._list()
-        now = self.clock()
-        if not keys or now - _seconds(keys[0]["active_from"]) >= self.rotation_seconds:
-            keys = self._list(fresh=True)  # another process may have done it already
-        if not keys:
-            self._add_next(keys, now, ahead=False)
-            keys = self._list(fresh=True)
-        elif now - _seconds(keys[0]["active_from"]) >= self.rotation_seconds:
-            self._add_next(keys, now, ahead=True)
-            keys = self._list(fresh=True)
-        moment = _at(now)  # stored instants compare as text (storage.timestamps)
+        if self._needs_key(keys):
+            # One thread of this process makes the key (RSA generation takes a while); the
+            # others wait and read it. Other processes race through the store's generation.
+            with self._create_lock:
+                keys = self._list(fresh=True)
+                if self._needs_key(keys):
+                    self._add_next(keys, self.clock(), ahead=bool(keys))
+                    keys = self._list(fresh=True)
+        moment = _at(self.clock())  # stored instants compare as text (storage.timestamps)
         active = [k for k in keys if k["active_from"] <= moment]
         return active[0] if active else keys[-1]
+
+    def _needs_key(self, keys: list[Document]) -> bool:
+        """No key yet, or the newest one is due for rotation."""
+        return not keys or (
+            self.clock() - _seconds(keys[0]["active_from"]) >= self.rotation_seconds)
 
     def _private_key(self, doc: Document) -> RSAKey:
         kid = doc["kid"]
@@ -151,6 +156,11 @@ class HubKeys:
                                            _at(active_from + RETIRED_GRACE))
         self.store.lti_keys.purge(_at(now))
         return doc
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Every stored key without its private part, newest first (``hub lti list-keys``)."""
+        return [{k: v for k, v in doc.items() if k != "private_sealed"}
+                for doc in self._list(fresh=True)]
 
     def rotate(self, immediately: bool = False) -> str:
         """Make a new key now (an operator's ``hub lti rotate-keys``): it is published at once

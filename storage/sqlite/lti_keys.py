@@ -11,6 +11,7 @@ store's write lock orders it against every other process).
 from __future__ import annotations
 
 import builtins
+import itertools
 from typing import TYPE_CHECKING
 
 from storage.ports import Document
@@ -72,19 +73,28 @@ class SqliteSigningKeyRepository:
 
 
 class SqliteOnceRepository:
-    """Once-only values in ``lti_once``."""
+    """Once-only values in ``lti_once``. Every :data:`PURGE_EVERY` consumptions (per process)
+    the expired rows go too, in the same transaction: SQLite has no TTL index (MongoDB's
+    adapter has one), and nonces must not pile up forever when nobody calls :meth:`purge`."""
+
+    PURGE_EVERY = 1000
 
     def __init__(self, store: SqliteStore) -> None:
         self.store = store
+        self._count = itertools.count(1)
 
     def consume(self, scope: str, value: str, expires_at: str) -> bool:
         """Insert, or take over an expired row; any other conflict changes nothing (0 rows)."""
+        now = utcnow()
         with self.store.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO lti_once VALUES (?, ?, ?) ON CONFLICT (scope, value) DO UPDATE "
                 "SET expires_at = excluded.expires_at WHERE lti_once.expires_at <= ?",
-                (scope, value, expires_at, utcnow()))
-            return cur.rowcount == 1
+                (scope, value, expires_at, now))
+            first = cur.rowcount == 1
+            if next(self._count) % self.PURGE_EVERY == 0:
+                conn.execute("DELETE FROM lti_once WHERE expires_at <= ?", (now,))
+            return first
 
     def purge(self, now: str) -> int:
         """Delete expired values (index ``lti_once_expiry``)."""

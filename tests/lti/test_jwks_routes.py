@@ -75,3 +75,14 @@ def test_rotate_keys_command_publishes_a_new_key(app: Any, client: Any, runner: 
         token = hub_keys().sign({"exp": int(time.time()) + 60})
     assert jwt.decode(token, KeySet.import_key_set(client.get("/lti/jwks").get_json()),
                       algorithms=["RS256"]).header["kid"] == result.output.strip()
+
+
+def test_list_keys_command_shows_dates_and_never_the_private_key(client: Any,
+                                                                runner: Any) -> None:
+    published = client.get("/lti/jwks").get_json()["keys"]
+    result = runner.invoke(args=["lti", "list-keys"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert [k["kid"] for k in listed] == [published[0]["kid"]]
+    assert listed[0]["public_jwk"] == published[0] and listed[0]["retired_at"] is None
+    assert "private_sealed" not in result.output and "PRIVATE" not in result.output

@@ -132,3 +132,19 @@ def test_once_has_exactly_one_winner_among_racing_processes(sqlite_url: str) -> 
     for p in procs:
         p.join(timeout=60)
     assert got == [False, False, False, True]
+
+
+def test_sqlite_forgets_expired_values_by_itself(sqlite_url: str) -> None:
+    """No TTL index in SQLite: consuming purges expired rows now and then."""
+    from storage import open_store
+
+    store = open_store(sqlite_url)
+    try:
+        every = store.once.PURGE_EVERY
+        for i in range(every - 1):
+            store.once.consume("s", f"old-{i}", moment(-1))
+        assert store.query("SELECT count(*) FROM lti_once")[0][0] == every - 1
+        assert store.once.consume("s", "live", moment(600)) is True
+        assert store.query("SELECT value FROM lti_once") == [("live",)]
+    finally:
+        store.close()
