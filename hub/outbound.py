@@ -10,7 +10,7 @@ so every connection goes through :class:`hub.destinations.DestinationGuard`:
   whatever it resolved to at registration (DNS rebinding gains nothing);
 - redirects are followed only when the caller asks (``follow_redirects``, GET only), at most
   :data:`MAX_REDIRECTS`, each hop through the same guarded pools, and credentials
-  (``Authorization``) are dropped when the host changes;
+  (``Authorization``) are dropped when the origin (scheme, host, port) changes;
 - no proxy from the environment: the guard checks the address the hub really connects to;
 - connect and read timeouts on every request, and a cap on the bytes of a response read
   (:data:`MAX_RESPONSE_BYTES`): a hostile server cannot hold a worker or fill its memory.
@@ -184,7 +184,7 @@ class OutboundClient:
                 response.drain_conn()
                 response.release_conn()
                 target = urljoin(url, location.strip())
-                if urlsplit(target).netloc != urlsplit(url).netloc:
+                if urlsplit(target)[:2] != urlsplit(url)[:2]:  # another origin (or http)
                     headers.pop("Authorization", None)
                 url, hops = target, hops - 1
                 continue

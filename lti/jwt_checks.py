@@ -26,10 +26,11 @@ before the header is known to be acceptable:
 from __future__ import annotations
 
 import base64
+import math
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from joserfc import jws, jwt
 from joserfc.errors import BadSignatureError, JoseError
@@ -37,6 +38,7 @@ from joserfc.jwk import ECKey, RSAKey, import_key
 
 from lti.errors import LtiReplay, LtiTokenError
 from lti.remote_keys import RemoteKeySets, remote_key_sets
+from storage.ports.lti_keys import OnceRepository
 from storage.timestamps import format_timestamp
 
 #: The signature algorithms accepted (LTI Security Framework §5.1.3 item 1; §6.1: RSA keys).
@@ -44,18 +46,12 @@ ALLOWED_ALGORITHMS: dict[str, str] = {"RS256": "RSA", "RS384": "RSA", "RS512": "
                                       "ES256": "EC"}
 #: Seconds of clock difference tolerated on ``exp``, ``iat`` and ``nbf``.
 LEEWAY = 60
+#: The furthest ``exp`` accepted, in seconds from now (LTI messages live minutes).
+MAX_LIFETIME = 24 * 3600
 #: The longest token read; an id_token with every LTI claim is a few kilobytes.
 MAX_TOKEN_BYTES = 64 * 1024
 #: Smallest RSA modulus accepted (NIST SP 800-131A; LTI Security Framework §6.1).
 MIN_RSA_BITS = 2048
-
-
-class OnceConsumer(Protocol):
-    """What :func:`verify_jwt` needs of ``store.once`` (``storage.ports.lti_keys``)."""
-
-    def consume(self, scope: str, value: str, expires_at: str) -> bool:
-        """True the first time ``value`` is used in ``scope`` before ``expires_at``."""
-        ...
 
 
 def _header(token: str) -> dict[str, Any]:
@@ -77,7 +73,7 @@ def _header(token: str) -> dict[str, Any]:
 
 def _check_header(header: dict[str, Any], from_key_set: bool) -> str:
     alg = header.get("alg")
-    if alg not in ALLOWED_ALGORITHMS:
+    if not isinstance(alg, str) or alg not in ALLOWED_ALGORITHMS:
         raise LtiTokenError("header.alg", f"{alg!r} is not one of "
                             f"{', '.join(ALLOWED_ALGORITHMS)}")
     if from_key_set and not (isinstance(header.get("kid"), str) and header["kid"]):
@@ -103,6 +99,8 @@ def _key(jwk: dict[str, Any], alg: str) -> RSAKey | ECKey:
     """The public key of ``jwk`` for ``alg``, refused when it cannot serve it."""
     if jwk.get("alg") not in (None, alg):
         raise LtiTokenError("header.alg", f"the key is for {jwk.get('alg')}, not {alg}")
+    if jwk.get("kty") != ALLOWED_ALGORITHMS[alg]:  # before import: an HMAC key is refused here
+        raise LtiTokenError("header.alg", f"{alg} does not fit a {jwk.get('kty')!r} key")
     if jwk.get("kty") == "RSA" and _modulus_bits(jwk.get("n")) < MIN_RSA_BITS:
         raise LtiTokenError("header.kid", f"the sender's RSA key is under {MIN_RSA_BITS} bits")
     try:
@@ -122,7 +120,8 @@ def _number(claims: dict[str, Any], name: str, required: bool) -> float | None:
         if required:
             raise LtiTokenError(name, "required")
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        # Python's JSON parser reads NaN and Infinity, which would pass every comparison.
         raise LtiTokenError(name, "must be a number of seconds since the epoch")
     return float(value)
 
@@ -149,6 +148,8 @@ def _check_times(claims: dict[str, Any], now: float, leeway: int,
     assert exp is not None and iat is not None
     if exp <= now - leeway:
         raise LtiTokenError("exp", "the token has expired")
+    if exp > now + MAX_LIFETIME:  # its nonce/jti would have to be remembered for ever
+        raise LtiTokenError("exp", f"more than {MAX_LIFETIME} seconds ahead")
     if iat > now + leeway:
         raise LtiTokenError("iat", "issued in the future")
     if nbf is not None and nbf > now + leeway:
@@ -158,7 +159,7 @@ def _check_times(claims: dict[str, Any], now: float, leeway: int,
     return exp
 
 
-def _consume(once: OnceConsumer | None, scope: str, claims: dict[str, Any], name: str,
+def _consume(once: OnceRepository | None, scope: str, claims: dict[str, Any], name: str,
              exp: float, leeway: int) -> None:
     value = claims.get(name)
     if not isinstance(value, str) or not value:
@@ -172,7 +173,7 @@ def _consume(once: OnceConsumer | None, scope: str, claims: dict[str, Any], name
 
 
 def verify_jwt(token: str, *, key_source: str | dict[str, Any], issuer: str, audience: str,
-               once: OnceConsumer | None = None, nonce_scope: str | None = None,
+               once: OnceRepository | None = None, nonce_scope: str | None = None,
                jti_scope: str | None = None, nonce: str | None = None,
                subject: str | None = None, max_age: int | None = None,
                required: Iterable[str] = (), leeway: int = LEEWAY,

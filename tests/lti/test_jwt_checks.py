@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
 
 from lti.errors import LtiTokenError
@@ -61,6 +62,15 @@ def test_a_registered_public_jwk_needs_no_kid(check: Any) -> None:
     assert caught.value.claim == "header.kid"
 
 
+@pytest.mark.parametrize("jwk", [{"kty": "oct", "k": "AAAA"}, {"kty": "EC", "crv": "P-256"},
+                                 {"kty": "RSA", "n": "!!", "e": "AQAB"}, {"kty": 5}])
+def test_a_registered_key_that_cannot_serve_rs256_is_refused(check: Any,
+                                                             jwk: dict[str, Any]) -> None:
+    with pytest.raises(LtiTokenError) as caught:
+        check(KEY.sign(claims()), key_source=jwk)
+    assert caught.value.claim.startswith("header.")
+
+
 def _unsigned(alg: str) -> str:
     return f"{b64({'alg': alg, 'kid': 'k1', 'typ': 'JWT'})}.{b64(claims())}."
 
@@ -75,6 +85,16 @@ def _hmac_with_public_key() -> str:
     secret = str(KEY.public_jwk()).encode()
     mac = hmac.new(secret, f"{head}.{body}".encode(), hashlib.sha256).digest()
     return f"{head}.{body}.{b64(mac)}"
+
+
+def _raw_payload(sent: dict[str, Any], **bare: str) -> str:
+    """``sent`` signed with KEY, with ``bare`` values written into the JSON as they are
+    (``NaN``, ``Infinity``: not JSON, yet Python's parser reads them)."""
+    from joserfc import jws
+
+    text = orjson.dumps({k: v for k, v in sent.items() if k not in bare}).decode()
+    text = text[:-1] + "".join(f',"{k}":{v}' for k, v in bare.items()) + "}"
+    return jws.serialize_compact({"alg": "RS256", "kid": "k1"}, text.encode(), KEY.key)
 
 
 def _tampered() -> str:
@@ -92,6 +112,11 @@ BAD_TOKENS: list[tuple[str, Any, str]] = [
     ("alg None spelled otherwise", lambda: _unsigned("None"), "header.alg"),
     ("HS256 keyed with the public key", _hmac_with_public_key, "header.alg"),
     ("PS256 not allowed", lambda: _unsigned("PS256"), "header.alg"),
+    ("alg not a string", lambda: f"{b64({'alg': ['RS256'], 'kid': 'k1'})}.{b64(claims())}.e30",
+     "header.alg"),
+    ("kid not a string", lambda: f"{b64({'alg': 'RS256', 'kid': ['k1']})}.{b64(claims())}.e30",
+     "header.kid"),
+    ("header not an object", lambda: f"{b64([1])}.{b64(claims())}.e30", "token"),
     ("no kid with a key set", lambda: KEY.sign(claims(), kid=None), "header.kid"),
     ("kid not in the key set", lambda: KEY.sign(claims(), kid="nope"), "header.kid"),
     ("signed by another key", lambda: STRANGER.sign(claims()), "signature"),
@@ -111,6 +136,10 @@ BAD_TOKENS: list[tuple[str, Any, str]] = [
     ("exp as true", lambda: KEY.sign(claims(exp=True)), "exp"),
     ("iat in the future", lambda: KEY.sign(claims(iat=now() + 600, exp=now() + 900)), "iat"),
     ("no iat", lambda: KEY.sign(claims(iat=None)), "iat"),
+    ("exp far ahead", lambda: KEY.sign(claims(exp=now() + 10**12)), "exp"),
+    ("exp NaN", lambda: _raw_payload(claims(), exp="NaN"), "exp"),
+    ("exp Infinity", lambda: _raw_payload(claims(), exp="Infinity"), "exp"),
+    ("iat NaN", lambda: _raw_payload(claims(), iat="NaN"), "iat"),
     ("nbf in the future", lambda: KEY.sign(claims(nbf=now() + 600)), "nbf"),
     ("another issuer", lambda: KEY.sign(claims(issuer="https://evil.example")), "iss"),
     ("no issuer", lambda: KEY.sign(claims(issuer=None)), "iss"),
