@@ -106,8 +106,8 @@ class MongoLearnerRepository:
                     doc = self.learners.find_one_and_update(
                         key, update, projection=NO_ID, upsert=True,
                         return_document=pymongo.ReturnDocument.AFTER)
-                found: Document = doc  # upsert with AFTER always returns the document
-                return found
+                assert doc is not None  # an upsert returning AFTER always has the document
+                return dict(doc)
             except DuplicateKey:
                 # Two first launches raced on the unique index: the loser's retry matches
                 # the winner's document (MongoDB manual, "Upsert with Unique Index").
