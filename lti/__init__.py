@@ -19,3 +19,9 @@ def init_app(app: Flask) -> None:
 
     Routes are imported here, not at the top: importing a module of the package must not load
     the web framework."""
+    from lti import demo, platform_routes, tool_routes
+    from marketplace.demo import DEMO_LOADERS
+
+    app.register_blueprint(tool_routes.blueprint)
+    app.extensions["hub.api"].register_blueprint(platform_routes.blueprint)
+    app.extensions.setdefault(DEMO_LOADERS, []).append(demo.load_demo_lms)
