@@ -132,7 +132,7 @@ def _configuration(client: OutboundClient, url: str, token: str | None) -> dict[
     if token:
         headers["Authorization"] = f"Bearer {token}"
     answer = client.get_json(url, headers)
-    config = answer.json() if answer.ok else None
+    config = answer.json if answer.ok else None
     if not isinstance(config, dict):
         raise launch_error("openid_configuration", f"the LMS answered {answer.status} "
                            "without an OpenID configuration")
@@ -164,7 +164,7 @@ def register(store: Store, client: OutboundClient, public_url: str, ticket: str 
         headers["Authorization"] = f"Bearer {registration_token}"
     answer = client.post_json(config["registration_endpoint"],
                               HubRegistration(public_url).lti_registration_data(), headers)
-    tool = answer.json() if answer.ok else None
+    tool = answer.json if answer.ok else None
     client_id = tool.get("client_id") if isinstance(tool, dict) else None
     if not isinstance(client_id, str) or not client_id:
         raise launch_error("registration_endpoint", f"the LMS answered {answer.status} "

@@ -20,7 +20,8 @@ import uuid
 from typing import Any
 from urllib.parse import unquote
 
-from flask import Response, redirect
+from flask import redirect
+from werkzeug.wrappers import Response
 
 from hub.errors import NotFound, Unavailable
 from lti import links, xapi_bridge
