@@ -42,6 +42,7 @@ class LiveHub:
     platform: DevPlatform
     org_id: str
     registration: dict[str, Any]
+    jwks_fetches: list[str]  # one entry per GET of the platform's JWKS
 
     @property
     def store(self) -> Any:
@@ -69,6 +70,15 @@ def live_hub(store_url: str, tmp_path: Path) -> Iterator[LiveHub]:
     late.app = app
     server.start()
     platform = DevPlatform()
+    fetches: list[str] = []
+
+    @platform.app.before_request
+    def count_jwks_fetches() -> None:
+        from flask import request
+
+        if request.path == "/jwks":
+            fetches.append(request.path)
+
     platform.start()
     hub_url = server.base_url
     settings = platform.settings
@@ -89,7 +99,7 @@ def live_hub(store_url: str, tmp_path: Path) -> Iterator[LiveHub]:
                                                           "package": "pkg/course.zip"}}
     store.courses.add(packaged)
     try:
-        yield LiveHub(app, hub_url, platform, org["id"], registration)
+        yield LiveHub(app, hub_url, platform, org["id"], registration, fetches)
     finally:
         platform.stop()
         server.stop()
