@@ -153,8 +153,8 @@ def register(store: Store, client: OutboundClient, public_url: str, ticket: str 
              configuration_url: str | None, registration_token: str | None) -> dict[str, Any]:
     """Run the flow of the module docstring; the stored registration."""
     payload = unseal(TICKET_PURPOSE, ticket, "ticket")
-    if not configuration_url:
-        raise launch_error("openid_configuration", "missing")
+    if not configuration_url or urlsplit(configuration_url).scheme not in ("http", "https"):
+        raise launch_error("openid_configuration", "missing or not an http(s) URL")
     config = _configuration(client, configuration_url, registration_token)
     if not store.once.consume(TICKET_SCOPE, str(payload["sid"]),
                               expiry_timestamp(int(payload["exp"]))):
