@@ -20,8 +20,11 @@ def init_app(app: Flask) -> None:
     Routes are imported here, not at the top: importing a module of the package must not load
     the web framework."""
     from lti import demo, platform_routes, tool_routes
+    from lti.devpeers import cli as devpeers_cli
     from marketplace.demo import DEMO_LOADERS
 
+    # The tool side: LMS login/launch/registration pages and the /lti/platforms API.
     app.register_blueprint(tool_routes.blueprint)
     app.extensions["hub.api"].register_blueprint(platform_routes.blueprint)
     app.extensions.setdefault(DEMO_LOADERS, []).append(demo.load_demo_lms)
+    devpeers_cli.init_app(app)  # hub lti dev-platform | dev-tool (development peers)

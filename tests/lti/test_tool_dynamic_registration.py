@@ -5,9 +5,8 @@ deployment for that organisation; then the platform launches the hub with them."
 
 from __future__ import annotations
 
-from lti.devpeers.browser import Browser
-
 from lti import links
+from lti.devpeers.browser import Browser
 from tests.conftest import basic
 from tests.lti.tool_side_fixtures import PACKAGED, LiveHub
 

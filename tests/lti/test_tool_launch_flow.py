@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from flask import Response
-from lti.devpeers.browser import Browser
 
 from lti import links
+from lti.devpeers.browser import Browser
 from lti.model import ToolLaunch
 from tests.conftest import basic
 from tests.lti.tool_side_fixtures import COURSE, PACKAGED, LiveHub

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from joserfc import jwt
 from joserfc.jwk import OctKey
-from lti.devpeers.browser import Browser
-from lti.devpeers.signing import unsigned_token
 
 from lti import links
+from lti.devpeers.browser import Browser
+from lti.devpeers.signing import unsigned_token
 from tests.lti.tool_side_fixtures import PACKAGED, LiveHub
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lti.devpeers.platform import DevPlatform
-from lti.devpeers.wire import ThreadedServer
 
 from lti import links
+from lti.devpeers.platform import DevPlatform
+from lti.devpeers.wire import ThreadedServer
 from lti.platform_registrations import add_registration
 from tests.storage.factories import course_doc
 
