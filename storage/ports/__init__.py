@@ -9,6 +9,7 @@ Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each ad
 - :mod:`storage.ports.blobs`: content packages and attachments (a store of its own);
 - :mod:`storage.ports.xapi`: statements, xAPI documents and activities;
 - :mod:`storage.ports.forwarding`: statement forwarding and its outbox;
+- :mod:`storage.ports.lti_keys`: the hub's LTI signing keys and once-only values;
 - :mod:`storage.ports.lti_platforms`: LMSes registered with the LTI tool side, and learners.
 
 This package gives the names every domain shares: :class:`Store` (what ``open_store`` returns)
@@ -25,6 +26,7 @@ from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.document import Document
 from storage.ports.forwarding import ForwardingRepository
+from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
@@ -46,6 +48,8 @@ class Store(Protocol):
     forwarding: ForwardingRepository
     lti_platforms: PlatformRegistrationRepository
     learners: LearnerRepository
+    lti_keys: SigningKeyRepository
+    once: OnceRepository
 
     def write(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` (repository writes) as one atomic write and return its result.
