@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 
 from hub.errors import NotFound, Unavailable
 from lti import links, xapi_bridge
-from lti.model import PlatformLaunch, ToolLaunch
+from lti.model import ToolLaunch
 from lti.tool_launch import (
     DEEP_LINKING_REQUEST,
     DEPLOYMENT_ID,
@@ -40,6 +40,7 @@ from storage.ports import Document, Store
 
 CUSTOM = "https://purl.imsglobal.org/spec/lti/claim/custom"
 CONTEXT = "https://purl.imsglobal.org/spec/lti/claim/context"
+LAUNCH_PRESENTATION = "https://purl.imsglobal.org/spec/lti/claim/launch_presentation"
 
 
 def course_of(public_url: str, claims: dict[str, Any]) -> str | None:
@@ -158,30 +159,25 @@ def deep_linking(launch: ToolLaunch) -> Response:
     return response
 
 
-def platform_launch_for(launch: ToolLaunch, course: Document) -> PlatformLaunch:
-    """The hub's launch of the course's provider tool for the learner an LMS launched: the
-    same learner, attempt and roles; the context is the hub's for (LMS org, course)."""
-    delivery = course["live"]["delivery"]
-    claims = launch.claims
-    return PlatformLaunch(
-        org_id=launch.org_id, tool_id=str(delivery.get("tool")), course_id=str(course["id"]),
-        target_link_uri=str(delivery.get("target_link_uri") or ""),
-        learner_id=launch.learner_id, agent=launch.agent, roles=launch.roles,
-        context_id=f"{launch.org_id}:{course['id']}",
-        resource_link_id=f"{launch.registration_id}:{launch.resource_link_id}",
-        registration=launch.registration, name=_display_name(claims),
-        email=claims.get("email") if isinstance(claims.get("email"), str) else None,
-        custom={str(k): str(v) for k, v in (delivery.get("custom") or {}).items()})
-
-
 def onward_launch(store: Store, config: Any, launch: ToolLaunch, course: Document) -> str:
     """CALL SITE (platform side): the URL of the provider tool's login for the onward launch
-    (``lti.platform_launch.begin``)."""
+    of an ``lti`` course (``lti.platform_launch.course_launch`` then ``begin``): the same
+    learner, roles and attempt as the LMS's launch, on behalf of the LMS's organisation."""
     platform = _part("lti.platform_launch")
-    if platform is None or not course["live"]["delivery"].get("tool"):
+    if platform is None:
         raise Unavailable(f"course {course['id']!r} is delivered by an LTI tool the hub "
                           "cannot launch yet")
-    url: str = platform.begin(store, config, platform_launch_for(launch, course))
+    claims = launch.claims
+    email = claims.get("email")
+    presentation = claims.get(LAUNCH_PRESENTATION)
+    return_url = presentation.get("return_url") if isinstance(presentation, dict) else None
+    onward = platform.course_launch(
+        store, config.public_url, str(course["id"]), launch.org_id, launch.learner_id,
+        launch.roles, name=_display_name(claims),
+        email=email if isinstance(email, str) else None,
+        return_url=return_url if isinstance(return_url, str) else None,
+        registration=launch.registration)
+    url: str = platform.begin(store, config, onward)
     return url
 
 

@@ -112,25 +112,22 @@ def test_lti_course_is_launched_onward_through_the_platform_side(
     course["live"]["delivery"] = {"type": "lti", "tool": "tool_1",
                                   "target_link_uri": "https://tool.example/x"}
     hub.store.courses.replace(course, expected_version=course["row_version"])
-    seen: list[Any] = []
+    seen: list[tuple[ToolLaunch, Any]] = []
     onward = f"{hub.platform.base_url}/_received"
 
     def begin(store: Any, config: Any, launch: ToolLaunch, course: Any) -> str:
-        from lti.tool_side import platform_launch_for
-
-        seen.append(platform_launch_for(launch, course))
+        seen.append((launch, course))
         return onward
 
     monkeypatch.setattr("lti.tool_side.onward_launch", begin)
     with Browser() as browser:
         browser.run(hub.launch_url())
     assert launch_hop(browser).location == onward
-    [platform_launch] = seen
-    assert (platform_launch.tool_id, platform_launch.target_link_uri,
-            platform_launch.org_id) == ("tool_1", "https://tool.example/x", hub.org_id)
+    [(launch, course)] = seen
+    assert course["live"]["delivery"]["tool"] == "tool_1" and launch.org_id == hub.org_id
     [stmt] = statements(hub)
-    assert platform_launch.registration == stmt["context"]["registration"]
-    assert platform_launch.learner_id == stmt["actor"]["account"]["name"]
+    assert launch.registration == stmt["context"]["registration"]
+    assert launch.learner_id == stmt["actor"]["account"]["name"]
 
 
 def test_unpublished_course_is_404_and_nothing_is_stored(live_hub: LiveHub) -> None:
