@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from hub.errors import Conflict, NotFound, PermissionDenied
 from hub.principal import OrgKind, Principal
 from lti import links
 from storage.errors import DuplicateKey
@@ -110,9 +110,3 @@ def delete_platform(store: Store, principal: Principal, registration_id: str) ->
     get_platform(store, principal, registration_id)
     store.lti_platforms.delete(registration_id)
 
-
-def require_deployment(registration: dict[str, Any], deployment_id: str) -> None:
-    """LTI 1.3 §5.3.3: the deployment must be one the registration knows."""
-    if deployment_id not in registration.get("deployment_ids", ()):
-        raise ValidationError.for_field("lti_deployment_id", "not a deployment of this "
-                                        "platform registration")

@@ -91,7 +91,6 @@ def link_id(value: Any) -> Hook:
     return hook
 
 
-now = int(time.time())
 CASES: dict[str, tuple[Hook, str]] = {
     "unknown kid": (header(kid="not-a-key-of-the-platform"), "kid"),
     "absent kid": (header(kid=None), "kid"),
