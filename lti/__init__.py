@@ -19,10 +19,15 @@ def init_app(app: Flask) -> None:
 
     Routes are imported here, not at the top: importing a module of the package must not load
     the web framework."""
-    from lti import jwks_routes
+    from lti import demo, jwks_routes, platform_routes, tool_routes
     from lti.cli import lti_cli
     from lti.devpeers import cli as devpeers_cli
+    from marketplace.demo import DEMO_LOADERS
 
+    # The tool side: LMS login/launch/registration pages and the /lti/platforms API.
+    app.register_blueprint(tool_routes.blueprint)
+    app.extensions["hub.api"].register_blueprint(platform_routes.blueprint)
+    app.extensions.setdefault(DEMO_LOADERS, []).append(demo.load_demo_lms)
     jwks_routes.init_app(app)  # the hub's public keys (lti.keys)
     app.cli.add_command(lti_cli)  # `hub lti ...`: every part adds its commands to lti_cli
     devpeers_cli.init_app(app)  # hub lti dev-platform | dev-tool (development peers)

@@ -69,6 +69,9 @@ def demo_load(if_empty: bool) -> None:
         click.echo("error: the store already has data (use --if-empty to skip)", err=True)
         sys.exit(1)
     credentials = demo_data.load_demo(store)
+    # Upper layers (the LTI hub) add their own demo data through loaders they register.
+    for loader in current_app.extensions.get(demo_data.DEMO_LOADERS, ()):
+        credentials.update(loader(store))
     click.echo("Demo data loaded. These credentials are shown once (HTTP Basic key:secret):",
                err=True)
     _echo_json(credentials)

@@ -121,6 +121,9 @@ UNPUBLISHED = (("draft", 12), ("submitted", 8), ("in_review", 6), ("changes_requ
 REVIEW_BOARD = "Karmayogi Content Review Board"
 ADMIN_ORG = "Karmayogi Hub Administration"
 DEMO_LMS = "Demo State Learning Management System"
+#: ``app.extensions`` key of the demo loaders of upper layers: ``loader(store) -> credentials``
+#: (merged into what ``hub demo load`` prints), run after the catalogue is loaded.
+DEMO_LOADERS = "hub.demo_loaders"
 
 _SCHEMA = CourseContentSchema()
 

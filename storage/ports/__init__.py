@@ -9,7 +9,8 @@ Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each ad
 - :mod:`storage.ports.blobs`: content packages and attachments (a store of its own);
 - :mod:`storage.ports.xapi`: statements, xAPI documents and activities;
 - :mod:`storage.ports.forwarding`: statement forwarding and its outbox;
-- :mod:`storage.ports.lti_keys`: the hub's LTI signing keys and once-only values.
+- :mod:`storage.ports.lti_keys`: the hub's LTI signing keys and once-only values;
+- :mod:`storage.ports.lti_platforms`: LMSes registered with the LTI tool side, and learners.
 
 This package gives the names every domain shares: :class:`Store` (what ``open_store`` returns)
 and :data:`Document` (see :mod:`storage.ports.document`). Everything else is imported from its
@@ -26,6 +27,7 @@ from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.document import Document
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
+from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
 __all__ = ["Document", "Store"]
@@ -44,6 +46,8 @@ class Store(Protocol):
     xapi_documents: DocumentRepository
     activities: ActivityRepository
     forwarding: ForwardingRepository
+    lti_platforms: PlatformRegistrationRepository
+    learners: LearnerRepository
     lti_keys: SigningKeyRepository
     once: OnceRepository
 

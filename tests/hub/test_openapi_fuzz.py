@@ -87,8 +87,15 @@ class FuzzHub:
         forwarder = client.post("/xapi/forwarding", headers=self.lms["headers"], json={
             "url": "https://lrs.example.org/xapi", "username": "u", "password": "p"})
         self.forwarder_id = forwarder.get_json()["id"]
+        self.lti_manager = tenants.make("State LMS", "lms", ("lti-manager",))
+        platform = client.post("/lti/platforms", headers=self.lti_manager["headers"], json={
+            "issuer": "https://lms.example.org", "client_id": "hub", "deployment_ids": ["1"],
+            "auth_login_url": "https://lms.example.org/auth",
+            "auth_token_url": "https://lms.example.org/token",
+            "key_set_url": "https://lms.example.org/jwks"})
         self.real_ids = {"course_id": self.course_id, "forwarder_id": self.forwarder_id,
-                         "org_id": self.provider["org"]["id"], "key": self.spare["key"]}
+                         "org_id": self.provider["org"]["id"], "key": self.spare["key"],
+                         "registration_id": platform.get_json()["id"]}
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
@@ -96,6 +103,8 @@ class FuzzHub:
             return self.admin
         if path.startswith("/xapi/"):
             return None if path == "/xapi/about" else self.lms
+        if path.startswith("/lti/platforms"):
+            return self.lti_manager
         if path.startswith("/catalogue/"):
             return self.lms if method == "POST" else None
         if path == "/review-queue":

@@ -21,7 +21,7 @@ def test_demo_loads_once_and_every_credential_works(runner: Any, app: Any,
     result = runner.invoke(args=["demo", "load", "--if-empty"])
     assert result.exit_code == 0, result.output
     creds = orjson.loads(result.stdout)
-    assert set(creds) == {"provider", "reviewer", "admin", "lms"}
+    assert {"provider", "reviewer", "admin", "lms"} <= set(creds)  # upper layers add more
     store = app.extensions["hub.store"]
     assert store.courses.count("published") >= 200
     for state in ("draft", "submitted", "in_review", "changes_requested"):
