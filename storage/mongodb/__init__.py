@@ -30,6 +30,7 @@ from storage.mongodb.errors import translate_errors
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
+from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.lti_grades import GradeRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
@@ -38,6 +39,7 @@ T = TypeVar("T")
 #: Modules that contribute repositories, in start-up order.
 REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.marketplace", "storage.mongodb.forwarding", "storage.mongodb.xapi",
+    "storage.mongodb.lti_platforms",
     "storage.mongodb.lti_grades",
 )
 
@@ -98,6 +100,8 @@ class MongoStore:
     xapi_documents: DocumentRepository
     activities: ActivityRepository
     forwarding: ForwardingRepository
+    lti_platforms: PlatformRegistrationRepository
+    learners: LearnerRepository
     lti_grades: GradeRepository
 
     def __init__(self, url: str, db: Database[Any]) -> None:

@@ -9,6 +9,7 @@ Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each ad
 - :mod:`storage.ports.blobs`: content packages and attachments (a store of its own);
 - :mod:`storage.ports.xapi`: statements, xAPI documents and activities;
 - :mod:`storage.ports.forwarding`: statement forwarding and its outbox;
+- :mod:`storage.ports.lti_platforms`: LMSes registered with the LTI tool side, and learners;
 - :mod:`storage.ports.lti_grades`: LTI pass-back targets, contexts and the score outbox.
 
 This package gives the names every domain shares: :class:`Store` (what ``open_store`` returns)
@@ -25,6 +26,7 @@ from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.document import Document
 from storage.ports.forwarding import ForwardingRepository
+from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.lti_grades import GradeRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
@@ -44,6 +46,8 @@ class Store(Protocol):
     xapi_documents: DocumentRepository
     activities: ActivityRepository
     forwarding: ForwardingRepository
+    lti_platforms: PlatformRegistrationRepository
+    learners: LearnerRepository
     lti_grades: GradeRepository
 
     def write(self, fn: Callable[[], T]) -> T:
