@@ -27,6 +27,9 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "HUB_LOG_LEVEL": ("INFO", "Python logging level"),
     "HUB_FORWARDING_WORKER": ("on", "Run the xAPI statement-forwarding worker thread in each "
                               "process ('off': run 'hub xapi forward' from cron instead)"),
+    "HUB_LTI_SCORE_WORKER": ("on", "Run the thread that sends LTI completions back to LMSes as "
+                             "AGS scores in each process ('off': run 'hub lti send-scores' "
+                             "from cron instead)"),
     "HUB_AUTH_FAILURES_PER_KEY": ("10/minute", "Failed authentications one credential key may "
                                   "have per moving window before it answers 429, even with the "
                                   "right secret ('off' disables; counted per process)"),
@@ -58,6 +61,7 @@ class Config:
     auth_failures_per_address: str
     forwarding_allow_hosts: str = ""
     forwarding_worker: bool = True
+    lti_score_worker: bool = True
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Config:
@@ -77,5 +81,7 @@ class Config:
             auth_failures_per_address=str(env["HUB_AUTH_FAILURES_PER_ADDRESS"]),
             forwarding_allow_hosts=str(env["HUB_FORWARDING_ALLOW_HOSTS"] or ""),
             forwarding_worker=str(env["HUB_FORWARDING_WORKER"]).strip().lower()
+            not in ("off", "0", "false", "no"),
+            lti_score_worker=str(env["HUB_LTI_SCORE_WORKER"]).strip().lower()
             not in ("off", "0", "false", "no"),
         )
