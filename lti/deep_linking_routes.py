@@ -32,8 +32,6 @@ def picker() -> Response:
 @blueprint.route("/pick", methods=["POST"])
 def pick() -> Response:
     """The signed Deep Linking response for the picked courses, auto-posted to the LMS."""
-    from lti.keys import hub_keys
-
     state = picker_states().open(request.form.get("state"))
     ids = [] if request.form.get("action") == "cancel" else request.form.getlist("course_id")
     if len(set(ids)) != len(ids):
@@ -41,6 +39,8 @@ def pick() -> Response:
     store = get_store()
     courses = [published_course(store, cid) for cid in ids]
     claims = response_claims(state, courses, get_config().public_url)
+    from lti.keys import hub_keys  # (the hub's signing keys load on first use)
+
     html = render_template("lti/deep_linking_return.html", return_url=state.return_url,
                            jwt=hub_keys().sign(claims))
     return Response(html, mimetype="text/html", headers=PAGE_HEADERS)
