@@ -122,11 +122,12 @@ def _settle(store: Store, http: LmsHttp, tokens: AccessTokens, policy: ScorePoli
 
 
 class ScoreSender:
-    """A daemon thread running :func:`send_scores` when woken and every ``poll`` seconds."""
+    """A daemon thread running :func:`send_scores` for an app when woken and every ``poll``
+    seconds. The thread makes the app's token cache itself (in the app's context), so waking
+    it from inside an ingest write signs and fetches nothing there."""
 
-    def __init__(self, store: Store, http: LmsHttp, tokens: AccessTokens,
-                 policy: ScorePolicy | None = None, poll: float = 5.0) -> None:
-        self.store, self.http, self.tokens = store, http, tokens
+    def __init__(self, app: Any, policy: ScorePolicy | None = None, poll: float = 5.0) -> None:
+        self.app = app
         self.policy = policy or ScorePolicy()
         self.poll = poll
         self._wake = threading.Event()
@@ -151,13 +152,16 @@ class ScoreSender:
             self._thread.join(timeout)
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                send_scores(self.store, self.http, self.tokens, self.policy, stop=self._stop)
-            except Exception:  # the sender must outlive a store or network hiccup
-                log.exception("LTI score pass failed; retrying in %.1f s", self.poll)
-            self._wake.wait(self.poll)
+        with self.app.app_context():
+            while not self._stop.is_set():
+                self._wake.clear()
+                try:
+                    tokens = access_tokens(self.app)
+                    send_scores(self.app.extensions["hub.store"], tokens.http, tokens,
+                                self.policy, stop=self._stop)
+                except Exception:  # the sender must outlive a store or network hiccup
+                    log.exception("LTI score pass failed; retrying in %.1f s", self.poll)
+                self._wake.wait(self.poll)
 
 
 _lock = threading.RLock()  # access_tokens is called with it held
@@ -196,8 +200,7 @@ def wake_sender() -> None:
         with _lock:
             sender = app.extensions.get("lti.score_sender")
             if sender is None:
-                tokens = access_tokens(app)
-                sender = ScoreSender(app.extensions["hub.store"], tokens.http, tokens).start()
+                sender = ScoreSender(app).start()
                 app.extensions["lti.score_sender"] = sender
     sender.wake()
 
