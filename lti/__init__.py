@@ -20,7 +20,9 @@ def init_app(app: Flask) -> None:
     Routes are imported here, not at the top: importing a module of the package must not load
     the web framework."""
     from lti import deep_linking_routes, services_routes
+    from lti.devpeers import cli as devpeers_cli
 
+    devpeers_cli.init_app(app)  # hub lti dev-platform | dev-tool (development peers)
     # Tool side's services: Deep Linking picker, NRPS roster API, AGS score pass-back.
     app.register_blueprint(deep_linking_routes.blueprint)
     services_routes.init_app(app)
