@@ -30,8 +30,8 @@ from storage.mongodb.errors import translate_errors
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
-from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.lti_grades import GradeRepository
+from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
 T = TypeVar("T")

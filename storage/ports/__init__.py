@@ -26,8 +26,8 @@ from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.document import Document
 from storage.ports.forwarding import ForwardingRepository
-from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.lti_grades import GradeRepository
+from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
 __all__ = ["Document", "Store"]
