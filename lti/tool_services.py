@@ -27,15 +27,16 @@ from lti.links import course_activity_id
 from lti.lms_http import LmsHttp, LmsServiceError, LmsServiceFailed
 from lti.model import ToolLaunch
 from lti.nrps_client import read_roster
+from lti.xapi_bridge import RESULT_VERBS, VERBS
 from storage.ports import Store
 from storage.timestamps import utcnow
 
 AGS_SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
-ADL = "http://adlnet.gov/expapi/verbs/"
-COMPLETED, PASSED, FAILED, SCORED = (ADL + v for v in ("completed", "passed", "failed", "scored"))
+FAILED, SCORED = VERBS["failed"], VERBS["scored"]
 SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"  # cmi5 §9.3.9: a course's moveOn met
-#: The verbs a completion is recognised by: the listener looks at nothing else.
-PASSBACK_VERBS = frozenset({COMPLETED, PASSED, FAILED, SCORED, SATISFIED})
+#: The verbs a completion is recognised by (the bridge's result verbs, and cmi5's): the
+#: listener looks at nothing else.
+PASSBACK_VERBS = frozenset({*(VERBS[v] for v in RESULT_VERBS), SATISFIED})
 #: ``scoreMaximum`` when the statement gives a score as a fraction or none at all.
 FULL_MARKS = 100.0
 

@@ -3,6 +3,7 @@ scores once, inside the ingest write (real LRS over the hub's own POST /xapi/sta
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import orjson
@@ -157,3 +158,20 @@ def test_the_listener_looks_up_nothing_for_other_verbs(lms: dict[str, Any],
     assert calls == []
     tool_services.enqueue_scores(lms["store"], "org", [completion("l")])
     assert len(calls) == 1
+
+
+def test_a_score_the_bridge_records_is_passed_back(app: Any, lms: dict[str, Any]) -> None:
+    """The platform side records a provider tool's AGS score through the bridge: when an LMS
+    launched that learner and course through the tool side, the score goes on to the LMS."""
+    from lti.xapi_bridge import record, result_statement
+
+    store = lms["store"]
+    remember_launch(store, tool_launch(lms["registration"], ags=ags()))
+    stmt = result_statement("passed", "http://hub.test", learner_id="lrn_1",
+                            course_id="course-1", registration=str(uuid.uuid4()),
+                            score_given=9, score_maximum=10)
+    with app.app_context():
+        record(store, app.extensions["hub.blobs"], "http://hub.test",
+               lms["writer"]["org"]["id"], [stmt])
+    (entry,) = store.lti_grades.entries()
+    assert (entry["statement_id"], entry["score"]["scoreGiven"]) == (stmt["id"], 90.0)
