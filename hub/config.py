@@ -39,6 +39,9 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "HUB_FORWARDING_ALLOW_HOSTS": (None, "Comma-separated host names, IP addresses or CIDR "
                                    "networks that statement forwarding may reach although they "
                                    "are internal (loopback, private, link-local)"),
+    "HUB_LTI_KEY_ROTATION_DAYS": ("90", "Days the hub signs LTI messages with one key before it "
+                                  "rotates to a new one (the old key stays in the JWKS until "
+                                  "what it signed has expired)"),
     "HUB_OUTBOUND_ALLOW_HOSTS": (None, "Comma-separated host names, IP addresses or CIDR "
                                  "networks that every outbound fetch (LTI key sets and "
                                  "services, statement forwarding) may reach although they are "
@@ -67,6 +70,7 @@ class Config:
     outbound_allow_hosts: str = ""
     forwarding_worker: bool = True
     lti_score_worker: bool = True
+    lti_key_rotation_days: int = 90
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Config:
@@ -90,4 +94,5 @@ class Config:
             not in ("off", "0", "false", "no"),
             lti_score_worker=str(env["HUB_LTI_SCORE_WORKER"]).strip().lower()
             not in ("off", "0", "false", "no"),
+            lti_key_rotation_days=int(env["HUB_LTI_KEY_ROTATION_DAYS"] or 90),
         )

@@ -19,9 +19,12 @@ def init_app(app: Flask) -> None:
 
     Routes are imported here, not at the top: importing a module of the package must not load
     the web framework."""
-    from lti import deep_linking_routes, services_routes
+    from lti import deep_linking_routes, jwks_routes, services_routes
+    from lti.cli import lti_cli
     from lti.devpeers import cli as devpeers_cli
 
+    jwks_routes.init_app(app)  # the hub's public keys (lti.keys)
+    app.cli.add_command(lti_cli)  # `hub lti ...`: every part adds its commands to lti_cli
     devpeers_cli.init_app(app)  # hub lti dev-platform | dev-tool (development peers)
     # Tool side's services: Deep Linking picker, NRPS roster API, AGS score pass-back.
     app.register_blueprint(deep_linking_routes.blueprint)

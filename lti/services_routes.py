@@ -15,13 +15,14 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from catalogue_schemas.lti_services import RosterSchema
 from hub.auth import current_principal, require_roles
 from hub.context import get_store
 from hub.docs import HubBlueprint
 from hub.principal import Role
+from lti.cli import lti_cli
 from lti.score_sender import access_tokens, send_scores
 from lti.tool_services import context_roster
 
@@ -59,20 +60,11 @@ def send_scores_command(once: bool, poll: float) -> None:
         time.sleep(poll)
 
 
-def lti_group(app: Flask) -> AppGroup:
-    """The app's ``hub lti`` command group, made by whichever part registers first."""
-    group = app.cli.commands.get("lti")
-    if not isinstance(group, AppGroup):
-        group = AppGroup("lti", help="LTI 1.3 operator commands.")
-        app.cli.add_command(group)
-    return group
-
-
 def init_app(app: Flask) -> None:
     """Register the blueprint, the command and the completion listener of the score outbox."""
     from lti.tool_services import enqueue_scores
     from xapi.statements import add_statement_listener
 
     app.extensions["hub.api"].register_blueprint(blueprint)
-    lti_group(app).add_command(send_scores_command)
+    lti_cli.add_command(send_scores_command)
     add_statement_listener(enqueue_scores)

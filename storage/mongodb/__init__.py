@@ -31,6 +31,7 @@ from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.lti_grades import GradeRepository
+from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
@@ -41,6 +42,7 @@ REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.marketplace", "storage.mongodb.forwarding", "storage.mongodb.xapi",
     "storage.mongodb.lti_platforms",
     "storage.mongodb.lti_grades",
+    "storage.mongodb.lti_keys",
 )
 
 #: Makes a client from a URL and options; tests swap in ``mongomock.MongoClient``.
@@ -103,6 +105,8 @@ class MongoStore:
     lti_platforms: PlatformRegistrationRepository
     learners: LearnerRepository
     lti_grades: GradeRepository
+    lti_keys: SigningKeyRepository
+    once: OnceRepository
 
     def __init__(self, url: str, db: Database[Any]) -> None:
         self.url = url
