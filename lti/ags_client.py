@@ -144,10 +144,9 @@ def post_score(http: LmsHttp, token: str, lineitem: str, score: dict[str, Any]) 
 
 
 def scopes_for(target: dict[str, Any]) -> list[str]:
-    """The scopes to ask for to send ``target``'s scores: the score scope, and the line item
-    scope when the line item must be found or created (only those the launch offered)."""
+    """The scopes to ask for to send ``target``'s scores: the score scope and, when the launch
+    offered it, a line item scope (to find or create the line item). The same set every time,
+    so that one cached token serves the first score and the next ones."""
     offered = set(target.get("scopes") or ())
-    wanted = [SCOPE_SCORE]
-    if not target.get("lineitem"):
-        wanted += [s for s in (SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY) if s in offered][:1]
-    return wanted
+    return [SCOPE_SCORE, *[s for s in (SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY)
+                           if s in offered][:1]]

@@ -27,6 +27,7 @@ from typing import Any
 from hub.errors import HubError
 from lti.ags_client import AccessTokens, find_or_create_line_item, post_score, scopes_for
 from lti.lms_http import LmsHttp, LmsServiceError
+from lti.tool_services import FULL_MARKS
 from storage.ports import Store
 from storage.timestamps import format_timestamp, utcnow
 
@@ -70,8 +71,7 @@ def send_entry(store: Store, http: LmsHttp, tokens: AccessTokens,
     try:
         token = tokens.token(registration, scopes_for(target))
         lineitem = find_or_create_line_item(http, token, target,
-                                            _label(store, target["course_id"]),
-                                            float(entry["score"]["scoreMaximum"]))
+                                            _label(store, target["course_id"]), FULL_MARKS)
         if lineitem != target.get("lineitem"):
             store.lti_grades.update_target(target["id"], {"lineitem": lineitem})
         post_score(http, token, lineitem, entry["score"])
@@ -84,15 +84,17 @@ def send_entry(store: Store, http: LmsHttp, tokens: AccessTokens,
 def send_scores(store: Store, http: LmsHttp, tokens: AccessTokens,
                 policy: ScorePolicy | None = None, owner: str | None = None,
                 stop: threading.Event | None = None) -> dict[str, int]:
-    """One pass over the due entries; returns ``{"sent", "retry", "dead"}``."""
+    """One pass over the entries due when it starts; returns ``{"sent", "retry", "dead"}``.
+    Claims are made as of the pass's start, so an entry retried in this pass waits for the
+    next one even when its back-off is over at once."""
     policy = policy or ScorePolicy()
     owner = owner or f"{os.getpid()}-{threading.get_ident()}"
     tally = {"sent": 0, "retry": 0, "dead": 0}
+    start = datetime.now(UTC)
     while stop is None or not stop.is_set():
-        now = datetime.now(UTC)
-        claimed = store.lti_grades.claim(
-            owner, format_timestamp(now),
-            format_timestamp(now + timedelta(seconds=policy.lease_seconds)), policy.batch_size)
+        until = datetime.now(UTC) + timedelta(seconds=policy.lease_seconds)
+        claimed = store.lti_grades.claim(owner, format_timestamp(start),
+                                         format_timestamp(until), policy.batch_size)
         if not claimed:
             break
         for entry in claimed:
@@ -173,7 +175,6 @@ def access_tokens(app: Any) -> AccessTokens:
     tokens = app.extensions.get("lti.access_tokens")
     if tokens is None:
         from hub.outbound import outbound_client
-
         from lti.keys import hub_keys
 
         with _lock:

@@ -40,7 +40,7 @@ def tool_launch(registration: dict[str, Any], *, course_id: str | None = "course
                 learner_id: str = "lrn_1", sub: str = "lms-user-1",
                 context_id: str | None = "ctx-1", resource_link_id: str | None = "rl-1",
                 ags: dict[str, Any] | None = None, nrps: dict[str, Any] | None = None,
-                message_type: str = "LtiResourceLinkRequest",
+                message_type: str = "LtiResourceLinkRequest", deployment_id: str = "dep-1",
                 dl_settings: dict[str, Any] | None = None) -> ToolLaunch:
     """A validated launch of ``registration``; ``ags``/``nrps``/``dl_settings`` are the claims
     the LMS sent (absent when None)."""
@@ -54,7 +54,7 @@ def tool_launch(registration: dict[str, Any], *, course_id: str | None = "course
     return ToolLaunch(
         org_id=registration["org_id"], registration_id=registration["id"],
         issuer=registration["issuer"], client_id=registration["client_id"],
-        deployment_id="dep-1", message_type=message_type, learner_id=learner_id,
+        deployment_id=deployment_id, message_type=message_type, learner_id=learner_id,
         agent=agent(learner_id), roles=("http://purl.imsglobal.org/vocab/lis/v2/membership#Learner",),
         course_id=course_id, resource_link_id=resource_link_id, context_id=context_id,
         registration=str(uuid.uuid4()), claims=claims)

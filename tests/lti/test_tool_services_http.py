@@ -10,13 +10,15 @@ from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import orjson
 import pytest
+import urllib3
 from joserfc import jwt
 from joserfc.jwk import KeySet
-from lti.devpeers.platform import DevPlatform
 
+from lti.devpeers.platform import DevPlatform
 from lti.score_sender import ScorePolicy, access_tokens, send_scores
 from lti.tool_services import remember_launch
 from tests.conftest import Tenants
@@ -92,8 +94,8 @@ def test_a_completion_goes_back_to_the_lms_once(app: Any, client: Any,
     assert send(app) == {"sent": 1, "retry": 0, "dead": 0}
     # the line item was found-or-created for the resource link and the course
     (item,) = platform.lineitems["ctx-1"].values()
-    assert (item["resourceId"], item["resourceLinkId"], item["label"]) == (
-        "course-1", "rl-1", "Budgeting assessment")
+    assert (item["resourceId"], item["resourceLinkId"], item["label"],
+            item["scoreMaximum"]) == ("course-1", "rl-1", "Budgeting assessment", 100)
     (scores,) = platform.scores.values()
     assert [(s["userId"], s["scoreGiven"], s["scoreMaximum"], s["activityProgress"],
              s["gradingProgress"]) for s in scores] == [
@@ -175,7 +177,8 @@ def test_a_deep_linking_response_is_signed_by_the_hub_and_accepted_by_the_lms(
 
     platform = lms["platform"]
     request = tool_launch(lms["registration"], message_type="LtiDeepLinkingRequest",
-                          course_id=None, resource_link_id=None, dl_settings={
+                          deployment_id=platform.settings.deployment_id, course_id=None,
+                          resource_link_id=None, dl_settings={
                               "deep_link_return_url": f"{platform.base_url}/deep-link/return",
                               "accept_types": ["ltiResourceLink"], "data": "dl-data-1"})
     platform.hints.put("dl:dl-data-1", {})  # as if the platform had sent this request
@@ -197,9 +200,8 @@ def test_a_deep_linking_response_is_signed_by_the_hub_and_accepted_by_the_lms(
     assert item["url"] == "http://hub.test/lti/courses/course-1"
     assert item["lineItem"]["resourceId"] == "course-1"
     # the browser's auto-post, done here over real HTTP: the platform verifies the signature
-    import urllib3
-
-    answer = urllib3.request("POST", action, fields={"JWT": token}, encode_multipart=False)
+    answer = urllib3.request("POST", action, body=urlencode({"JWT": token}),
+                             headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert answer.status == 200, answer.data[:300]
     (received,) = platform.received.all("deep_link")
     assert received["items"] == [item]
