@@ -34,6 +34,9 @@ SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 #: Lifetime of a client assertion: it is used at once.
 ASSERTION_SECONDS = 300
+#: ``scoreMaximum`` of the line items the hub makes and of the scores it derives from a scaled
+#: or absent xAPI score: scores go as percentages (Deep Linking's line items use it too).
+FULL_MARKS = 100.0
 #: A token is renewed this long before the LMS says it expires (clock skew, slow requests).
 TOKEN_MARGIN_SECONDS = 30
 #: ``expires_in`` assumed when the LMS gives none (RFC 6749 §5.1 makes it RECOMMENDED only).

@@ -34,6 +34,7 @@ from catalogue_schemas.search import SearchArgs
 from hub.context import get_config, get_store
 from hub.errors import ValidationError
 from hub.tokens import KeySource, TokenCodec
+from lti.ags_client import FULL_MARKS
 from lti.links import course_target_link
 from lti.model import ToolLaunch
 from marketplace.search import search_catalogue
@@ -51,7 +52,7 @@ PICKER_SECONDS = 3600
 #: for a short ``exp``).
 RESPONSE_SECONDS = 300
 #: ``scoreMaximum`` of the line item of a scored course (scores are sent as percentages).
-SCORE_MAXIMUM = 100
+SCORE_MAXIMUM = int(FULL_MARKS)
 #: Courses picked in one response at most (an instructor's pick, not a catalogue export).
 MAX_ITEMS = 50
 

@@ -25,9 +25,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hub.errors import HubError
-from lti.ags_client import AccessTokens, find_or_create_line_item, post_score, scopes_for
+from lti.ags_client import (
+    FULL_MARKS,
+    AccessTokens,
+    find_or_create_line_item,
+    post_score,
+    scopes_for,
+)
 from lti.lms_http import LmsHttp, LmsServiceError
-from lti.tool_services import FULL_MARKS
 from storage.ports import Store
 from storage.timestamps import format_timestamp, utcnow
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from hub.errors import NotFound
 from hub.principal import Principal
-from lti.ags_client import AccessTokens
+from lti.ags_client import FULL_MARKS, AccessTokens
 from lti.links import course_activity_id
 from lti.lms_http import LmsHttp, LmsServiceError, LmsServiceFailed
 from lti.model import ToolLaunch
@@ -37,8 +37,6 @@ SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"  # cmi5 §9.3.9: a cours
 #: The verbs a completion is recognised by (the bridge's result verbs, and cmi5's): the
 #: listener looks at nothing else.
 PASSBACK_VERBS = frozenset({*(VERBS[v] for v in RESULT_VERBS), SATISFIED})
-#: ``scoreMaximum`` when the statement gives a score as a fraction or none at all.
-FULL_MARKS = 100.0
 
 
 def _target_id(launch: ToolLaunch) -> str:
