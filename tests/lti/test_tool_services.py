@@ -175,3 +175,21 @@ def test_a_score_the_bridge_records_is_passed_back(app: Any, lms: dict[str, Any]
                lms["writer"]["org"]["id"], [stmt])
     (entry,) = store.lti_grades.entries()
     assert (entry["statement_id"], entry["score"]["scoreGiven"]) == (stmt["id"], 90.0)
+
+
+def test_an_lms_url_inwards_is_refused_by_the_guard_and_retried(app: Any, client: Any,
+                                                                lms: dict[str, Any],
+                                                                runner: Any) -> None:
+    """Every LMS URL goes through the guarded outbound client: a token URL on an internal
+    address (not allow-listed in this app) is never fetched; the score waits with the error."""
+    store = lms["store"]
+    store.lti_platforms.update(lms["registration"]["id"],
+                               {"auth_token_url": "http://127.0.0.1:9/token"})
+    remember_launch(store, tool_launch(lms["registration"], ags=ags()))
+    post(client, lms["writer"]["headers"], completion("lrn_1"))
+    result = runner.invoke(args=["lti", "send-scores", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "sent 0, retrying 1, dead 0" in result.output
+    (entry,) = store.lti_grades.entries()
+    assert (entry["status"], entry["attempts"]) == ("pending", 1)
+    assert "refused" in entry["last_error"]
