@@ -8,21 +8,9 @@ client allowed to reach a peer on 127.0.0.1, and nothing here opens a connection
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, Protocol
 
 from hub.errors import HubError
-
-
-class LmsResponse(Protocol):
-    """An answer of the LMS (:class:`hub.outbound.OutboundResponse`)."""
-
-    @property
-    def status(self) -> int: ...
-    @property
-    def headers(self) -> Mapping[str, str]: ...
-    @property
-    def json(self) -> Any: ...
 
 
 class LmsHttp(Protocol):

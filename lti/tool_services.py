@@ -4,6 +4,7 @@ recorded in the LRS go back to the launching LMS as AGS scores, once.
 - :func:`remember_launch` (called by the launch handler after every valid launch) keeps, per
   learner and resource link, the AGS endpoint claim (AGS 2.0 §3.1) and, per context, the NRPS
   claim (NRPS 2.0 §3.6.1), in ``store.lti_grades``.
+- :func:`context_roster` reads an LMS context's roster (NRPS 2.0) for the LMS organisation.
 - :func:`enqueue_scores` is a statement listener (:func:`xapi.statements.add_statement_listener`,
   registered by :func:`lti.init_app`): inside the write that stores a batch it turns each
   completion of a course an LMS launched into an outbox entry keyed by (target, statement), so
@@ -12,7 +13,9 @@ recorded in the LRS go back to the launching LMS as AGS scores, once.
 A score is built from the statement (AGS 2.0 §3.4 "Score publish service"): a result score wins
 (``scaled`` as a percentage, else ``raw`` within ``min``..``max``); without one, ``passed`` and
 ``completed`` count as full marks and ``failed`` as none; a ``scored`` statement without a score
-sends nothing. ``activityProgress`` is ``Completed`` for every completion verb.
+sends nothing. ``activityProgress`` is ``Completed`` for every verb but ``scored``, which is
+``Completed`` only with ``result.completion`` true (a score on the way, say a quiz inside the
+course, is ``InProgress``); ``gradingProgress`` is ``FullyGraded`` (a score is always given).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 
 from hub.errors import NotFound
 from hub.principal import Principal
-from lti.ags_client import FULL_MARKS, AccessTokens
+from lti.ags_client import FULL_MARKS, SCOPE_SCORE, AccessTokens
 from lti.links import course_activity_id
 from lti.lms_http import LmsHttp, LmsServiceError, LmsServiceFailed
 from lti.model import ToolLaunch
@@ -31,7 +34,6 @@ from lti.xapi_bridge import RESULT_VERBS, VERBS
 from storage.ports import Store
 from storage.timestamps import utcnow
 
-AGS_SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 FAILED, SCORED = VERBS["failed"], VERBS["scored"]
 SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"  # cmi5 §9.3.9: a course's moveOn met
 #: The verbs a completion is recognised by (the bridge's result verbs, and cmi5's): the
@@ -70,7 +72,7 @@ def remember_launch(store: Store, launch: ToolLaunch, public_url: str | None = N
     scopes = [str(s) for s in (ags or {}).get("scope") or ()]
     # AGS 2.0 §3.1: without the score scope the LMS does not take scores from this link.
     if (launch.message_type != "LtiResourceLinkRequest" or not launch.course_id or not ags
-            or AGS_SCORE_SCOPE not in scopes
+            or SCOPE_SCORE not in scopes
             or not (ags.get("lineitem") or ags.get("lineitems"))):
         return
     store.lti_grades.remember({
@@ -107,8 +109,10 @@ def score_for(statement: dict[str, Any], user_id: str) -> dict[str, Any] | None:
         if verb == SCORED:
             return None
         given = 0.0 if verb == FAILED else FULL_MARKS
+    done = verb != SCORED or result.get("completion") is True
     return {"userId": user_id, "scoreGiven": round(given, 4), "scoreMaximum": maximum,
-            "activityProgress": "Completed", "gradingProgress": "FullyGraded",
+            "activityProgress": "Completed" if done else "InProgress",
+            "gradingProgress": "FullyGraded",
             # AGS 2.0 §3.4.1.1: the LMS orders scores by this, so a resend is harmless
             "timestamp": statement.get("timestamp") or utcnow()}
 

@@ -150,6 +150,8 @@ def test_real_error_bodies_match_the_documented_problem_schema(
 # --- every route is in the document -------------------------------------------------------------
 
 UNDOCUMENTED = {"/openapi.json", "/docs", "/static/<path:filename>"}
+# Browser endpoints of the LTI flows (HTML pages and form posts, not JSON APIs).
+UNDOCUMENTED |= {"/lti/deep-linking/picker", "/lti/deep-linking/pick"}
 
 
 def test_every_route_and_method_is_in_the_document(app: Any, spec: dict[str, Any]) -> None:

@@ -144,6 +144,13 @@ def test_score_for(verb: str, score: dict[str, Any] | None,
     assert (got["scoreGiven"], got["scoreMaximum"], got["userId"]) == (*expected, "u-1")
 
 
+def test_a_score_on_the_way_is_in_progress() -> None:
+    scored = completion("lrn_1", verb="scored", score={"scaled": 0.5})
+    assert score_for(scored, "u-1")["activityProgress"] == "InProgress"  # type: ignore[index]
+    scored["result"]["completion"] = True
+    assert score_for(scored, "u-1")["activityProgress"] == "Completed"  # type: ignore[index]
+
+
 def test_a_scored_statement_without_a_score_is_not_sent() -> None:
     assert score_for(completion("lrn_1", verb="scored"), "u-1") is None
     assert score_for(completion("lrn_1", verb="scored", score={"raw": 3}), "u-1") is None
