@@ -27,6 +27,9 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "HUB_LOG_LEVEL": ("INFO", "Python logging level"),
     "HUB_FORWARDING_WORKER": ("on", "Run the xAPI statement-forwarding worker thread in each "
                               "process ('off': run 'hub xapi forward' from cron instead)"),
+    "HUB_LTI_SCORE_WORKER": ("on", "Run the thread that sends LTI completions back to LMSes as "
+                             "AGS scores in each process ('off': run 'hub lti send-scores' "
+                             "from cron instead)"),
     "HUB_AUTH_FAILURES_PER_KEY": ("10/minute", "Failed authentications one credential key may "
                                   "have per moving window before it answers 429, even with the "
                                   "right secret ('off' disables; counted per process)"),
@@ -66,6 +69,7 @@ class Config:
     forwarding_allow_hosts: str = ""
     outbound_allow_hosts: str = ""
     forwarding_worker: bool = True
+    lti_score_worker: bool = True
     lti_key_rotation_days: int = 90
 
     @classmethod
@@ -87,6 +91,8 @@ class Config:
             forwarding_allow_hosts=str(env["HUB_FORWARDING_ALLOW_HOSTS"] or ""),
             outbound_allow_hosts=str(env["HUB_OUTBOUND_ALLOW_HOSTS"] or ""),
             forwarding_worker=str(env["HUB_FORWARDING_WORKER"]).strip().lower()
+            not in ("off", "0", "false", "no"),
+            lti_score_worker=str(env["HUB_LTI_SCORE_WORKER"]).strip().lower()
             not in ("off", "0", "false", "no"),
             lti_key_rotation_days=int(env["HUB_LTI_KEY_ROTATION_DAYS"] or 90),
         )

@@ -19,7 +19,14 @@ def init_app(app: Flask) -> None:
 
     Routes are imported here, not at the top: importing a module of the package must not load
     the web framework."""
-    from lti import demo, jwks_routes, platform_routes, tool_routes
+    from lti import (
+        deep_linking_routes,
+        demo,
+        jwks_routes,
+        platform_routes,
+        services_routes,
+        tool_routes,
+    )
     from lti.cli import lti_cli
     from lti.devpeers import cli as devpeers_cli
     from marketplace.demo import DEMO_LOADERS
@@ -31,3 +38,6 @@ def init_app(app: Flask) -> None:
     jwks_routes.init_app(app)  # the hub's public keys (lti.keys)
     app.cli.add_command(lti_cli)  # `hub lti ...`: every part adds its commands to lti_cli
     devpeers_cli.init_app(app)  # hub lti dev-platform | dev-tool (development peers)
+    # Tool side's services: Deep Linking picker, NRPS roster API, AGS score pass-back.
+    app.register_blueprint(deep_linking_routes.blueprint)
+    services_routes.init_app(app)

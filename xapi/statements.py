@@ -9,7 +9,7 @@ queries.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from hub.errors import NotFound, ValidationError
@@ -26,6 +26,20 @@ from xapi.validation import VOIDED_VERB, validate_batch
 MAX_LIMIT = 500
 #: How deep a chain of StatementRefs is followed when inheriting filter keys.
 _REF_DEPTH = 10
+
+#: ``listener(store, org_id, statements)``: called inside the write that stores a batch, with
+#: the statements that batch newly stored, so that what a listener writes (an outbox row)
+#: commits with them or not at all. A listener must be cheap when a batch is not for it:
+#: every ingest runs it.
+StatementListener = Callable[[Store, str, list[dict[str, Any]]], None]
+_listeners: list[StatementListener] = []
+
+
+def add_statement_listener(listener: StatementListener) -> None:
+    """Call ``listener`` for every batch stored from now on (once, however often added). Layers
+    above the LRS (``lti``) register here: the LRS never imports them."""
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def authority_for(principal: Principal, public_url: str) -> dict[str, Any]:
@@ -151,16 +165,18 @@ def store_statements(store: Store, blobs: Any, principal: Principal, public_url:
 
 
 def _insert(store: Store, principal: Principal, records: list[StatementRecord]) -> list[str]:
-    """One atomic write (:meth:`storage.ports.Store.write`): the statements and their
-    forwarding outbox rows."""
+    """One atomic write (:meth:`storage.ports.Store.write`): the statements, their forwarding
+    outbox rows and whatever the statement listeners write."""
     from xapi.forwarding import enqueue_forwarding
 
     def write() -> list[str]:
         _, new_ids = store.statements.insert(records)
         if new_ids:
             new = set(new_ids)
-            enqueue_forwarding(store, principal.org_id,
-                               [r.statement for r in records if r.id in new])
+            stored = [r.statement for r in records if r.id in new]
+            enqueue_forwarding(store, principal.org_id, stored)
+            for listener in _listeners:
+                listener(store, principal.org_id, stored)
         return list(new_ids)
 
     return store.write(write)

@@ -30,6 +30,7 @@ from storage.mongodb.errors import translate_errors
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
+from storage.ports.lti_grades import GradeRepository
 from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
@@ -40,6 +41,7 @@ T = TypeVar("T")
 REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.marketplace", "storage.mongodb.forwarding", "storage.mongodb.xapi",
     "storage.mongodb.lti_platforms",
+    "storage.mongodb.lti_grades",
     "storage.mongodb.lti_keys",
 )
 
@@ -102,6 +104,7 @@ class MongoStore:
     forwarding: ForwardingRepository
     lti_platforms: PlatformRegistrationRepository
     learners: LearnerRepository
+    lti_grades: GradeRepository
     lti_keys: SigningKeyRepository
     once: OnceRepository
 

@@ -9,8 +9,9 @@ Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each ad
 - :mod:`storage.ports.blobs`: content packages and attachments (a store of its own);
 - :mod:`storage.ports.xapi`: statements, xAPI documents and activities;
 - :mod:`storage.ports.forwarding`: statement forwarding and its outbox;
-- :mod:`storage.ports.lti_keys`: the hub's LTI signing keys and once-only values;
-- :mod:`storage.ports.lti_platforms`: LMSes registered with the LTI tool side, and learners.
+- :mod:`storage.ports.lti_platforms`: LMSes registered with the LTI tool side, and learners;
+- :mod:`storage.ports.lti_grades`: LTI pass-back targets, contexts and the score outbox;
+- :mod:`storage.ports.lti_keys`: the hub's LTI signing keys and once-only values.
 
 This package gives the names every domain shares: :class:`Store` (what ``open_store`` returns)
 and :data:`Document` (see :mod:`storage.ports.document`). Everything else is imported from its
@@ -26,6 +27,7 @@ from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.document import Document
 from storage.ports.forwarding import ForwardingRepository
+from storage.ports.lti_grades import GradeRepository
 from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
@@ -48,6 +50,7 @@ class Store(Protocol):
     forwarding: ForwardingRepository
     lti_platforms: PlatformRegistrationRepository
     learners: LearnerRepository
+    lti_grades: GradeRepository
     lti_keys: SigningKeyRepository
     once: OnceRepository
 
