@@ -19,3 +19,6 @@ def init_app(app: Flask) -> None:
 
     Routes are imported here, not at the top: importing a module of the package must not load
     the web framework."""
+    from lti import tool_routes
+
+    app.extensions["hub.api"].register_blueprint(tool_routes.blueprint)
