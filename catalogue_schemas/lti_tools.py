@@ -146,3 +146,52 @@ class ToolRegistrationListSchema(Schema):
     """``GET /lti/tools``."""
 
     items = fields.List(fields.Nested(ToolRegistrationSchema), required=True)
+
+
+#: Context roles the launch API accepts (LIS vocabulary, LTI 1.3 §A.2.3).
+LAUNCH_ROLES = ("Learner", "Instructor", "ContentDeveloper", "Mentor", "TeachingAssistant")
+
+
+class PlatformLaunchInSchema(Schema):
+    """Body of ``POST /lti/platform/launches``: launch a published ``lti`` course's tool for a
+    learner of the caller's organisation."""
+
+    class Meta:
+        unknown = RAISE
+
+    course_id = fields.String(required=True, validate=validate.Length(1, 100))
+    learner = fields.String(required=True, validate=validate.Length(1, 255), metadata={
+        "description": "the caller's own id of the learner; the tool sees a hub learner id "
+                       "derived from it, never this value"})
+    name = fields.String(load_default=None, allow_none=True,
+                         validate=validate.Length(1, 200))
+    email = fields.Email(load_default=None, allow_none=True)
+    roles = fields.List(fields.String(validate=validate.OneOf(LAUNCH_ROLES)),
+                        load_default=lambda: ["Learner"], validate=validate.Length(1, 5))
+    return_url = fields.String(load_default=None, allow_none=True,
+                               validate=[validate.Length(max=2000), _endpoint])
+
+
+class PlatformLaunchSchema(Schema):
+    """A launch ready for the browser: send the learner to ``url`` (the tool's OIDC login
+    initiation) within ``expires_in`` seconds."""
+
+    url = fields.String(required=True)
+    expires_in = fields.Integer(required=True)
+    learner_id = fields.String(required=True, metadata={
+        "description": "the hub's learner id (the xAPI account name of the statements)"})
+    registration = fields.String(required=True, metadata={
+        "description": "the xAPI context.registration of this attempt"})
+
+
+class DeepLinkingStartSchema(Schema):
+    """Body of ``POST /lti/platform/deep-linking``: open a provider's tool to pick the content
+    of a course draft (Deep Linking 2.0 §4.4, an LtiDeepLinkingRequest)."""
+
+    class Meta:
+        unknown = RAISE
+
+    course_id = fields.String(required=True, validate=validate.Length(1, 100))
+    tool = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 100),
+                         metadata={"description": "the provider's tool registration (default: "
+                                                  "the one the draft's delivery names)"})
