@@ -20,5 +20,7 @@ def init_app(app: Flask) -> None:
     Routes are imported here, not at the top: importing a module of the package must not load
     the web framework."""
     from lti import tool_routes
+    from lti.devpeers import cli as devpeers_cli
 
     app.extensions["hub.api"].register_blueprint(tool_routes.blueprint)
+    devpeers_cli.init_app(app)  # hub lti dev-platform | dev-tool (development peers)
