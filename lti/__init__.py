@@ -19,8 +19,9 @@ def init_app(app: Flask) -> None:
 
     Routes are imported here, not at the top: importing a module of the package must not load
     the web framework."""
-    from lti import tool_routes
+    from lti import platform_cli, tool_routes
     from lti.devpeers import cli as devpeers_cli
 
     app.extensions["hub.api"].register_blueprint(tool_routes.blueprint)
+    platform_cli.init_app(app)  # hub lti migrate-deliveries | launch-tool
     devpeers_cli.init_app(app)  # hub lti dev-platform | dev-tool (development peers)

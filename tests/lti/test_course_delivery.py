@@ -121,3 +121,23 @@ def test_migration_moves_matching_courses_and_reports_the_rest(
     assert shown["live"]["delivery"]["tool"] == oldest["id"]
     assert "quiz.example.org" not in orjson.dumps(
         client.get(f"/catalogue/courses/{by_host}").json).decode()
+
+
+def test_migrate_deliveries_command(app: Any, runner: Any, people: dict[str, Any],
+                                    client: Any) -> None:
+    store = app.extensions["hub.store"]
+    register(client, people["a"])
+    moved = _stored_with_tool_url(store, people["a"]["org"]["id"],
+                                  "https://quiz.example.org/x", live=False)
+    dry = runner.invoke(args=["lti", "migrate-deliveries", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert orjson.loads(dry.output)["migrated"] == 1
+    assert "tool_url" in store.courses.get(moved)["revision"]["delivery"]
+    lost = _stored_with_tool_url(store, people["a"]["org"]["id"], "https://gone.example.org/l",
+                                 live=False)
+    done = runner.invoke(args=["lti", "migrate-deliveries"])
+    assert done.exit_code == 1  # one course is left for its provider to register a tool for
+    report = orjson.loads(done.output)
+    assert (report["migrated"], report["unmatched"]) == (1, 1)
+    assert store.courses.get(moved)["revision"]["delivery"]["tool"]
+    assert "tool_url" in store.courses.get(lost)["revision"]["delivery"]
