@@ -36,6 +36,7 @@ from lti.platform_launch import (
     context_id_for,
     learner_id_for,
 )
+from lti.xapi_bridge import learner_agent
 from marketplace.service import audit_event, load_visible
 from storage.errors import ConcurrentUpdate
 from storage.ports import Document, Store
@@ -74,7 +75,7 @@ def start(store: Store, principal: Principal, public_url: str, course_id: str,
     return PlatformLaunch(
         org_id=principal.org_id, tool_id=tool["id"], course_id=course_id,
         target_link_uri=target, learner_id=learner_id,
-        agent={"account": {"homePage": public_url, "name": learner_id}},
+        agent=learner_agent(public_url, learner_id),
         roles=(INSTRUCTOR, CONTENT_DEVELOPER),
         context_id=context_id_for(principal.org_id, course_id, tool["id"]),
         resource_link_id=course_id, registration=str(uuid.uuid4()),

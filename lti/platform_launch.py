@@ -28,6 +28,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from hub.errors import Conflict, NotFound
 from hub.tokens import TokenCodec
 from lti.model import PlatformLaunch
+from lti.xapi_bridge import learner_agent
 from storage.ports import Document, Store
 
 #: Seconds between the login initiation and the authorization request (a browser's hops).
@@ -107,7 +108,7 @@ def course_launch(store: Store, public_url: str, course_id: str, org_id: str, le
     return PlatformLaunch(
         org_id=org_id, tool_id=tool["id"], course_id=course_id,
         target_link_uri=delivery["target_link_uri"], learner_id=learner_id,
-        agent={"account": {"homePage": public_url, "name": learner_id}},
+        agent=learner_agent(public_url, learner_id),
         roles=tuple(roles), context_id=context_id_for(org_id, course_id, tool["id"]),
         resource_link_id=course_id, registration=registration or str(uuid.uuid4()),
         name=name, email=email, return_url=return_url,
