@@ -3,8 +3,8 @@ initiation of :mod:`lti.platform_launch`, sends the browser here and the hub ans
 ``id_token`` (LTI 1.3 §5.1.1.2-§5.1.1.5; OpenID Connect Core §3.1.2.1, Implicit Flow).
 
 Every parameter is checked before anything is signed or stored, and a refusal is a 400 naming
-the parameter (``application/problem+json``), never a redirect: an unregistered
-``redirect_uri`` must not receive anything (§5.1.1.2, Security Framework §5.1.1.1):
+the parameter (:class:`lti.errors.LtiLaunchError`, ``application/problem+json``), never a
+redirect: an unregistered ``redirect_uri`` must not receive anything (§5.1.1.2, Security Framework §5.1.1.1):
 
 - ``scope=openid``, ``response_type=id_token``, ``response_mode=form_post``, ``prompt=none``;
 - ``client_id`` names a registered tool, and ``redirect_uri`` is one of its redirect URIs,
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from hub.errors import ValidationError
 from hub.tokens import TokenCodec
+from lti.errors import LtiLaunchError
 from lti.model import PlatformLaunch
 from lti.platform_launch import HINT_SCOPE, launch_from_hint
 from storage.ports import Document, Store
@@ -55,7 +55,7 @@ class Authorized:
 def _param(params: Mapping[str, Any], name: str) -> str:
     value = params.get(name)
     if not isinstance(value, str) or not value:
-        raise ValidationError.for_field(name, "is required")
+        raise LtiLaunchError.for_field(name, "is required")
     return value
 
 
@@ -65,24 +65,24 @@ def check_request(store: Store, params: Mapping[str, Any], hints: TokenCodec,
     parameter otherwise. Stores nothing."""
     for name, expected in FIXED_PARAMETERS.items():
         if _param(params, name) != expected:
-            raise ValidationError.for_field(name, f"must be {expected!r}")
+            raise LtiLaunchError.for_field(name, f"must be {expected!r}")
     tool = store.lti_tools.get_by_client_id(_param(params, "client_id"))
     if tool is None:
-        raise ValidationError.for_field("client_id", "is not a registered tool")
+        raise LtiLaunchError.for_field("client_id", "is not a registered tool")
     if _param(params, "redirect_uri") not in tool["redirect_uris"]:
-        raise ValidationError.for_field("redirect_uri", "is not registered for this tool")
+        raise LtiLaunchError.for_field("redirect_uri", "is not registered for this tool")
     decoded = launch_from_hint(hints.unseal(_param(params, "lti_message_hint")))
     if decoded is None:
-        raise ValidationError.for_field("lti_message_hint", "is not a token this hub issued")
+        raise LtiLaunchError.for_field("lti_message_hint", "is not a token this hub issued")
     launch, jti, exp = decoded
     if exp <= now:
-        raise ValidationError.for_field("lti_message_hint", "has expired: launch again")
+        raise LtiLaunchError.for_field("lti_message_hint", "has expired: launch again")
     if launch.tool_id != tool["id"]:
-        raise ValidationError.for_field("lti_message_hint", "was issued for another tool")
+        raise LtiLaunchError.for_field("lti_message_hint", "was issued for another tool")
     if _param(params, "login_hint") != launch.learner_id:
-        raise ValidationError.for_field("login_hint", "is not the learner of this launch")
+        raise LtiLaunchError.for_field("login_hint", "is not the learner of this launch")
     if len(_param(params, "nonce")) > MAX_NONCE:
-        raise ValidationError.for_field("nonce", f"is longer than {MAX_NONCE} characters")
+        raise LtiLaunchError.for_field("nonce", f"is longer than {MAX_NONCE} characters")
     return tool, launch, jti, exp
 
 
@@ -148,7 +148,7 @@ def authorize(store: Store, public_url: str, params: Mapping[str, Any], hints: T
     # Consumed last: a request refused above has used nothing up (LTI 1.3 §5.1.1.5: a hint
     # is good for one launch).
     if not consume(HINT_SCOPE, jti, format_timestamp(datetime.fromtimestamp(exp, UTC))):
-        raise ValidationError.for_field("lti_message_hint", "was already used: launch again")
+        raise LtiLaunchError.for_field("lti_message_hint", "was already used: launch again")
     return Authorized(params["redirect_uri"], sign(claims), params.get("state") or None,
                       launch, tool)
 

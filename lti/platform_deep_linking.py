@@ -29,6 +29,7 @@ import orjson
 from hub.errors import Conflict, PermissionDenied, ValidationError
 from hub.principal import Principal, Role
 from hub.tokens import TokenCodec
+from lti.errors import LtiReplay, LtiTokenError
 from lti.model import PlatformLaunch
 from lti.platform_launch import (
     CONTENT_DEVELOPER,
@@ -96,15 +97,15 @@ def settings_claim(codec: TokenCodec, public_url: str, return_url: str,
 def unverified_issuer(token: Any) -> str:
     """The ``iss`` of a JWT before verification, only to find whose keys verify it."""
     if not isinstance(token, str) or token.count(".") != 2 or len(token) > 100_000:
-        raise ValidationError.for_field("JWT", "is not a JWT")
+        raise LtiTokenError("JWT", "is not a JWT")
     try:
         payload = token.split(".")[1]
         claims = orjson.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except (ValueError, orjson.JSONDecodeError):
-        raise ValidationError.for_field("JWT", "is not a JWT") from None
+        raise LtiTokenError("JWT", "is not a JWT") from None
     issuer = claims.get("iss") if isinstance(claims, dict) else None
     if not isinstance(issuer, str) or not issuer:
-        raise ValidationError.for_field("iss", "is required")
+        raise LtiTokenError("iss", "is required")
     return issuer
 
 
@@ -112,8 +113,7 @@ def _claim(claims: Document, name: str, expected: Any = None) -> Any:
     value = claims.get(name)
     if value is None or (expected is not None and value != expected):
         short = name.rsplit("/", 1)[-1]
-        raise ValidationError.for_field(short, "is missing" if value is None
-                                        else f"must be {expected!r}")
+        raise LtiTokenError(short, "is missing" if value is None else f"must be {expected!r}")
     return value
 
 
@@ -121,17 +121,16 @@ def resource_links(claims: Document) -> list[Document]:
     """The ``ltiResourceLink`` items of a response (Deep Linking 2.0 §3.2, §4.5.2)."""
     items = claims.get(DL + "content_items") or []
     if not isinstance(items, list):
-        raise ValidationError.for_field("content_items", "must be a list")
+        raise LtiTokenError("content_items", "must be a list")
     links = [i for i in items if isinstance(i, dict) and i.get("type") == "ltiResourceLink"]
     for index, item in enumerate(links):
         url, custom = item.get("url"), item.get("custom")
         if url is not None and (not isinstance(url, str) or not url.startswith(("http://",
                                                                                 "https://"))):
-            raise ValidationError.for_field(f"content_items.{index}.url", "must be a URL")
+            raise LtiTokenError(f"content_items.{index}.url", "must be a URL")
         if custom is not None and not (isinstance(custom, dict) and all(
                 isinstance(k, str) and isinstance(v, str) for k, v in custom.items())):
-            raise ValidationError.for_field(f"content_items.{index}.custom",
-                                            "must map names to strings")
+            raise LtiTokenError(f"content_items.{index}.custom", "must map names to strings")
     return links
 
 
@@ -150,16 +149,16 @@ def accept_response(store: Store, claims: Document, tool: Document, codec: Token
     _claim(claims, LTI + "deployment_id", tool["deployment_id"])
     data = codec.unseal(_claim(claims, DL + "data"))
     if not isinstance(data, dict) or data.get("tool") != tool["id"]:
-        raise ValidationError.for_field("data", "was issued for another tool")
+        raise LtiTokenError("data", "was issued for another tool")
     if not isinstance(data.get("exp"), int) or data["exp"] <= at:
-        raise ValidationError.for_field("data", "has expired: open the picker again")
+        raise LtiTokenError("data", "has expired: open the picker again")
     items = resource_links(claims)
     nonce = claims.get("nonce")
     if not isinstance(nonce, str) or not nonce or len(nonce) > 1024:
-        raise ValidationError.for_field("nonce", "is required")
+        raise LtiTokenError("nonce", "is required")
     if not consume(NONCE_SCOPE, nonce, format_timestamp(
             datetime.fromtimestamp(int(claims.get("exp") or at) + 60, UTC))):
-        raise ValidationError.for_field("nonce", "was already used: this response is a replay")
+        raise LtiReplay("nonce", "was already used: this response is a replay")
     answer: Document = {"course_id": data["course"], "items": items, "stored": None}
     if items:
         answer["stored"] = store_pick(store, data, tool, items[0])
@@ -170,7 +169,7 @@ def store_pick(store: Store, data: Document, tool: Document, item: Document) -> 
     """The draft's delivery becomes the picked link (compare-and-set with an audit event)."""
     course = store.courses.get(data["course"])
     if course is None or course["provider_id"] != tool["org_id"]:
-        raise ValidationError.for_field("data", "names no course of this tool's provider")
+        raise LtiTokenError("data", "names no course of this tool's provider")
     if course["state"] not in EDITABLE:
         raise Conflict(f"course {course['id']!r} is no longer a draft")
     delivery: Document = {"type": "lti", "tool": tool["id"],
