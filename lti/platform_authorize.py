@@ -4,7 +4,8 @@ initiation of :mod:`lti.platform_launch`, sends the browser here and the hub ans
 
 Every parameter is checked before anything is signed or stored, and a refusal is a 400 naming
 the parameter (:class:`lti.errors.LtiLaunchError`, ``application/problem+json``), never a
-redirect: an unregistered ``redirect_uri`` must not receive anything (§5.1.1.2, Security Framework §5.1.1.1):
+redirect: an unregistered ``redirect_uri`` must not receive anything (§5.1.1.2, Security
+Framework §5.1.1.1):
 
 - ``scope=openid``, ``response_type=id_token``, ``response_mode=form_post``, ``prompt=none``;
 - ``client_id`` names a registered tool, and ``redirect_uri`` is one of its redirect URIs,
