@@ -19,9 +19,13 @@ def init_app(app: Flask) -> None:
 
     Routes are imported here, not at the top: importing a module of the package must not load
     the web framework."""
-    from lti import platform_cli, tool_routes
+    from lti import jwks_routes, platform_cli, tool_routes
+    from lti.cli import lti_cli
     from lti.devpeers import cli as devpeers_cli
 
+    jwks_routes.init_app(app)  # the hub's public keys (lti.keys)
+    app.cli.add_command(lti_cli)  # `hub lti ...`: every part adds its commands to lti_cli
+    devpeers_cli.init_app(app)  # hub lti dev-platform | dev-tool (development peers)
+    # The platform side (the hub launches providers' tools): /lti/tools, /lti/platform/...
     app.extensions["hub.api"].register_blueprint(tool_routes.blueprint)
     platform_cli.init_app(app)  # hub lti migrate-deliveries | launch-tool
-    devpeers_cli.init_app(app)  # hub lti dev-platform | dev-tool (development peers)

@@ -30,6 +30,7 @@ from storage.mongodb.errors import translate_errors
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
+from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_tools import ToolRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
@@ -39,6 +40,7 @@ T = TypeVar("T")
 REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.marketplace", "storage.mongodb.forwarding", "storage.mongodb.xapi",
     "storage.mongodb.lti_tools",
+    "storage.mongodb.lti_keys",
 )
 
 #: Makes a client from a URL and options; tests swap in ``mongomock.MongoClient``.
@@ -99,6 +101,8 @@ class MongoStore:
     activities: ActivityRepository
     forwarding: ForwardingRepository
     lti_tools: ToolRegistrationRepository
+    lti_keys: SigningKeyRepository
+    once: OnceRepository
 
     def __init__(self, url: str, db: Database[Any]) -> None:
         self.url = url

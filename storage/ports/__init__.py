@@ -9,7 +9,8 @@ Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each ad
 - :mod:`storage.ports.blobs`: content packages and attachments (a store of its own);
 - :mod:`storage.ports.xapi`: statements, xAPI documents and activities;
 - :mod:`storage.ports.forwarding`: statement forwarding and its outbox;
-- :mod:`storage.ports.lti_tools`: the LTI platform side's tool registrations.
+- :mod:`storage.ports.lti_tools`: the LTI platform side's tool registrations;
+- :mod:`storage.ports.lti_keys`: the hub's LTI signing keys and once-only values.
 
 This package gives the names every domain shares: :class:`Store` (what ``open_store`` returns)
 and :data:`Document` (see :mod:`storage.ports.document`). Everything else is imported from its
@@ -25,6 +26,7 @@ from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.document import Document
 from storage.ports.forwarding import ForwardingRepository
+from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_tools import ToolRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
@@ -45,6 +47,8 @@ class Store(Protocol):
     activities: ActivityRepository
     forwarding: ForwardingRepository
     lti_tools: ToolRegistrationRepository
+    lti_keys: SigningKeyRepository
+    once: OnceRepository
 
     def write(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` (repository writes) as one atomic write and return its result.
