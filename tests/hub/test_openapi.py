@@ -149,7 +149,9 @@ def test_real_error_bodies_match_the_documented_problem_schema(
 
 # --- every route is in the document -------------------------------------------------------------
 
-UNDOCUMENTED = {"/openapi.json", "/docs", "/static/<path:filename>"}
+UNDOCUMENTED = {"/openapi.json", "/docs", "/static/<path:filename>",
+                # browser steps of the LTI platform side (form posts and HTML pages)
+                "/lti/platform/authorize", "/lti/platform/deep-linking/return"}
 
 
 def test_every_route_and_method_is_in_the_document(app: Any, spec: dict[str, Any]) -> None:
