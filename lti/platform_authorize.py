@@ -29,6 +29,7 @@ from hub.tokens import TokenCodec
 from lti.errors import LtiLaunchError
 from lti.model import PlatformLaunch
 from lti.platform_launch import HINT_SCOPE, launch_from_hint
+from lti.xapi_bridge import launched_statement, record
 from storage.ports import Document, Store
 from storage.timestamps import format_timestamp
 
@@ -153,3 +154,18 @@ def authorize(store: Store, public_url: str, params: Mapping[str, Any], hints: T
     return Authorized(params["redirect_uri"], sign(claims), params.get("state") or None,
                       launch, tool)
 
+
+
+def record_launch(store: Store, blobs: Any, public_url: str, done: Authorized) -> None:
+    """The platform side's ``launched`` statement of a resource-link launch, in the launching
+    organisation's LRS (DESIGN.md "Tenancy"), naming the tool registration, deployment, context
+    and resource link (the xAPI bridge's context extensions)."""
+    launch = done.launch
+    course = store.courses.get(launch.course_id) or {}
+    record(store, blobs, public_url, launch.org_id, [launched_statement(
+        public_url, learner_id=launch.learner_id, course_id=launch.course_id,
+        registration=launch.registration,
+        course_name=((course.get("live") or {}).get("title") or {}).get("en"),
+        tool_registration=done.tool["id"], deployment_id=done.tool["deployment_id"],
+        context_id=launch.context_id, resource_link_id=launch.resource_link_id,
+        message_type=launch.message_type)])

@@ -37,7 +37,7 @@ from lti.errors import LtiTokenError
 from lti.jwt_checks import verify_jwt
 from lti.keys import hub_keys
 from lti.model import PlatformLaunch
-from lti.platform_authorize import authorize
+from lti.platform_authorize import authorize, record_launch
 from lti.platform_launch import (
     CONTEXT_ROLES,
     HINT_LIFETIME,
@@ -47,7 +47,6 @@ from lti.platform_launch import (
     learner_id_for,
 )
 from lti.platform_pages import form_post, message_page
-from lti.xapi_bridge import launched_statement, record
 from storage.ports import Document
 
 SECURED: dict[str, Any] = {"security": [{"basic": []}]}
@@ -117,15 +116,7 @@ def authorize_view() -> Response:
     done = authorize(store, public_url, params, current_hints(), hub_keys().sign,
                      store.once.consume, settings)
     if done.launch.message_type == "LtiResourceLinkRequest":
-        launch = done.launch
-        course = store.courses.get(launch.course_id) or {}
-        record(store, get_blobs(), public_url, launch.org_id, [launched_statement(
-            public_url, learner_id=launch.learner_id, course_id=launch.course_id,
-            registration=launch.registration,
-            course_name=((course.get("live") or {}).get("title") or {}).get("en"),
-            tool_registration=done.tool["id"], deployment_id=done.tool["deployment_id"],
-            context_id=launch.context_id, resource_link_id=launch.resource_link_id,
-            message_type=launch.message_type)])
+        record_launch(store, get_blobs(), public_url, done)
     return form_post(done.redirect_uri, {"id_token": done.id_token, "state": done.state})
 
 

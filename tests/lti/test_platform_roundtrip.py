@@ -15,6 +15,7 @@ import pytest
 from lti.devpeers.browser import Browser
 from lti.devpeers.tool import DevTool
 from lti.devpeers.wire import ThreadedServer
+from lti.xapi_bridge import EXTENSIONS
 from tests.conftest import Tenants
 from tests.lti.devpeer_fixtures import dev_tool  # noqa: F401 (a fixture)
 from tests.lti.platform_support import LTI, publish_lti_course
@@ -99,6 +100,10 @@ def test_the_hub_launches_the_dev_tool(hub: Hub) -> None:
                                              "name": answer["learner_id"]}
     assert statement["object"]["id"] == f"{hub.url}/catalogue/courses/{course_id}"
     assert statement["context"]["registration"] == answer["registration"]
+    extensions = statement["context"]["extensions"]
+    assert extensions[EXTENSIONS["tool_registration"]] == hub.registration["id"]
+    assert extensions[EXTENSIONS["resource_link_id"]] == course_id
+    assert statement["authority"]["account"]["name"] == "hub"
     # The tool cannot replay what it was given: the same login again is refused by the hub.
     login = hub.tool.received.last("login")["params"]
     with Browser() as again:
