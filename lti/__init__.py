@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
 
     Routes are imported here, not at the top: importing a module of the package must not load
     the web framework."""
-    from lti import jwks_routes, platform_cli, platform_routes, tool_routes
+    from lti import jwks_routes, platform_cli, platform_side_routes, tool_registration_routes
     from lti.cli import lti_cli
     from lti.devpeers import cli as devpeers_cli
 
@@ -27,7 +27,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(lti_cli)  # `hub lti ...`: every part adds its commands to lti_cli
     devpeers_cli.init_app(app)  # hub lti dev-platform | dev-tool (development peers)
     # The platform side (the hub launches providers' tools): /lti/tools, /lti/platform/...
-    app.extensions["hub.api"].register_blueprint(tool_routes.blueprint)
-    app.extensions["hub.api"].register_blueprint(platform_routes.api)
-    app.register_blueprint(platform_routes.browser)  # browser flows: not in /openapi.json
+    app.extensions["hub.api"].register_blueprint(tool_registration_routes.blueprint)
+    app.extensions["hub.api"].register_blueprint(platform_side_routes.api)
+    app.register_blueprint(platform_side_routes.browser)  # browser flows: not in /openapi.json
     platform_cli.init_app(app)  # hub lti migrate-deliveries | launch-tool
