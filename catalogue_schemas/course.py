@@ -31,28 +31,53 @@ STATES = ("draft", "submitted", "in_review", "changes_requested", "published", "
 #: Blob keys as the blob port accepts them: ``a/b/c``, no leading slash, no ``..``.
 _BLOB_KEY = re.compile(r"^(?!/)(?!.*(?:^|/)\.\.(?:/|$))[A-Za-z0-9._\-/]{1,512}$")
 _HTTP_URL = validate.URL(schemes={"http", "https"}, require_tld=False)
+_CUSTOM_NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,100}\Z")
+
+
+def _custom(value: dict[str, Any]) -> None:
+    """LTI custom properties (LTI 1.3 §5.4.6): a map of string values under short names."""
+    if len(value) > 50:
+        raise ValidationError("at most 50 properties")
+    for name in value:
+        if not _CUSTOM_NAME.match(name):
+            raise ValidationError(f"{name[:100]!r}: names are 1-100 letters, digits, _ . -")
 
 
 class DeliverySchema(Schema):
-    """How the course is delivered: ``{"type": "lti", "tool_url"}``, ``{"type": "xapi"|"cmi5",
-    "package": <blob key>}`` or ``{"type": "external", "url"}``. Exactly the field of the type."""
+    """How the course is delivered: ``{"type": "lti", "tool": <the provider's tool
+    registration id>, "target_link_uri", "custom"?}`` (LTI 1.3 §5.1.2.2 target link, §5.4.6
+    custom properties), ``{"type": "xapi"|"cmi5", "package": <blob key>}`` or ``{"type":
+    "external", "url"}``. Exactly the fields of the type. That the tool belongs to the course's
+    provider is checked by the service, which has the store."""
 
     type = fields.String(required=True, validate=validate.OneOf(DELIVERY_TYPES))
-    tool_url = fields.String(validate=_HTTP_URL, metadata={"description": "LTI 1.3 tool URL"})
+    tool = fields.String(validate=validate.Length(1, 100), metadata={
+        "description": "id of the provider's LTI tool registration (/lti/tools)"})
+    target_link_uri = fields.String(validate=[validate.Length(max=2000), _HTTP_URL], metadata={
+        "description": "the tool's resource the course launches (LTI 1.3 target_link_uri)"})
+    custom = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.Length(
+                             max=1000)), validate=_custom,
+                         metadata={"description": "LTI custom properties sent at launch"})
     package = fields.String(validate=validate.Regexp(_BLOB_KEY, error="not a valid blob key"),
                             metadata={"description": "blob key of the xAPI/cmi5 package"})
     url = fields.String(validate=_HTTP_URL, metadata={"description": "external course URL"})
 
-    _NEEDS = {"lti": "tool_url", "xapi": "package", "cmi5": "package", "external": "url"}
+    _NEEDS: dict[str, tuple[str, ...]] = {"lti": ("tool", "target_link_uri"),
+                                          "xapi": ("package",), "cmi5": ("package",),
+                                          "external": ("url",)}
+    _ALLOWED = {"lti": ("tool", "target_link_uri", "custom")}
 
     @validates_schema
     def _one_target(self, data: dict[str, Any], **_: Any) -> None:
         needed = self._NEEDS.get(data.get("type", ""))
         if needed is None:
             return
-        if not data.get(needed):
-            raise ValidationError(f"required for delivery type {data['type']!r}", needed)
-        extra = [f for f in ("tool_url", "package", "url") if f != needed and f in data]
+        for name in needed:
+            if not data.get(name):
+                raise ValidationError(f"required for delivery type {data['type']!r}", name)
+        allowed = self._ALLOWED.get(data["type"], needed)
+        extra = [f for f in ("tool", "target_link_uri", "custom", "package", "url")
+                 if f not in allowed and f in data]
         if extra:
             raise ValidationError(f"not allowed for delivery type {data['type']!r}", extra[0])
 

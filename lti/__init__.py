@@ -23,8 +23,11 @@ def init_app(app: Flask) -> None:
         deep_linking_routes,
         demo,
         jwks_routes,
+        platform_cli,
         platform_routes,
+        platform_side_routes,
         services_routes,
+        tool_registration_routes,
         tool_routes,
     )
     from lti.cli import lti_cli
@@ -41,3 +44,8 @@ def init_app(app: Flask) -> None:
     # Tool side's services: Deep Linking picker, NRPS roster API, AGS score pass-back.
     app.register_blueprint(deep_linking_routes.blueprint)
     services_routes.init_app(app)
+    # The platform side (the hub launches providers' tools): /lti/tools, /lti/platform/...
+    app.extensions["hub.api"].register_blueprint(tool_registration_routes.blueprint)
+    app.extensions["hub.api"].register_blueprint(platform_side_routes.api)
+    app.register_blueprint(platform_side_routes.browser)  # browser flows: not in /openapi.json
+    platform_cli.init_app(app)  # hub lti migrate-deliveries | launch-tool

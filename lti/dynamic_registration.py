@@ -24,9 +24,9 @@ import secrets
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from hub.outbound import OutboundClient
 from pylti1p3.dynamic_registration import DynamicRegistration
 
+from hub.outbound import OutboundClient
 from lti import links
 from lti.errors import LtiLaunchError
 from lti.platform_registrations import add_registration, owning_org

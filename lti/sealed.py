@@ -14,8 +14,8 @@ import time
 from typing import Any
 
 import orjson
-from hub.sealing import SealedUnreadable, app_box
 
+from hub.sealing import SealedUnreadable, app_box
 from lti.errors import LtiLaunchError
 from storage.timestamps import format_timestamp
 

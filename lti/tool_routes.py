@@ -15,9 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
-from hub.outbound import outbound_client
 
 from hub.context import get_blobs, get_config, get_store
+from hub.outbound import outbound_client
 from lti import links
 from lti.dynamic_registration import CLOSE_PAGE, register
 from lti.remote_keys import remote_key_sets

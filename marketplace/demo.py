@@ -4,8 +4,9 @@ newcomer can try every endpoint right after ``make run``.
 Ten fictional providers (Indian training institutes and universities abroad) offer 240
 courses on civil-service topics, titled in English and Hindi and, for the regional institutes,
 also in Tamil, Bengali or Marathi: 210 published (many rated by learners of a demo LMS), the
-rest in draft, submitted, in review or with changes requested. A review board, an admin
-organisation and a demo LMS come with one credential each.
+rest in draft, submitted, in review or with changes requested. Each provider has an LTI tool
+registration that its ``lti`` courses name. A review board, an admin organisation and a demo
+LMS come with one credential each.
 """
 
 from __future__ import annotations
@@ -128,6 +129,38 @@ DEMO_LOADERS = "hub.demo_loaders"
 _SCHEMA = CourseContentSchema()
 
 
+#: Where ``hub lti dev-tool`` serves the development tool: the first demo provider's tool, so
+#: that a newcomer can launch its ``lti`` courses from the command line (README, LTI platform).
+DEV_TOOL_URL = "http://127.0.0.1:8200"
+
+
+def demo_tool_id(provider: int) -> str:
+    """The id of demo provider number ``provider``'s LTI tool registration."""
+    return f"tool_demo{provider:02d}"
+
+
+def demo_tool_base(provider: int) -> str:
+    """The base URL of demo provider ``provider``'s tool (the first one: the dev tool)."""
+    return DEV_TOOL_URL if provider == 0 else f"https://lms.{PROVIDERS[provider][2]}/lti"
+
+
+def demo_tool(provider: int, org_id: str) -> Document:
+    """Demo provider ``provider``'s LTI 1.3 tool registration (``store.lti_tools``; the shape
+    :mod:`lti.tools` registers), so that its ``lti`` courses name a tool of their own provider."""
+    base = demo_tool_base(provider)
+    return {"id": demo_tool_id(provider), "org_id": org_id,
+            "name": f"{PROVIDERS[provider][0]} learning tool",
+            "client_id": f"hub-demo-{provider:02d}",
+            "initiate_login_url": f"{base}/login", "redirect_uris": [f"{base}/launch"],
+            "key_set_url": f"{base}/jwks", "public_jwk": None,
+            "deployment_id": "dep-demo", "scopes": [
+                "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+                "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+                "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"],
+            "target_link_uri": f"{base}/resource", "deep_linking_url": None,
+            "created_at": utcnow(), "created_by": "demo", "updated_at": None}
+
+
 def course_content(index: int, rng: random.Random) -> tuple[int, Document]:
     """(provider index, validated content) of demo course number ``index``."""
     topic_en, topic_hi, keywords, regional = TOPICS[index % len(TOPICS)]
@@ -146,7 +179,8 @@ def course_content(index: int, rng: random.Random) -> tuple[int, Document]:
         description[region_lang] = regional[region_lang]
     kind = rng.choices(("lti", "xapi", "cmi5", "external"), (4, 3, 1, 2))[0]
     delivery = {
-        "lti": {"type": "lti", "tool_url": f"https://lms.{domain}/lti/launch"},
+        "lti": {"type": "lti", "tool": demo_tool_id(provider),
+                "target_link_uri": f"{demo_tool_base(provider)}/resource?course={index:04d}"},
         "xapi": {"type": "xapi", "package": f"packages/{domain}/course-{index:04d}.zip"},
         "cmi5": {"type": "cmi5", "package": f"packages/{domain}/cmi5-{index:04d}.zip"},
         "external": {"type": "external", "url": f"https://{domain}/courses/{index:04d}"},
@@ -207,15 +241,19 @@ def load_demo(store: Store, seed: int = 2026) -> Document:
     admin = create_organisation(store, ADMIN_ORG, OrgKind.PLATFORM_ADMIN, country="IN")
     lms = create_organisation(store, DEMO_LMS, OrgKind.LMS, country="IN")
     credentials = {
-        "provider": {**create_credential(store, providers[0]["id"], [Role.PUBLISHER], "demo"),
+        "provider": {**create_credential(store, providers[0]["id"],
+                                         [Role.PUBLISHER, Role.LTI_MANAGER], "demo"),
                      "org": providers[0]["name"]},
         "reviewer": {**create_credential(store, board["id"], [Role.REVIEWER], "demo"),
                      "org": board["name"]},
         "admin": {**create_credential(store, admin["id"], [Role.ADMIN], "demo"),
                   "org": admin["name"]},
-        "lms": {**create_credential(store, lms["id"], [Role.LRS_WRITER], "demo"),
+        "lms": {**create_credential(store, lms["id"], [Role.LRS_WRITER, Role.LTI_MANAGER],
+                                    "demo"),
                 "org": lms["name"]},
     }
+    for number, provider_org in enumerate(providers):
+        store.lti_tools.add(demo_tool(number, provider_org["id"]))
     reviewer_key = credentials["reviewer"]["key"]
     total = len(TOPICS) * len(FORMATS)
     targets = [state for state, n in UNPUBLISHED for _ in range(n)]

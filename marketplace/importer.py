@@ -6,7 +6,8 @@ each course with its audit events); an invalid row is reported by line, field an
 never written, not even in part.
 
 CSV columns are the flattened field names: ``title.en``, ``title.hi``, ``description.en``,
-``category``, ``mode``, ``level``, ``duration``, ``delivery.type``, ``delivery.url``,
+``category``, ``mode``, ``level``, ``duration``, ``delivery.type``, ``delivery.url`` (or
+``delivery.tool`` and ``delivery.target_link_uri``: the provider's LTI tool and its link),
 ``price.amount``, ``price.currency``, ``certificate_offered``, ``licence``, ``version``; lists
 (``keywords``, ``languages``) are ``;``-separated and ``competencies`` is ``id:level;id:level``.
 Empty cells are absent fields.
@@ -25,7 +26,7 @@ import marshmallow
 from catalogue_schemas.course import CourseContentSchema
 from hub.errors import ValidationError
 from hub.errors_http import flatten_messages
-from marketplace.service import new_course
+from marketplace.service import delivery_problem, new_course
 from storage.json_text import JSONTextError, loads
 from storage.ports import Document, Store
 
@@ -161,6 +162,10 @@ def import_catalogue(store: Store, provider_id: str, rows: Iterable[Row | Docume
         row = raw if isinstance(raw, Row) else Row(number, raw)
         report["rows"] += 1
         content, errors = validate_row(row)
+        problem = None if content is None else delivery_problem(store, provider_id, content)
+        if problem:
+            content, errors = None, [{"line": row.line, "field": "delivery.tool",
+                                      "message": problem}]
         if content is None:
             report["rejected"] += 1
             report["errors"].extend(errors)

@@ -153,9 +153,30 @@ def check_provider_publisher(principal: Principal, doing: str) -> None:
         raise PermissionDenied(f"only a publisher of a provider organisation {doing} courses")
 
 
+def delivery_problem(store: Store, provider_id: str, content: Document) -> str | None:
+    """Why the course's delivery cannot be launched for ``provider_id``, or None: an ``lti``
+    course names one of its own provider's tool registrations (``store.lti_tools``), so a
+    provider can never send its learners to another provider's tool."""
+    delivery = content.get("delivery") or {}
+    if delivery.get("type") != "lti":
+        return None
+    tool = store.lti_tools.get(delivery.get("tool") or "")
+    if tool is None or tool["org_id"] != provider_id:
+        return f"no LTI tool {delivery.get('tool')!r} registered by this provider"
+    return None
+
+
+def check_delivery(store: Store, provider_id: str, content: Document) -> None:
+    """400 naming ``delivery.tool`` when :func:`delivery_problem` finds one."""
+    problem = delivery_problem(store, provider_id, content)
+    if problem:
+        raise ValidationError.for_field("delivery.tool", problem)
+
+
 def create_course(store: Store, principal: Principal, content: Document) -> Document:
     """``POST /courses``: a publisher of a provider organisation creates a draft."""
     check_provider_publisher(principal, "creates")
+    check_delivery(store, principal.org_id, content)
     course, events = new_course(principal.org_id, content, principal.key, principal.org_id)
     store.courses.add(course, events[0])
     return course
@@ -198,6 +219,7 @@ def edit_course(store: Store, principal: Principal, course_id: str, content: Doc
         raise PermissionDenied("only the provider's publishers edit a course")
     check_if_match(course, if_match)
     vetting.check_editable(course["state"])
+    check_delivery(store, course["provider_id"], content)
     now = utcnow()
     updated = copy.deepcopy(course)
     updated["revision"] = content

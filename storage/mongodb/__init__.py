@@ -33,6 +33,7 @@ from storage.ports.forwarding import ForwardingRepository
 from storage.ports.lti_grades import GradeRepository
 from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
+from storage.ports.lti_tools import ToolRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
 T = TypeVar("T")
@@ -42,6 +43,7 @@ REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.marketplace", "storage.mongodb.forwarding", "storage.mongodb.xapi",
     "storage.mongodb.lti_platforms",
     "storage.mongodb.lti_grades",
+    "storage.mongodb.lti_tools",
     "storage.mongodb.lti_keys",
 )
 
@@ -105,6 +107,7 @@ class MongoStore:
     lti_platforms: PlatformRegistrationRepository
     learners: LearnerRepository
     lti_grades: GradeRepository
+    lti_tools: ToolRegistrationRepository
     lti_keys: SigningKeyRepository
     once: OnceRepository
 

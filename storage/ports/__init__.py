@@ -11,6 +11,7 @@ Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each ad
 - :mod:`storage.ports.forwarding`: statement forwarding and its outbox;
 - :mod:`storage.ports.lti_platforms`: LMSes registered with the LTI tool side, and learners;
 - :mod:`storage.ports.lti_grades`: LTI pass-back targets, contexts and the score outbox;
+- :mod:`storage.ports.lti_tools`: the LTI platform side's tool registrations;
 - :mod:`storage.ports.lti_keys`: the hub's LTI signing keys and once-only values.
 
 This package gives the names every domain shares: :class:`Store` (what ``open_store`` returns)
@@ -30,6 +31,7 @@ from storage.ports.forwarding import ForwardingRepository
 from storage.ports.lti_grades import GradeRepository
 from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
+from storage.ports.lti_tools import ToolRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
 __all__ = ["Document", "Store"]
@@ -51,6 +53,7 @@ class Store(Protocol):
     lti_platforms: PlatformRegistrationRepository
     learners: LearnerRepository
     lti_grades: GradeRepository
+    lti_tools: ToolRegistrationRepository
     lti_keys: SigningKeyRepository
     once: OnceRepository
 

@@ -36,6 +36,7 @@ from storage.ports.forwarding import ForwardingRepository
 from storage.ports.lti_grades import GradeRepository
 from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
+from storage.ports.lti_tools import ToolRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 from storage.sqlite.group_commit import run_grouped
 
@@ -44,7 +45,8 @@ T = TypeVar("T")
 #: Modules whose ``SCHEMA``/``attach`` make up the store, in creation order.
 REPOSITORY_MODULES: tuple[str, ...] = ("storage.sqlite.marketplace", "storage.sqlite.forwarding",
                                        "storage.sqlite.xapi", "storage.sqlite.lti_platforms",
-                                       "storage.sqlite.lti_grades", "storage.sqlite.lti_keys")
+                                       "storage.sqlite.lti_grades", "storage.sqlite.lti_keys",
+                                       "storage.sqlite.lti_tools")
 
 #: sqlite3 OperationalError messages that mean "the file cannot be used right now".
 _UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly", "read-only",
@@ -103,6 +105,7 @@ class SqliteStore:
     lti_platforms: PlatformRegistrationRepository
     learners: LearnerRepository
     lti_grades: GradeRepository
+    lti_tools: ToolRegistrationRepository
     lti_keys: SigningKeyRepository
     once: OnceRepository
 

@@ -152,7 +152,8 @@ def test_real_error_bodies_match_the_documented_problem_schema(
 UNDOCUMENTED = {"/openapi.json", "/docs", "/static/<path:filename>",
                 # Browser steps of the LTI flows (form posts, redirects, HTML pages).
                 "/lti/login", "/lti/launch", "/lti/register",
-                "/lti/deep-linking/picker", "/lti/deep-linking/pick"}
+                "/lti/deep-linking/picker", "/lti/deep-linking/pick",
+                "/lti/platform/authorize", "/lti/platform/deep-linking/return"}
 
 
 def test_every_route_and_method_is_in_the_document(app: Any, spec: dict[str, Any]) -> None:

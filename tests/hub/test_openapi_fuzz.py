@@ -68,7 +68,7 @@ class FuzzHub:
                                "HUB_FORWARDING_WORKER": "off"})
         tenants = Tenants(self.app)
         self.admin = tenants.make("Platform", "platform-admin", ("admin",))
-        self.provider = tenants.make("Provider", "provider", ("publisher",))
+        self.provider = tenants.make("Provider", "provider", ("publisher", "lti-manager"))
         self.reviewer = tenants.make("Board", "platform-admin", ("reviewer",))
         self.lms = tenants.make("State LMS", "lms", ("lrs-writer", "lrs-reader"))
         self.spare = tenants.make("Spare", "provider", ("publisher",))
@@ -93,9 +93,14 @@ class FuzzHub:
             "auth_login_url": "https://lms.example.org/auth",
             "auth_token_url": "https://lms.example.org/token",
             "key_set_url": "https://lms.example.org/jwks"})
+        tool = client.post("/lti/tools", headers=self.provider["headers"], json={
+            "name": "Tool", "initiate_login_url": "https://tool.example.org/login",
+            "redirect_uris": ["https://tool.example.org/launch"],
+            "key_set_url": "https://tool.example.org/jwks"})
         self.real_ids = {"course_id": self.course_id, "forwarder_id": self.forwarder_id,
                          "org_id": self.provider["org"]["id"], "key": self.spare["key"],
-                         "registration_id": platform.get_json()["id"]}
+                         "registration_id": platform.get_json()["id"],
+                         "tool_id": tool.get_json()["id"]}
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""

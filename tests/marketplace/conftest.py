@@ -19,7 +19,7 @@ def course_body(**overrides: Any) -> dict[str, Any]:
         "mode": "self-paced",
         "level": "beginner",
         "duration": "PT2H30M",
-        "delivery": {"type": "lti", "tool_url": "https://tool.example.org/lti/launch"},
+        "delivery": {"type": "external", "url": "https://tool.example.org/courses/pfm"},
         "licence": "CC-BY-4.0",
         "price": {"amount": "0", "currency": "INR"},
         "certificate_offered": True,
