@@ -30,6 +30,7 @@ from storage.mongodb.errors import translate_errors
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
+from storage.ports.lti_platform import PlatformContextRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
 T = TypeVar("T")
@@ -37,6 +38,7 @@ T = TypeVar("T")
 #: Modules that contribute repositories, in start-up order.
 REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.marketplace", "storage.mongodb.forwarding", "storage.mongodb.xapi",
+    "storage.mongodb.lti_platform",
 )
 
 #: Makes a client from a URL and options; tests swap in ``mongomock.MongoClient``.
@@ -96,6 +98,7 @@ class MongoStore:
     xapi_documents: DocumentRepository
     activities: ActivityRepository
     forwarding: ForwardingRepository
+    lti_contexts: PlatformContextRepository
 
     def __init__(self, url: str, db: Database[Any]) -> None:
         self.url = url

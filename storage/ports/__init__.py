@@ -8,7 +8,9 @@ Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each ad
 - :mod:`storage.ports.catalogue`: courses (vetting, search) and reviews;
 - :mod:`storage.ports.blobs`: content packages and attachments (a store of its own);
 - :mod:`storage.ports.xapi`: statements, xAPI documents and activities;
-- :mod:`storage.ports.forwarding`: statement forwarding and its outbox.
+- :mod:`storage.ports.forwarding`: statement forwarding and its outbox;
+- :mod:`storage.ports.lti_platform`: the LTI platform side's contexts, line items, results and
+  access tokens.
 
 This package gives the names every domain shares: :class:`Store` (what ``open_store`` returns)
 and :data:`Document` (see :mod:`storage.ports.document`). Everything else is imported from its
@@ -24,6 +26,7 @@ from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.document import Document
 from storage.ports.forwarding import ForwardingRepository
+from storage.ports.lti_platform import PlatformContextRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
 __all__ = ["Document", "Store"]
@@ -42,6 +45,7 @@ class Store(Protocol):
     xapi_documents: DocumentRepository
     activities: ActivityRepository
     forwarding: ForwardingRepository
+    lti_contexts: PlatformContextRepository
 
     def write(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` (repository writes) as one atomic write and return its result.

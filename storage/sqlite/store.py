@@ -33,6 +33,7 @@ from storage.errors import DuplicateKey, StorageError, StoreUnavailable
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
+from storage.ports.lti_platform import PlatformContextRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 from storage.sqlite.group_commit import run_grouped
 
@@ -40,7 +41,7 @@ T = TypeVar("T")
 
 #: Modules whose ``SCHEMA``/``attach`` make up the store, in creation order.
 REPOSITORY_MODULES: tuple[str, ...] = ("storage.sqlite.marketplace", "storage.sqlite.forwarding",
-                                       "storage.sqlite.xapi")
+                                       "storage.sqlite.xapi", "storage.sqlite.lti_platform")
 
 #: sqlite3 OperationalError messages that mean "the file cannot be used right now".
 _UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly", "read-only",
@@ -96,6 +97,7 @@ class SqliteStore:
     xapi_documents: DocumentRepository
     activities: ActivityRepository
     forwarding: ForwardingRepository
+    lti_contexts: PlatformContextRepository
 
     def __init__(self, path: Path, busy_timeout_ms: int = 5000,
                  modules: Sequence[str] = REPOSITORY_MODULES) -> None:

@@ -16,7 +16,8 @@ def test_implements_the_port(store: Any) -> None:
     """Every repository Store names is attached and implements its own port."""
     repositories = typing.get_type_hints(Store)
     assert set(repositories) >= {"organisations", "credentials", "courses", "reviews",
-                                 "statements", "xapi_documents", "activities", "forwarding"}
+                                 "statements", "xapi_documents", "activities", "forwarding",
+                                 "lti_contexts"}
     for name, port in repositories.items():
         assert isinstance(getattr(store, name), port), name
     for method in ("write", "ping", "close"):
