@@ -55,8 +55,9 @@ class MongoPlatformContextRepository:
         key = _key(context["tool_id"], context["context_id"])
         self.db.lti_contexts.update_one({"_id": key}, {"$setOnInsert": dict(context)},
                                         upsert=True)
-        stored: Document = self.db.lti_contexts.find_one({"_id": key}, NO_ID)
-        return stored
+        stored = self.db.lti_contexts.find_one({"_id": key}, NO_ID)
+        assert stored is not None  # just upserted; contexts are never deleted
+        return dict(stored)
 
     @translate_errors
     def get_context(self, tool_id: str, context_id: str) -> Document | None:
