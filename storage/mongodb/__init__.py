@@ -31,6 +31,7 @@ from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.lti_platform import PlatformContextRepository
+from storage.ports.lti_tools import ToolRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
 T = TypeVar("T")
@@ -39,6 +40,7 @@ T = TypeVar("T")
 REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.marketplace", "storage.mongodb.forwarding", "storage.mongodb.xapi",
     "storage.mongodb.lti_platform",
+    "storage.mongodb.lti_tools",
 )
 
 #: Makes a client from a URL and options; tests swap in ``mongomock.MongoClient``.
@@ -99,6 +101,7 @@ class MongoStore:
     activities: ActivityRepository
     forwarding: ForwardingRepository
     lti_contexts: PlatformContextRepository
+    lti_tools: ToolRegistrationRepository
 
     def __init__(self, url: str, db: Database[Any]) -> None:
         self.url = url

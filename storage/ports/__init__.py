@@ -10,7 +10,8 @@ Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each ad
 - :mod:`storage.ports.xapi`: statements, xAPI documents and activities;
 - :mod:`storage.ports.forwarding`: statement forwarding and its outbox;
 - :mod:`storage.ports.lti_platform`: the LTI platform side's contexts, line items, results and
-  access tokens.
+  access tokens;
+- :mod:`storage.ports.lti_tools`: the LTI platform side's tool registrations.
 
 This package gives the names every domain shares: :class:`Store` (what ``open_store`` returns)
 and :data:`Document` (see :mod:`storage.ports.document`). Everything else is imported from its
@@ -27,6 +28,7 @@ from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.document import Document
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.lti_platform import PlatformContextRepository
+from storage.ports.lti_tools import ToolRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
 __all__ = ["Document", "Store"]
@@ -46,6 +48,7 @@ class Store(Protocol):
     activities: ActivityRepository
     forwarding: ForwardingRepository
     lti_contexts: PlatformContextRepository
+    lti_tools: ToolRegistrationRepository
 
     def write(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` (repository writes) as one atomic write and return its result.

@@ -34,6 +34,7 @@ from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.lti_platform import PlatformContextRepository
+from storage.ports.lti_tools import ToolRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 from storage.sqlite.group_commit import run_grouped
 
@@ -41,7 +42,8 @@ T = TypeVar("T")
 
 #: Modules whose ``SCHEMA``/``attach`` make up the store, in creation order.
 REPOSITORY_MODULES: tuple[str, ...] = ("storage.sqlite.marketplace", "storage.sqlite.forwarding",
-                                       "storage.sqlite.xapi", "storage.sqlite.lti_platform")
+                                       "storage.sqlite.xapi", "storage.sqlite.lti_platform",
+                                       "storage.sqlite.lti_tools")
 
 #: sqlite3 OperationalError messages that mean "the file cannot be used right now".
 _UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly", "read-only",
@@ -98,6 +100,7 @@ class SqliteStore:
     activities: ActivityRepository
     forwarding: ForwardingRepository
     lti_contexts: PlatformContextRepository
+    lti_tools: ToolRegistrationRepository
 
     def __init__(self, path: Path, busy_timeout_ms: int = 5000,
                  modules: Sequence[str] = REPOSITORY_MODULES) -> None:
