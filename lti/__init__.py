@@ -19,3 +19,6 @@ def init_app(app: Flask) -> None:
 
     Routes are imported here, not at the top: importing a module of the package must not load
     the web framework."""
+    from lti import platform_service_routes
+
+    platform_service_routes.init_app(app)  # token endpoint, AGS and NRPS for providers' tools
