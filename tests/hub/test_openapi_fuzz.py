@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.conftest import Tenants
+from tests.lti.platform_support import service_caller
 from tests.xapi.forwarding.support import FakeDNS
 
 #: Generated requests per operation (each operation is one pytest item; HEAD included).
@@ -89,11 +90,17 @@ class FuzzHub:
         self.forwarder_id = forwarder.get_json()["id"]
         self.real_ids = {"course_id": self.course_id, "forwarder_id": self.forwarder_id,
                          "org_id": self.provider["org"]["id"], "key": self.spare["key"]}
+        # A provider's tool launched once, calling the AGS/NRPS endpoints with its token.
+        self.lti_tool, lti_ids = service_caller(self.app, self.provider["org"]["id"],
+                                                self.lms["org"]["id"], self.course_id)
+        self.real_ids.update(lti_ids)
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
         if path.startswith("/admin/"):
             return self.admin
+        if path.startswith("/lti/platform/contexts/"):
+            return self.lti_tool
         if path.startswith("/xapi/"):
             return None if path == "/xapi/about" else self.lms
         if path.startswith("/catalogue/"):

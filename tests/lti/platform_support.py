@@ -118,3 +118,27 @@ def tokens_stored(store: Any) -> int:
     """How many access tokens the store holds (purging far in the future counts them all;
     the tests call it last)."""
     return int(store.lti_contexts.purge_tokens("9999-12-31T00:00:00.000000Z"))
+
+
+def service_caller(app: Any, provider_org_id: str, lms_org_id: str,
+                   course_id: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """A tool holding every service scope, launched once into a context, and a bearer token
+    of it (stored as the token endpoint stores one): ``({"headers": ...}, real path ids)``,
+    for tests that call the AGS and NRPS endpoints as that tool."""
+    import hashlib
+    import secrets
+
+    from lti.platform_services import enrol
+
+    store = app.extensions["hub.store"]
+    tool = register_tool(store, provider_org_id, ToolKeys())
+    with app.app_context():
+        claims = enrol(store, launch(tool, lms_org_id, "learner-1", course_id=course_id), HUB)
+    token = secrets.token_urlsafe(32)
+    store.lti_contexts.add_token({
+        "token_hash": hashlib.sha256(token.encode()).hexdigest(), "tool_id": tool["id"],
+        "client_id": tool["client_id"], "scopes": list(SERVICE_SCOPES),
+        "created_at": "2026-06-01T00:00:00.000000Z", "expires_at": "9999-01-01T00:00:00.000000Z"})
+    item_id = claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"]["lineitem"]
+    return ({"headers": {"Authorization": f"Bearer {token}"}},
+            {"context_id": "ctx_1", "item_id": item_id.rsplit("/", 1)[1]})

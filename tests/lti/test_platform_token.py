@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from lti.platform_services import SCOPE_MEMBERSHIPS, SCOPE_SCORE
 from tests.conftest import Tenants
@@ -244,7 +245,7 @@ def test_a_refused_scope_does_not_burn_the_assertion(hub: Any, tool: dict[str, A
 def test_repeated_parameters_are_refused(hub: Any, tool: dict[str, Any],
                                          keys: ToolKeys) -> None:
     form = token_form(assertion(keys, tool["client_id"]), SCOPE_SCORE)
-    got = hub.test_client().post("/lti/platform/token", data=[*form.items(),
-                                                              ("scope", SCOPE_SCORE)])
+    repeated = MultiDict([*form.items(), ("scope", SCOPE_SCORE)])
+    got = hub.test_client().post("/lti/platform/token", data=repeated)
     assert got.status_code == 400 and got.get_json()["error"] == "invalid_request"
     assert tokens_stored(hub.extensions["hub.store"]) == 0
