@@ -62,8 +62,10 @@ def _ensure_default_line_item(store: Store, launch: PlatformLaunch, label: str) 
     """AGS §3.1 "lineitem": the one line item of the launched resource link, made on its
     first launch (resourceId = the course, so a tool finds it by either id)."""
     item_id = default_line_item_id(launch.tool_id, launch.context_id, launch.resource_link_id)
+    if store.lti_contexts.get_line_item(launch.tool_id, launch.context_id, item_id):
+        return item_id  # every launch after the first: one indexed read
     now = utcnow()
-    # DuplicateKey: made by an earlier (or a racing) launch of the same link.
+    # DuplicateKey: made by a racing launch of the same link.
     with contextlib.suppress(DuplicateKey):
         store.lti_contexts.add_line_item({
             "id": item_id, "tool_id": launch.tool_id, "context_id": launch.context_id,
@@ -84,6 +86,12 @@ def enrol(store: Store, launch: PlatformLaunch, public_url: str) -> dict[str, An
     tool = store.lti_tools.get(launch.tool_id)
     if tool is None:
         raise NotFound(f"no tool registration {launch.tool_id!r}")
+    # One write: on SQLite one commit per launch (the id_token is issued on this path).
+    return store.write(lambda: _enrol(store, tool, launch, public_url))
+
+
+def _enrol(store: Store, tool: Document, launch: PlatformLaunch,
+           public_url: str) -> dict[str, Any]:
     title = _course_title(store, launch.course_id)
     now = utcnow()
     store.lti_contexts.ensure_context({

@@ -6,6 +6,7 @@ scope-checked against the token, the tool and the context."""
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,20 @@ def test_enrol_offers_the_services_the_tool_holds(world: World) -> None:
     assert (member["name"], member["email"]) == ("Asha", "asha@example.org")
     assert "name" not in world.store.lti_contexts.get_member(world.tool["id"], "ctx_1",
                                                              "learner-2")
+
+
+def test_racing_first_launches_make_one_default_line_item(world: World) -> None:
+    claims: list[dict[str, Any]] = []
+    threads = [threading.Thread(target=lambda n=n: claims.append(world.enrol(f"learner-{n}")))
+               for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({c[AGS_CLAIM]["lineitem"] for c in claims}) == 1 and len(claims) == 6
+    items = world.store.lti_contexts.line_items(world.tool["id"], "ctx_1")
+    assert [i["id"] for i in items] == [claims[0][AGS_CLAIM]["lineitem"].rsplit("/", 1)[1]]
+    assert len(world.store.lti_contexts.members(world.tool["id"], "ctx_1")) == 6
 
 
 def test_a_tool_without_service_scopes_is_offered_none(world: World) -> None:
