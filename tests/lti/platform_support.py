@@ -85,7 +85,8 @@ def token_form(signed: str, scope: str | None = " ".join(SERVICE_SCOPES),
     return form
 
 
-def register_tool(store: Any, org_id: str, keys: ToolKeys, *, key_set_url: str | None = None,
+def register_tool(store: Any, org_id: str, keys: ToolKeys | None, *,
+                  key_set_url: str | None = None,
                   scopes: tuple[str, ...] = SERVICE_SCOPES) -> dict[str, Any]:
     """A provider's tool registration in the store (by JWKS URL, else by its public JWK)."""
     tool_id = "tool_" + uuid.uuid4().hex[:12]
@@ -94,7 +95,7 @@ def register_tool(store: Any, org_id: str, keys: ToolKeys, *, key_set_url: str |
             "initiate_login_url": "https://tool.example.org/login",
             "redirect_uris": ["https://tool.example.org/launch"],
             "key_set_url": key_set_url,
-            "public_jwk": None if key_set_url else keys.public_jwk(),
+            "public_jwk": keys.public_jwk() if keys and not key_set_url else None,
             "deployment_id": "dep-1", "scopes": list(scopes), "target_link_uri": None,
             "deep_linking_url": None, "created_at": "2026-06-01T00:00:00.000000Z",
             "created_by": "k_test", "updated_at": None}
