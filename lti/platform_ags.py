@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from hub.errors import Conflict, NotFound, ValidationError
 from lti import links
@@ -169,7 +170,8 @@ def list_results(store: Store, public_url: str, grant: Grant, context_id: str, i
 
 def _result_body(item_url: str, item: Document, row: Document) -> dict[str, Any]:
     """AGS §3.5: ``resultScore`` on the line item's scale (``resultMaximum``)."""
-    body: dict[str, Any] = {"id": f"{item_url}/results/{row['user_id']}", "scoreOf": item_url,
+    body: dict[str, Any] = {"id": f"{item_url}/results/{quote(row['user_id'], safe='')}",
+                            "scoreOf": item_url,
                             "userId": row["user_id"]}
     given, maximum = row.get("score_given"), row.get("score_maximum")
     if given is not None and maximum:
