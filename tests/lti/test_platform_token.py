@@ -125,8 +125,11 @@ def _hs256_with_public_key(tool: dict[str, Any], keys: ToolKeys) -> dict[str, st
 
 
 def _claims(**changes: Any) -> Case:
+    """Claims changed; a callable value is a time, computed from now when the test runs."""
     def case(tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
-        return token_form(assertion(keys, tool["client_id"], **changes), SCOPE_SCORE)
+        now = int(time.time())
+        claims = {k: v(now) if callable(v) else v for k, v in changes.items()}
+        return token_form(assertion(keys, tool["client_id"], **claims), SCOPE_SCORE)
     return case
 
 
@@ -144,7 +147,6 @@ def _not_a_jwt(tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
     return token_form("not.a-jwt", SCOPE_SCORE)
 
 
-now = int(time.time())
 SECURITY_TABLE: list[tuple[str, Case, int, str, str]] = [
     # (case, request, status, OAuth error, field named)
     ("bad signature", _other_key, 401, "invalid_client", "client_assertion.signature"),
@@ -158,13 +160,13 @@ SECURITY_TABLE: list[tuple[str, Case, int, str, str]] = [
      "client_assertion.aud"),
     ("several aud without azp", _claims(aud=[TOKEN_URL, "https://x.example"]), 401,
      "invalid_client", "client_assertion.azp"),
-    ("expired", _claims(iat=now - 900, exp=now - 600), 401, "invalid_client",
+    ("expired", _claims(iat=lambda t: t - 900, exp=lambda t: t - 600), 401, "invalid_client",
      "client_assertion.exp"),
-    ("iat in the future", _claims(iat=now + 900, exp=now + 1000), 401, "invalid_client",
-     "client_assertion.iat"),
+    ("iat in the future", _claims(iat=lambda t: t + 900, exp=lambda t: t + 1000), 401,
+     "invalid_client", "client_assertion.iat"),
     ("missing iat", _claims(iat=None), 401, "invalid_client", "client_assertion.iat"),
     ("missing jti", _claims(jti=None), 401, "invalid_client", "client_assertion.jti"),
-    ("lives too long", _claims(exp=now + 7200), 401, "invalid_client",
+    ("lives too long", _claims(exp=lambda t: t + 7200), 401, "invalid_client",
      "client_assertion.exp"),
     ("unknown client", _unknown_client, 401, "invalid_client", "client_assertion"),
     ("client_id not the iss", _form(client_id="client-other"), 401, "invalid_client",
