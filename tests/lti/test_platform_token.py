@@ -103,20 +103,20 @@ def test_a_tool_registered_by_public_key_gets_a_token(hub: Any, keys: ToolKeys) 
     assert got.get_json()["scope"] == SCOPE_SCORE
 
 
-Case = Callable[[dict[str, Any], ToolKeys], dict[str, str]]
+Case = Callable[[Any, dict[str, Any], ToolKeys], dict[str, str]]
 
 
-def _other_key(tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
+def _other_key(hub: Any, tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
     impostor = ToolKeys(kid=keys.kid)  # same kid, another key: the signature cannot verify
     return token_form(assertion(impostor, tool["client_id"]), SCOPE_SCORE)
 
 
-def _alg_none(tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
+def _alg_none(hub: Any, tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
     unsigned = f"{b64({'alg': 'none', 'kid': keys.kid})}.{b64(claims_for(tool['client_id']))}."
     return token_form(unsigned, SCOPE_SCORE)
 
 
-def _hs256_with_public_key(tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
+def _hs256_with_public_key(hub: Any, tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
     head = b64({"alg": "HS256", "kid": keys.kid, "typ": "JWT"})
     body = b64(claims_for(tool["client_id"]))
     secret = json.dumps(keys.public_jwk()).encode()
@@ -126,7 +126,7 @@ def _hs256_with_public_key(tool: dict[str, Any], keys: ToolKeys) -> dict[str, st
 
 def _claims(**changes: Any) -> Case:
     """Claims changed; a callable value is a time, computed from now when the test runs."""
-    def case(tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
+    def case(hub: Any, tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
         now = int(time.time())
         claims = {k: v(now) if callable(v) else v for k, v in changes.items()}
         return token_form(assertion(keys, tool["client_id"], **claims), SCOPE_SCORE)
@@ -134,16 +134,31 @@ def _claims(**changes: Any) -> Case:
 
 
 def _form(scope: str | None = SCOPE_SCORE, **changes: str) -> Case:
-    def case(tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
+    def case(hub: Any, tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
         return {**token_form(assertion(keys, tool["client_id"]), scope), **changes}
     return case
 
 
-def _unknown_client(tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
+def _unknown_client(hub: Any, tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
     return token_form(assertion(keys, "client-nobody"), SCOPE_SCORE)
 
 
-def _not_a_jwt(tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
+def _iss_of_another_tool(hub: Any, tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
+    # Signed with this tool's key in another registered tool's name: that tool's key cannot
+    # verify it.
+    other = register_tool(hub.extensions["hub.store"], tool["org_id"], ToolKeys(kid=keys.kid))
+    return token_form(assertion(keys, other["client_id"]), SCOPE_SCORE)
+
+
+def _absent_kid(hub: Any, tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
+    # A key set needs the kid to pick the key (LTI Security Framework §6.3).
+    head, body, signature = assertion(keys, tool["client_id"]).split(".")
+    header = json.loads(base64.urlsafe_b64decode(head + "=="))
+    header.pop("kid")
+    return token_form(f"{b64(header)}.{body}.{signature}", SCOPE_SCORE)
+
+
+def _not_a_jwt(hub: Any, tool: dict[str, Any], keys: ToolKeys) -> dict[str, str]:
     return token_form("not.a-jwt", SCOPE_SCORE)
 
 
@@ -153,8 +168,10 @@ SECURITY_TABLE: list[tuple[str, Case, int, str, str]] = [
     ("alg none", _alg_none, 401, "invalid_client", "client_assertion.header.alg"),
     ("HS256 keyed with the public key", _hs256_with_public_key, 401, "invalid_client",
      "client_assertion.header.alg"),
-    ("absent kid", _claims(), 401, "invalid_client", "client_assertion.header.kid"),
+    ("absent kid", _absent_kid, 401, "invalid_client", "client_assertion.header.kid"),
     ("wrong iss", _claims(iss="client-other"), 401, "invalid_client", "client_assertion"),
+    ("iss of another tool", _iss_of_another_tool, 401, "invalid_client",
+     "client_assertion.signature"),
     ("wrong sub", _claims(sub="someone-else"), 401, "invalid_client", "client_assertion.sub"),
     ("wrong aud", _claims(aud="https://elsewhere.example/token"), 401, "invalid_client",
      "client_assertion.aud"),
@@ -188,14 +205,7 @@ def test_security_table_refuses_and_stores_nothing(hub: Any, tool: dict[str, Any
                                                    keys: ToolKeys, case: str, make: Case,
                                                    status: int, error: str,
                                                    field: str) -> None:
-    if case == "absent kid":
-        # A JWKS needs the kid to pick the key (LTI Security Framework §6.3).
-        signed = assertion(keys, tool["client_id"])
-        head = json.loads(base64.urlsafe_b64decode(signed.split(".")[0] + "=="))
-        head.pop("kid")
-        form = token_form(f"{b64(head)}.{'.'.join(signed.split('.')[1:])}", SCOPE_SCORE)
-    else:
-        form = make(tool, keys)
+    form = make(hub, tool, keys)
     got = hub.test_client().post("/lti/platform/token", data=form)
     assert got.status_code == status, got.get_json()
     assert got.mimetype == PROBLEM
