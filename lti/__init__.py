@@ -22,3 +22,7 @@ def init_app(app: Flask) -> None:
     from lti import platform_service_routes
 
     platform_service_routes.init_app(app)  # token endpoint, AGS and NRPS for providers' tools
+
+    from lti.devpeers import cli as devpeers_cli
+
+    devpeers_cli.init_app(app)  # hub lti dev-platform | dev-tool (development peers)
