@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub import admin, auth, cli, context, docs, errors_http, health, tokens
     from hub.config import Config
     from hub.json_body import HubJSONProvider
+    from hub.outbound import make_outbound_client
 
     config = Config.from_env(test_config)
     # Unknown schemes fail here, at start-up, not on the first request.
@@ -60,6 +61,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # The key of every token handed to clients (cursors, xAPI "more" links): hub.tokens.
     app.extensions["hub.token_key"] = tokens.key_source(config.secret_key,
                                                         app.extensions[context.BLOBS])
+    # Every fetch the hub makes for someone (hub.outbound); a bad allow list stops it here.
+    app.extensions["hub.outbound"] = make_outbound_client(config)
 
     docs.init_app(app)  # the flask-smorest Api (HubApi: errors are ours, problem+json)
     errors_http.init_app(app)

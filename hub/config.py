@@ -36,6 +36,10 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "HUB_FORWARDING_ALLOW_HOSTS": (None, "Comma-separated host names, IP addresses or CIDR "
                                    "networks that statement forwarding may reach although they "
                                    "are internal (loopback, private, link-local)"),
+    "HUB_OUTBOUND_ALLOW_HOSTS": (None, "Comma-separated host names, IP addresses or CIDR "
+                                 "networks that every outbound fetch (LTI key sets and "
+                                 "services, statement forwarding) may reach although they are "
+                                 "internal"),
     "PORT": ("8000", "Port that 'make run' serves on"),
     "MONGODB_URI": (None, "Tests only: run the MongoDB contract tests against this server "
                     "instead of mongomock"),
@@ -57,6 +61,7 @@ class Config:
     auth_failures_per_key: str
     auth_failures_per_address: str
     forwarding_allow_hosts: str = ""
+    outbound_allow_hosts: str = ""
     forwarding_worker: bool = True
 
     @classmethod
@@ -76,6 +81,7 @@ class Config:
             auth_failures_per_key=str(env["HUB_AUTH_FAILURES_PER_KEY"]),
             auth_failures_per_address=str(env["HUB_AUTH_FAILURES_PER_ADDRESS"]),
             forwarding_allow_hosts=str(env["HUB_FORWARDING_ALLOW_HOSTS"] or ""),
+            outbound_allow_hosts=str(env["HUB_OUTBOUND_ALLOW_HOSTS"] or ""),
             forwarding_worker=str(env["HUB_FORWARDING_WORKER"]).strip().lower()
             not in ("off", "0", "false", "no"),
         )

@@ -22,7 +22,7 @@ the store with the error) so that they never block the statements behind them.
 Attachment bodies go along (``multipart/mixed``, from the blob store). The downstream password
 is sealed at rest (:mod:`xapi.forwarding_secrets`; it has to be sent, so it cannot be hashed).
 The hub fetches the URL, so it must not be turned inwards: a destination must be public unless
-the operator allows it (:mod:`xapi.forwarding_destinations`), checked here at registration and
+the operator allows it (:mod:`hub.destinations`), checked here at registration and
 again by :mod:`xapi.forwarding_client` when it connects; redirects are never followed.
 """
 
@@ -32,11 +32,11 @@ import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from hub.destinations import DestinationRefused
 from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.principal import Principal, Role
 from storage.ports import Store
 from storage.timestamps import utcnow
-from xapi.forwarding_destinations import DestinationRefused
 from xapi.forwarding_worker import wake_worker
 from xapi.validation import VOIDED_VERB
 

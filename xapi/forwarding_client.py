@@ -1,11 +1,12 @@
 """The hub's HTTP client towards downstream LRSs (statement forwarding).
 
-One :class:`DownstreamClient` per app (so per process): it holds one urllib3 pool manager, whose
-connections are kept alive between batches, the :class:`~xapi.forwarding_destinations.
-DestinationGuard` and the :class:`~xapi.forwarding_secrets.PasswordBox`.
+One :class:`DownstreamClient` per app (so per process), on a :class:`hub.outbound.OutboundClient`
+(the guarded, pooled client every outbound fetch uses) whose allow list is
+``HUB_OUTBOUND_ALLOW_HOSTS`` plus ``HUB_FORWARDING_ALLOW_HOSTS``, and the
+:class:`~xapi.forwarding_secrets.PasswordBox`.
 
 - Every new connection resolves the host through the guard and connects to an address it
-  checked (:class:`GuardedConnection`), so a name that resolves inwards at send time is refused
+  checked (:mod:`hub.outbound`), so a name that resolves inwards at send time is refused
   there, whatever it resolved to at registration.
 - Redirects are never followed: urllib.request used to repeat a redirected POST as a GET (the
   batch counted as delivered and dropped) and send the Basic credentials to the new host. A 3xx
@@ -19,15 +20,11 @@ from __future__ import annotations
 
 import base64
 import http
-import socket
 import threading
 from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
-import urllib3
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
     ConnectTimeoutError,
     NameResolutionError,
@@ -36,61 +33,13 @@ from urllib3.exceptions import (
     ReadTimeoutError,
     SSLError,
 )
-from urllib3.util import connection
 
-from xapi.forwarding_destinations import AllowList, DestinationGuard, DestinationRefused
+from hub.destinations import AllowList, DestinationGuard, DestinationRefused
+from hub.outbound import OutboundClient, OutboundError, make_outbound_client
 from xapi.forwarding_secrets import PasswordBox, PasswordUnreadable
 
 #: The xAPI version header sent downstream (Communication 3.3: required on every request).
 XAPI_VERSION = "1.0.3"
-#: Bytes of a response body read (and dropped) to keep its connection; more closes it.
-DRAIN_LIMIT = 1 << 20
-#: Connections kept per downstream host.
-POOL_MAXSIZE = 4
-
-
-class GuardedConnection(HTTPConnection):
-    """An HTTP connection that connects only to addresses its :attr:`guard` has checked.
-
-    urllib3 resolves the host inside ``create_connection``; here the guard resolves it, checks
-    every address, and each checked address is connected to by number (no second lookup).
-    TLS still verifies the certificate for the host name (``self.host`` is untouched)."""
-
-    guard: DestinationGuard  # set on the per-client subclass made by _pool_classes
-
-    def _new_conn(self) -> socket.socket:
-        try:
-            addresses = self.guard.resolve(self._dns_host, self.port)
-        except socket.gaierror as exc:
-            raise NameResolutionError(self.host, self, exc) from exc
-        last: OSError | None = None
-        for _family, sockaddr in addresses:
-            try:
-                return connection.create_connection(
-                    sockaddr, self.timeout, source_address=self.source_address,
-                    socket_options=self.socket_options)
-            except TimeoutError as exc:
-                raise ConnectTimeoutError(self, f"connection to {self.host} timed out") from exc
-            except OSError as exc:
-                last = exc
-        raise NewConnectionError(self, f"could not connect: {last}") from last
-
-
-class GuardedHTTPSConnection(GuardedConnection, HTTPSConnection):
-    """:class:`GuardedConnection` over TLS."""
-
-
-def _pool_classes(guard: DestinationGuard) -> dict[str, type[HTTPConnectionPool]]:
-    """Pool classes whose connections use ``guard`` (urllib3 builds connections from the pool
-    class's ``ConnectionCls``; a subclass per client keeps clients with different allow lists
-    apart)."""
-    http_conn = type("GuardedHTTPConnection", (GuardedConnection,), {"guard": guard})
-    https_conn = type("GuardedHTTPSConnection", (GuardedHTTPSConnection,), {"guard": guard})
-    return {
-        "http": type("GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn}),
-        "https": type("GuardedHTTPSPool", (HTTPSConnectionPool,),
-                      {"ConnectionCls": https_conn}),
-    }
 
 
 def status_text(status: int) -> str:
@@ -118,6 +67,8 @@ def redirect_text(status: int, location: str | None) -> str:
 
 def failure_text(exc: Exception) -> str:
     """A short reason for a failure to talk to the downstream (status 0)."""
+    if isinstance(exc, OutboundError) and exc.__cause__ is not None:
+        exc = exc.__cause__  # type: ignore[assignment]
     if isinstance(exc, DestinationRefused):
         return f"refused: {exc}"
     if isinstance(exc, PasswordUnreadable):
@@ -158,13 +109,16 @@ class DownstreamClient:
     """Sends forwarded batches: destination rules, pooled connections, no redirects, sealed
     passwords (see the module docstring). Thread-safe (urllib3 pools are)."""
 
-    def __init__(self, guard: DestinationGuard, passwords: PasswordBox,
+    def __init__(self, outbound: OutboundClient, passwords: PasswordBox,
                  blobs: Any = None) -> None:
-        self.guard = guard
+        self.outbound = outbound
         self.passwords = passwords
         self.blobs = blobs
-        self.pools = urllib3.PoolManager(num_pools=32, maxsize=POOL_MAXSIZE, block=False)
-        self.pools.pool_classes_by_scheme = _pool_classes(guard)  # type: ignore[assignment]
+
+    @property
+    def guard(self) -> DestinationGuard:
+        """The destination rules (registration checks them too)."""
+        return self.outbound.guard
 
     def post(self, forwarder: dict[str, Any], statements: list[dict[str, Any]],
              timeout: float) -> tuple[int, str]:
@@ -180,40 +134,22 @@ class DownstreamClient:
                 headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
             body, headers["Content-Type"] = request_body(statements, self.blobs,
                                                            forwarder.get("org_id"))
-            response = self.pools.request(
+            # The body is only drained (so the connection is reused): the status is the answer.
+            response = self.outbound.request(
                 "POST", f"{forwarder['url']}/statements", body=body, headers=headers,
-                timeout=urllib3.Timeout(connect=timeout, read=timeout),
-                retries=False, redirect=False, preload_content=False)
-        except (DestinationRefused, PasswordUnreadable, urllib3.exceptions.HTTPError,
-                OSError, ValueError) as exc:
+                timeout=timeout, keep_body=False)
+        except (OutboundError, PasswordUnreadable, ValueError) as exc:
             return 0, failure_text(exc)
-        try:
-            status = int(response.status)
-            location = response.headers.get("Location")
-            _drain(response)
-        except (urllib3.exceptions.HTTPError, OSError):
-            response.close()
-        finally:
-            response.release_conn()
+        status = response.status
         if 200 <= status < 300:
             return status, ""
         if 300 <= status < 400:
-            return status, redirect_text(status, location)
+            return status, redirect_text(status, response.headers.get("Location"))
         return status, status_text(status)
 
     def close(self) -> None:
         """Close every pooled connection."""
-        self.pools.clear()
-
-
-def _drain(response: Any) -> None:
-    """Read and drop the body so the connection can be reused; a huge one closes it."""
-    read = 0
-    for chunk in response.stream(64 * 1024):
-        read += len(chunk)
-        if read > DRAIN_LIMIT:
-            response.close()
-            return
+        self.outbound.close()
 
 
 _clients_lock = threading.Lock()
@@ -233,10 +169,12 @@ def client_for(app: Any) -> DownstreamClient:
 
 
 def make_client(app: Any) -> DownstreamClient:
-    """A client from the app's settings: ``HUB_FORWARDING_ALLOW_HOSTS`` and the hub's key
-    (``hub.tokens.key_source``: from ``HUB_SECRET_KEY``, else the random key kept in the blob
-    store), from which the password key is derived."""
+    """A client from the app's settings: ``HUB_OUTBOUND_ALLOW_HOSTS`` plus
+    ``HUB_FORWARDING_ALLOW_HOSTS`` and the hub's key (``hub.tokens.key_source``: from
+    ``HUB_SECRET_KEY``, else the random key kept in the blob store), from which the password
+    key is derived."""
     config = app.extensions["hub.config"]
-    guard = DestinationGuard(AllowList.parse(config.forwarding_allow_hosts))
-    return DownstreamClient(guard, PasswordBox(app.extensions["hub.token_key"]),
+    forwarding = AllowList.parse(config.forwarding_allow_hosts, "HUB_FORWARDING_ALLOW_HOSTS")
+    return DownstreamClient(make_outbound_client(config, forwarding),
+                            PasswordBox(app.extensions["hub.token_key"]),
                             app.extensions.get("hub.blobs"))

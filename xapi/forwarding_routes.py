@@ -50,7 +50,7 @@ def _http_url(value: str) -> None:
     if parts.query or parts.fragment:
         raise ma.ValidationError("must not have a query or fragment")
     # Where it may point (public addresses only) is checked by the service, against the
-    # operator's allow list: xapi.forwarding_destinations.
+    # operator's allow list: hub.destinations.
 
 
 def _iri(value: str) -> None:

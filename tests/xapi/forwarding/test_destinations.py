@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from hub.destinations import AllowList, forbidden_reason
 from tests.conftest import Tenants
 from tests.xapi.forwarding.support import (
     PUBLIC,
@@ -22,7 +23,6 @@ from tests.xapi.forwarding.support import (
     statement,
     status,
 )
-from xapi.forwarding_destinations import AllowList, forbidden_reason
 from xapi.forwarding_worker import stop_worker
 
 #: Inward destinations (loopback, private, shared, link-local and cloud-metadata addresses, in

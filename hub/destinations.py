@@ -1,7 +1,9 @@
-"""Where statement forwarding may send: public addresses only, unless the operator allows a host.
+"""Where the hub may connect on someone else's behalf: public addresses only, unless the
+operator allows a host.
 
-A forwarding URL is registered by an organisation but fetched by the hub, from inside the
-hub's network: left unchecked it reaches the loopback admin port, the cloud metadata service
+A forwarding URL, an LMS's JWKS or token endpoint, a tool's key set: each is registered by an
+organisation but fetched by the hub, from inside the hub's network: left unchecked it reaches
+the loopback admin port, the cloud metadata service
 (``169.254.169.254``, ``[fd00:ec2::254]``, ``metadata.google.internal``) or any private host
 (server-side request forgery). So a destination is refused when it is, or resolves to, an
 address that is not globally routable: loopback, link-local, private (RFC 1918, fc00::/7),
@@ -11,11 +13,12 @@ address that the system resolver accepts (``127.1``, ``2130706433``, ``0x7f00000
 because the check runs on what :func:`socket.getaddrinfo` answers, never on the text.
 
 The same :meth:`DestinationGuard.resolve` runs at registration (a 400 naming ``url``) and at
-connection time (:mod:`xapi.forwarding_client` connects to exactly the addresses it checked, so
-a name that resolves elsewhere between check and connect, DNS rebinding, gains nothing).
+connection time (:mod:`hub.outbound` connects to exactly the addresses it checked, so a name
+that resolves elsewhere between check and connect, DNS rebinding, gains nothing).
 
-``HUB_FORWARDING_ALLOW_HOSTS`` (comma-separated host names, IP addresses or CIDR networks) lets
-an operator forward to named internal hosts, such as a state LRS on an internal network.
+``HUB_OUTBOUND_ALLOW_HOSTS`` (every outbound fetch) and ``HUB_FORWARDING_ALLOW_HOSTS``
+(statement forwarding only), comma-separated host names, IP addresses or CIDR networks, let an
+operator reach named internal hosts, such as a state LRS or an LMS on an internal network.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ _HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9
 
 
 class DestinationRefused(ValueError):
-    """The destination is not one the hub forwards to; the message says why, for people."""
+    """The destination is not one the hub connects to; the message says why, for people."""
 
 
 def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
@@ -85,16 +88,16 @@ def forbidden_reason(ip: IPAddress) -> str | None:
 
 @dataclass(frozen=True)
 class AllowList:
-    """Hosts the operator lets the hub forward to although they are internal: names (matched
+    """Hosts the operator lets the hub connect to although they are internal: names (matched
     exactly, case-insensitively) and networks (an address alone is a /32 or /128)."""
 
     names: frozenset[str] = frozenset()
     networks: tuple[IPNetwork, ...] = field(default=())
 
     @classmethod
-    def parse(cls, text: str | None) -> AllowList:
-        """Parse ``HUB_FORWARDING_ALLOW_HOSTS``; ``ValueError`` naming the bad entry (the hub
-        then stops at start-up rather than forwarding somewhere unintended)."""
+    def parse(cls, text: str | None, setting: str = "HUB_OUTBOUND_ALLOW_HOSTS") -> AllowList:
+        """Parse an allow-list setting; ``ValueError`` naming the setting and the bad entry (the
+        hub then stops at start-up rather than connecting somewhere unintended)."""
         names: set[str] = set()
         networks: list[IPNetwork] = []
         for raw in (text or "").split(","):
@@ -107,10 +110,14 @@ class AllowList:
             except ValueError:
                 pass
             if not _HOST_NAME.fullmatch(entry):
-                raise ValueError(f"HUB_FORWARDING_ALLOW_HOSTS: {raw.strip()!r} is not a host "
+                raise ValueError(f"{setting}: {raw.strip()!r} is not a host "
                                  "name, an IP address or a CIDR network")
             names.add(entry)
         return cls(frozenset(names), tuple(networks))
+
+    def union(self, other: AllowList) -> AllowList:
+        """Both lists' hosts (forwarding's list adds to the one every fetch has)."""
+        return AllowList(self.names | other.names, self.networks + other.networks)
 
     def allows_name(self, host: str) -> bool:
         """Is this host name named by the operator?"""
@@ -134,11 +141,13 @@ class DestinationGuard:
         self.allow = allow or AllowList()
 
     def check_url(self, url: str) -> None:
-        """Registration-time check of a forwarding URL: no user info (credentials go in
-        ``username``/``password``, and ``user@host`` hides the real host from a reader), a
-        valid host, and every address it resolves to allowed. Raises
-        :class:`DestinationRefused`."""
+        """Registration-time check of a URL the hub will fetch: http or https, no user info
+        (credentials travel in their own fields, and ``user@host`` hides the real host from a
+        reader), a valid host, and every address it resolves to allowed. Raises
+        :class:`DestinationRefused` (``socket.gaierror`` when the name does not resolve)."""
         parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise DestinationRefused("must be an http or https URL")
         if "@" in parts.netloc:
             raise DestinationRefused("must not contain user info (use username and password)")
         try:
