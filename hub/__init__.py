@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.config import Config
     from hub.json_body import HubJSONProvider
     from hub.outbound import make_outbound_client
+    from hub.sealing import SECRET_SOURCE
 
     config = Config.from_env(test_config)
     # Unknown schemes fail here, at start-up, not on the first request.
@@ -61,6 +62,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # The key of every token handed to clients (cursors, xAPI "more" links): hub.tokens.
     app.extensions["hub.token_key"] = tokens.key_source(config.secret_key,
                                                         app.extensions[context.BLOBS])
+    # Values sealed at rest (forwarding passwords, LTI private keys) use the same secret.
+    app.extensions[SECRET_SOURCE] = app.extensions["hub.token_key"]
     # Every fetch the hub makes for someone (hub.outbound); a bad allow list stops it here.
     app.extensions["hub.outbound"] = make_outbound_client(config)
 

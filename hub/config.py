@@ -36,6 +36,9 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "HUB_FORWARDING_ALLOW_HOSTS": (None, "Comma-separated host names, IP addresses or CIDR "
                                    "networks that statement forwarding may reach although they "
                                    "are internal (loopback, private, link-local)"),
+    "HUB_LTI_KEY_ROTATION_DAYS": ("90", "Days the hub signs LTI messages with one key before it "
+                                  "rotates to a new one (the old key stays in the JWKS until "
+                                  "what it signed has expired)"),
     "HUB_OUTBOUND_ALLOW_HOSTS": (None, "Comma-separated host names, IP addresses or CIDR "
                                  "networks that every outbound fetch (LTI key sets and "
                                  "services, statement forwarding) may reach although they are "
@@ -63,6 +66,7 @@ class Config:
     forwarding_allow_hosts: str = ""
     outbound_allow_hosts: str = ""
     forwarding_worker: bool = True
+    lti_key_rotation_days: int = 90
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Config:
@@ -84,4 +88,5 @@ class Config:
             outbound_allow_hosts=str(env["HUB_OUTBOUND_ALLOW_HOSTS"] or ""),
             forwarding_worker=str(env["HUB_FORWARDING_WORKER"]).strip().lower()
             not in ("off", "0", "false", "no"),
+            lti_key_rotation_days=int(env["HUB_LTI_KEY_ROTATION_DAYS"] or 90),
         )

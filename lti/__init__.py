@@ -19,10 +19,11 @@ def init_app(app: Flask) -> None:
 
     Routes are imported here, not at the top: importing a module of the package must not load
     the web framework."""
-    from lti import platform_service_routes
-
-    platform_service_routes.init_app(app)  # token endpoint, AGS and NRPS for providers' tools
-
+    from lti import jwks_routes, platform_service_routes
+    from lti.cli import lti_cli
     from lti.devpeers import cli as devpeers_cli
 
+    jwks_routes.init_app(app)  # the hub's public keys (lti.keys)
+    app.cli.add_command(lti_cli)  # `hub lti ...`: every part adds its commands to lti_cli
     devpeers_cli.init_app(app)  # hub lti dev-platform | dev-tool (development peers)
+    platform_service_routes.init_app(app)  # token endpoint, AGS and NRPS for providers' tools

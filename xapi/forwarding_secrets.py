@@ -1,10 +1,10 @@
 """Forwarding passwords sealed at rest.
 
-The hub must send a downstream's password, so it cannot hash it; it encrypts it instead, with
-Fernet (AES-128-CBC + HMAC-SHA256, from ``cryptography``) under a key derived by HKDF-SHA256
-from the hub's secret: ``HUB_SECRET_KEY``, or when that is unset the random key the hub keeps
-in the blob store (the one that signs search cursors), so a copy of the document store alone
-does not give the passwords away. The sealed form is kept in ``password_sealed``; ``password``
+The hub must send a downstream's password, so it cannot hash it; it encrypts it instead with a
+:class:`hub.sealing.SecretBox` (Fernet under a key derived by HKDF-SHA256 from the hub's
+secret: ``HUB_SECRET_KEY``, or when that is unset the random key the hub keeps in the blob
+store, the one that signs search cursors), so a copy of the document store alone does not give
+the passwords away. The sealed form is kept in ``password_sealed``; ``password``
 is left empty. Registrations stored before sealing existed still carry ``password`` in plain
 text: :func:`seal_plaintext_passwords` seals them when the hub starts, and until then the
 worker reads them as they are.
@@ -12,15 +12,10 @@ worker reads them as they are.
 
 from __future__ import annotations
 
-import base64
 import logging
-from collections.abc import Callable
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
+from hub.sealing import SealedUnreadable, SecretBox, SecretSource
 from storage.ports import Store
 
 log = logging.getLogger(__name__)
@@ -29,42 +24,27 @@ log = logging.getLogger(__name__)
 KEY_PURPOSE = b"karmayogi-hub xapi forwarding password v1"
 
 
-class PasswordUnreadable(Exception):
+class PasswordUnreadable(SealedUnreadable):
     """A sealed password does not open with this hub's key (``HUB_SECRET_KEY`` changed)."""
 
 
-def derive_key(secret: bytes) -> bytes:
-    """The Fernet key for forwarding passwords, derived from the hub's secret (RFC 5869)."""
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=KEY_PURPOSE)
-    return base64.urlsafe_b64encode(hkdf.derive(secret))
-
-
 class PasswordBox:
-    """Seals and opens forwarding passwords. ``secret`` is the hub's secret, or a callable
-    returning it (the blob-store key, read lazily and re-read once when a token does not open:
-    another process may have created it first)."""
+    """Seals and opens forwarding passwords: a :class:`hub.sealing.SecretBox` of purpose
+    :data:`KEY_PURPOSE` (tokens sealed before the box was shared stay readable). ``secret`` is
+    the hub's secret, or a callable returning it."""
 
-    def __init__(self, secret: bytes | Callable[..., bytes]) -> None:
-        self._secret = secret
-
-    def _fernet(self, refresh: bool = False) -> Fernet:
-        secret = self._secret if isinstance(self._secret, bytes) else self._secret(refresh)
-        return Fernet(derive_key(secret))
+    def __init__(self, secret: SecretSource) -> None:
+        self._box = SecretBox(secret, KEY_PURPOSE)
 
     def seal(self, password: str) -> str:
         """The token to store for ``password``."""
-        return self._fernet().encrypt(password.encode()).decode("ascii")
+        return self._box.seal(password)
 
     def open(self, token: str) -> str:
         """The password a token was sealed from; :class:`PasswordUnreadable` otherwise."""
         try:
-            return self._fernet().decrypt(token).decode()
-        except InvalidToken:
-            if isinstance(self._secret, bytes):
-                raise PasswordUnreadable from None
-        try:
-            return self._fernet(refresh=True).decrypt(token).decode()
-        except InvalidToken:
+            return self._box.open(token).decode()
+        except (SealedUnreadable, UnicodeDecodeError):
             raise PasswordUnreadable from None
 
     def password_of(self, forwarder: dict[str, Any]) -> str | None:

@@ -45,8 +45,10 @@ class Browser:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def run(self, url: str, method: str = "GET", fields: dict[str, str] | None = None) -> Hop:
-        """Follow the flow from ``url``; the last hop (the page the user would see)."""
+    def run(self, url: str, method: str = "GET", fields: dict[str, str] | None = None,
+            stop: Callable[[Hop], bool] | None = None) -> Hop:
+        """Follow the flow from ``url``; the last hop (the page the user would see, or the
+        first hop for which ``stop`` is true)."""
         for _ in range(self.max_hops):
             resp = self.session.request(method, url, data=fields, allow_redirects=False,
                                         timeout=30)
@@ -55,6 +57,8 @@ class Browser:
             self.hops.append(hop)
             if self.on_hop is not None:
                 self.on_hop(hop)
+            if stop is not None and stop(hop):
+                return hop
             if resp.is_redirect and hop.location:
                 method, url, fields = "GET", urljoin(url, hop.location), None
                 continue

@@ -11,14 +11,14 @@ import click
 from flask.cli import with_appcontext
 
 from hub.context import get_config
-from lti import links
+from lti.devpeers.pairing import platform_for_hub, tool_for_hub
+from lti.devpeers.signing import PeerKey
+from lti.devpeers.try_launch import try_launch
 
 if TYPE_CHECKING:
     from flask import Flask
 
     from lti.devpeers.peer import DevPeer
-    from lti.devpeers.platform import DevPlatform
-    from lti.devpeers.tool import DevTool
 
 
 def _serve(peer: DevPeer, host: str, port: int, base_url: str | None) -> None:
@@ -44,17 +44,20 @@ def _serve(peer: DevPeer, host: str, port: int, base_url: str | None) -> None:
 @click.option("--tool-jwks-url", default=None, help="Default: the hub's /lti/jwks.")
 @click.option("--target-link-uri", default=None,
               help="Default resource link target (GET /start?target_link_uri= overrides).")
+@click.option("--key-file", default="var/lti-dev-platform-key.json", show_default=True,
+              help="Its private key, kept so that a restart keeps its kid (made on first use).")
 def dev_platform(host: str, port: int, base_url: str | None, client_id: str,
                  deployment_id: str, tool_login_url: str | None,
                  tool_launch_urls: tuple[str, ...], tool_jwks_url: str | None,
-                 target_link_uri: str | None) -> None:
+                 target_link_uri: str | None, key_file: str) -> None:
     """Run the development LTI platform (an LMS stand-in) that launches the hub's tool side.
 
     Open http://HOST:PORT/start?target_link_uri=<the hub's /lti/courses/ID> in a browser."""
     _serve(platform_for_hub(get_config().public_url, client_id=client_id,
                             deployment_id=deployment_id, tool_login_url=tool_login_url,
                             tool_redirect_uris=list(tool_launch_urls),
-                            tool_jwks_url=tool_jwks_url, target_link_uri=target_link_uri),
+                            tool_jwks_url=tool_jwks_url, target_link_uri=target_link_uri,
+                            key=PeerKey.from_file(key_file)),
            host, port, base_url)
 
 
@@ -79,36 +82,6 @@ def dev_tool(host: str, port: int, base_url: str | None, issuer: str | None,
                         jwks_url=jwks_url, token_url=token_url), host, port, base_url)
 
 
-def platform_for_hub(hub: str, *, client_id: str = "dev-tool-client",
-                     deployment_id: str = "dev-deployment-1", tool_login_url: str | None = None,
-                     tool_redirect_uris: list[str] | None = None,
-                     tool_jwks_url: str | None = None,
-                     target_link_uri: str | None = None) -> DevPlatform:
-    """A dev platform that launches the hub at ``hub`` (its tool-side URLs by default)."""
-    from lti.devpeers.platform import DevPlatform
-    from lti.devpeers.settings import PlatformSettings
-
-    return DevPlatform(PlatformSettings(
-        client_id=client_id, deployment_id=deployment_id,
-        tool_login_url=tool_login_url or links.tool_login_url(hub),
-        tool_redirect_uris=tool_redirect_uris or [links.tool_launch_url(hub)],
-        tool_jwks_url=tool_jwks_url or links.jwks_url(hub), target_link_uri=target_link_uri))
-
-
-def tool_for_hub(hub: str, *, issuer: str | None = None, client_id: str | None = None,
-                 deployment_id: str | None = None, authorize_url: str | None = None,
-                 jwks_url: str | None = None, token_url: str | None = None) -> DevTool:
-    """A dev tool that trusts the hub at ``hub`` as its platform (its platform-side URLs)."""
-    from lti.devpeers.settings import ToolSettings
-    from lti.devpeers.tool import DevTool
-
-    return DevTool(ToolSettings(
-        issuer=issuer or hub, client_id=client_id, deployment_id=deployment_id,
-        authorize_url=authorize_url or links.platform_authorize_url(hub),
-        jwks_url=jwks_url or links.jwks_url(hub),
-        token_url=token_url or links.platform_token_url(hub)))
-
-
 def init_app(app: Flask) -> None:
     """Add the commands to the ``lti`` group (made here when no other part made it)."""
     from flask.cli import AppGroup
@@ -118,6 +91,6 @@ def init_app(app: Flask) -> None:
         group = AppGroup("lti", help="LTI 1.3: the hub as a tool and as a platform.")
         app.cli.add_command(group)
     if isinstance(group, click.Group):
-        for command in (dev_platform, dev_tool):
+        for command in (dev_platform, dev_tool, try_launch):
             if command.name not in group.commands:
                 group.add_command(command)

@@ -10,6 +10,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from joserfc import jws, jwt
@@ -42,6 +43,19 @@ class PeerKey:
         self.key = key or RSAKey.generate_key(
             2048, parameters={"kid": uuid.uuid4().hex, "alg": "RS256", "use": "sig"},
             private=True)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> PeerKey:
+        """The key kept in ``path`` (a private JWK), made and written on first use, so a peer
+        restarted at the same address keeps its ``kid`` and a hub's cached JWKS stays valid."""
+        file = Path(path)
+        if file.exists():
+            return cls(RSAKey.import_key(json.loads(file.read_text())))
+        key = cls()
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(json.dumps(key.key.as_dict(private=True)))
+        file.chmod(0o600)
+        return key
 
     @property
     def kid(self) -> str:

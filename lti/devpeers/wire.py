@@ -8,6 +8,7 @@ development tools that talk to a hub on 127.0.0.1, never part of a deployed hub.
 
 from __future__ import annotations
 
+import errno
 import html
 import json
 import threading
@@ -107,9 +108,12 @@ class ThreadedServer:
     def __init__(self, app: Any = None, host: str = "127.0.0.1", port: int = 0,
                  quiet: bool = True) -> None:
         self.app = app
-        self._server: BaseWSGIServer = make_server(
-            host, port, self._serve, threaded=True,
-            request_handler=_QuietHandler if quiet else None)
+        try:
+            self._server: BaseWSGIServer = make_server(
+                host, port, self._serve, threaded=True,
+                request_handler=_QuietHandler if quiet else None)
+        except SystemExit:  # werkzeug exits the process when the port is taken: raise instead
+            raise OSError(errno.EADDRINUSE, f"{host}:{port} is in use") from None
         self.base_url = f"http://{host}:{self._server.server_port}"
         # A short poll: shutdown() waits for the loop to notice, and tests stop servers often.
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),

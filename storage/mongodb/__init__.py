@@ -30,6 +30,7 @@ from storage.mongodb.errors import translate_errors
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
+from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platform import PlatformContextRepository
 from storage.ports.lti_tools import ToolRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
@@ -39,6 +40,7 @@ T = TypeVar("T")
 #: Modules that contribute repositories, in start-up order.
 REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.marketplace", "storage.mongodb.forwarding", "storage.mongodb.xapi",
+    "storage.mongodb.lti_keys",
     "storage.mongodb.lti_platform",
     "storage.mongodb.lti_tools",
 )
@@ -100,6 +102,8 @@ class MongoStore:
     xapi_documents: DocumentRepository
     activities: ActivityRepository
     forwarding: ForwardingRepository
+    lti_keys: SigningKeyRepository
+    once: OnceRepository
     lti_contexts: PlatformContextRepository
     lti_tools: ToolRegistrationRepository
 

@@ -9,6 +9,7 @@ Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each ad
 - :mod:`storage.ports.blobs`: content packages and attachments (a store of its own);
 - :mod:`storage.ports.xapi`: statements, xAPI documents and activities;
 - :mod:`storage.ports.forwarding`: statement forwarding and its outbox;
+- :mod:`storage.ports.lti_keys`: the hub's LTI signing keys and once-only values;
 - :mod:`storage.ports.lti_platform`: the LTI platform side's contexts, line items, results and
   access tokens;
 - :mod:`storage.ports.lti_tools`: the LTI platform side's tool registrations.
@@ -27,6 +28,7 @@ from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.document import Document
 from storage.ports.forwarding import ForwardingRepository
+from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platform import PlatformContextRepository
 from storage.ports.lti_tools import ToolRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
@@ -47,6 +49,8 @@ class Store(Protocol):
     xapi_documents: DocumentRepository
     activities: ActivityRepository
     forwarding: ForwardingRepository
+    lti_keys: SigningKeyRepository
+    once: OnceRepository
     lti_contexts: PlatformContextRepository
     lti_tools: ToolRegistrationRepository
 

@@ -33,6 +33,7 @@ from storage.errors import DuplicateKey, StorageError, StoreUnavailable
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
+from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platform import PlatformContextRepository
 from storage.ports.lti_tools import ToolRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
@@ -42,8 +43,8 @@ T = TypeVar("T")
 
 #: Modules whose ``SCHEMA``/``attach`` make up the store, in creation order.
 REPOSITORY_MODULES: tuple[str, ...] = ("storage.sqlite.marketplace", "storage.sqlite.forwarding",
-                                       "storage.sqlite.xapi", "storage.sqlite.lti_platform",
-                                       "storage.sqlite.lti_tools")
+                                       "storage.sqlite.xapi", "storage.sqlite.lti_keys",
+                                       "storage.sqlite.lti_platform", "storage.sqlite.lti_tools")
 
 #: sqlite3 OperationalError messages that mean "the file cannot be used right now".
 _UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly", "read-only",
@@ -99,6 +100,8 @@ class SqliteStore:
     xapi_documents: DocumentRepository
     activities: ActivityRepository
     forwarding: ForwardingRepository
+    lti_keys: SigningKeyRepository
+    once: OnceRepository
     lti_contexts: PlatformContextRepository
     lti_tools: ToolRegistrationRepository
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hub import create_app
 from lti import links
-from lti.devpeers.cli import platform_for_hub, tool_for_hub
+from lti.devpeers.pairing import platform_for_hub, tool_for_hub
 from lti.devpeers.wire import ThreadedServer, get_json
 
 
