@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import orjson
 from flask import Flask, Response, g, request
 
-from catalogue_schemas.lti_services import (
+from catalogue_schemas.lti_platform_services import (
     LINEITEM_MEDIA,
     LINEITEMS_MEDIA,
     MEMBERSHIPS_MEDIA,

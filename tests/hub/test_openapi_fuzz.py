@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.conftest import Tenants
-from tests.lti.platform_support import service_caller
+from tests.lti.platform_services_support import service_caller
 from tests.xapi.forwarding.support import FakeDNS
 
 #: Generated requests per operation (each operation is one pytest item; HEAD included).

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from catalogue_schemas.lti_services import LINEITEM_MEDIA, SCORE_MEDIA
+from catalogue_schemas.lti_platform_services import LINEITEM_MEDIA, SCORE_MEDIA
 from lti.platform_services import (
     AGS_CLAIM,
     NRPS_CLAIM,
@@ -26,7 +26,7 @@ from lti.platform_services import (
     enrol,
 )
 from tests.conftest import Tenants
-from tests.lti.platform_support import (
+from tests.lti.platform_services_support import (
     HUB,
     ToolKeys,
     assertion,

@@ -18,7 +18,7 @@ from lti.devpeers.wire import ThreadedServer
 from lti.platform_services import AGS_CLAIM, SERVICE_SCOPES, enrol
 from tests.conftest import Tenants
 from tests.lti.devpeer_fixtures import dev_tool  # noqa: F401 (a fixture)
-from tests.lti.platform_support import launch, register_tool, tokens_stored
+from tests.lti.platform_services_support import launch, register_tool, tokens_stored
 
 VERB = "http://adlnet.gov/expapi/verbs/"
 

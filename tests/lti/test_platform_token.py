@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from lti.platform_services import SCOPE_MEMBERSHIPS, SCOPE_SCORE
 from tests.conftest import Tenants
-from tests.lti.platform_support import (
+from tests.lti.platform_services_support import (
     TOKEN_URL,
     ToolKeys,
     assertion,
