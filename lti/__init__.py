@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         jwks_routes,
         platform_cli,
         platform_routes,
+        platform_service_routes,
         platform_side_routes,
         services_routes,
         tool_registration_routes,
@@ -49,3 +50,4 @@ def init_app(app: Flask) -> None:
     app.extensions["hub.api"].register_blueprint(platform_side_routes.api)
     app.register_blueprint(platform_side_routes.browser)  # browser flows: not in /openapi.json
     platform_cli.init_app(app)  # hub lti migrate-deliveries | launch-tool
+    platform_service_routes.init_app(app)  # token endpoint, AGS and NRPS for providers' tools

@@ -62,3 +62,20 @@ def platform_deep_link_return_url(public_url: str) -> str:
 def player_url(public_url: str, course_id: str) -> str:
     """The hub's player for a packaged (``xapi``/``cmi5``) course."""
     return f"{public_url}/play/{quote(course_id, safe='')}"
+
+
+# Platform side's LTI Advantage services, per context of a tool (AGS 2.0 §3.1, NRPS 2.0 §3.6.1).
+def platform_lineitems_url(public_url: str, context_id: str) -> str:
+    """The AGS line items container of a context (AGS §3.2)."""
+    return f"{public_url}/lti/platform/contexts/{quote(context_id, safe='')}/lineitems"
+
+
+def platform_lineitem_url(public_url: str, context_id: str, line_item_id: str) -> str:
+    """One AGS line item (AGS §3.3); ``/scores`` and ``/results`` hang below it."""
+    return (f"{platform_lineitems_url(public_url, context_id)}/"
+            f"{quote(line_item_id, safe='')}")
+
+
+def platform_memberships_url(public_url: str, context_id: str) -> str:
+    """The NRPS context membership service of a context (NRPS §2.2)."""
+    return f"{public_url}/lti/platform/contexts/{quote(context_id, safe='')}/memberships"

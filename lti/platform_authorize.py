@@ -124,9 +124,11 @@ def id_token_claims(public_url: str, tool: Document, launch: PlatformLaunch, non
 
 def advantage_claims(store: Store, launch: PlatformLaunch, public_url: str) -> Document:
     """The AGS endpoint and NRPS claims of a resource-link launch (AGS 2.0 §3.1, NRPS 2.0
-    §3.6.1): the platform services part's ``lti.platform_services.enrol`` records the
-    membership and returns them. CALL SITE: the integrator wires ``enrol`` here."""
-    return {}
+    §3.6.1): :func:`lti.platform_services.enrol` records the membership and returns the claims
+    the tool's scopes allow."""
+    from lti.platform_services import enrol
+
+    return enrol(store, launch, public_url)
 
 
 def authorize(store: Store, public_url: str, params: Mapping[str, Any], hints: TokenCodec,

@@ -15,7 +15,6 @@ The parts built by other modules of the package are reached through one named ca
 
 from __future__ import annotations
 
-import importlib
 import uuid
 from typing import Any
 from urllib.parse import unquote
@@ -132,41 +131,28 @@ def record_launch(store: Store, blobs: Any, public_url: str, launch: ToolLaunch,
     return xapi_bridge.record(store, blobs, public_url, launch.org_id, [statement])
 
 
-def _part(module: str) -> Any:
-    """A module of another part of the LTI hub, or None while it is not installed."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return None
-
-
 def after_launch(store: Store, launch: ToolLaunch) -> None:
-    """CALL SITE (pass-back services): remember what the launch offers for AGS/NRPS
-    (``lti.tool_services.remember_launch``), so a completion can be sent back to the LMS."""
-    services = _part("lti.tool_services")
-    if services is not None:
-        services.remember_launch(store, launch)
+    """Remember what the launch offers for AGS/NRPS, so a completion recorded in the LRS can be
+    sent back to the LMS (:func:`lti.tool_services.remember_launch`)."""
+    from lti import tool_services
+
+    tool_services.remember_launch(store, launch)
 
 
 def deep_linking(launch: ToolLaunch) -> Response:
-    """CALL SITE (Deep Linking): the content picker (``lti.deep_linking.start``)."""
-    picker = _part("lti.deep_linking")
-    if picker is None:
-        raise Unavailable("Deep Linking is not available on this hub")
+    """Open the content picker of a Deep Linking request (:func:`lti.deep_linking.start`)."""
+    from lti import deep_linking as picker
+
     response: Response = picker.start(launch)
     return response
 
 
 def onward_launch(store: Store, config: Any, launch: ToolLaunch, course: Document) -> str:
-    """CALL SITE (platform side): the URL of the provider tool's login for the onward launch
-    of an ``lti`` course (``lti.platform_launch.course_launch`` then ``begin``): the same
-    learner, roles and attempt as the LMS's launch, on behalf of the LMS's organisation."""
-    platform = _part("lti.platform_launch")
-    if platform is None:
-        raise Unavailable(f"course {course['id']!r} is delivered by an LTI tool the hub "
-                          "cannot launch yet")
+    """The URL of the provider tool's login for the onward launch of an ``lti`` course
+    (:func:`lti.platform_launch.course_launch` then ``begin``): the same learner, roles and
+    attempt as the LMS's launch, on behalf of the LMS's organisation."""
+    from lti import platform_launch as platform
+
     claims = launch.claims
     email = claims.get("email")
     presentation = claims.get(LAUNCH_PRESENTATION)

@@ -32,6 +32,7 @@ from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.lti_grades import GradeRepository
 from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
+from storage.ports.lti_platform import PlatformContextRepository
 from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.lti_tools import ToolRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
@@ -45,6 +46,7 @@ REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.lti_grades",
     "storage.mongodb.lti_tools",
     "storage.mongodb.lti_keys",
+    "storage.mongodb.lti_platform",
 )
 
 #: Makes a client from a URL and options; tests swap in ``mongomock.MongoClient``.
@@ -110,6 +112,7 @@ class MongoStore:
     lti_tools: ToolRegistrationRepository
     lti_keys: SigningKeyRepository
     once: OnceRepository
+    lti_contexts: PlatformContextRepository
 
     def __init__(self, url: str, db: Database[Any]) -> None:
         self.url = url

@@ -13,6 +13,10 @@ Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each ad
 - :mod:`storage.ports.lti_grades`: LTI pass-back targets, contexts and the score outbox;
 - :mod:`storage.ports.lti_tools`: the LTI platform side's tool registrations;
 - :mod:`storage.ports.lti_keys`: the hub's LTI signing keys and once-only values.
+- :mod:`storage.ports.lti_keys`: the hub's LTI signing keys and once-only values;
+- :mod:`storage.ports.lti_platform`: the LTI platform side's contexts, line items, results and
+  access tokens;
+- :mod:`storage.ports.lti_tools`: the LTI platform side's tool registrations.
 
 This package gives the names every domain shares: :class:`Store` (what ``open_store`` returns)
 and :data:`Document` (see :mod:`storage.ports.document`). Everything else is imported from its
@@ -30,6 +34,7 @@ from storage.ports.document import Document
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.lti_grades import GradeRepository
 from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
+from storage.ports.lti_platform import PlatformContextRepository
 from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.lti_tools import ToolRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
@@ -56,6 +61,7 @@ class Store(Protocol):
     lti_tools: ToolRegistrationRepository
     lti_keys: SigningKeyRepository
     once: OnceRepository
+    lti_contexts: PlatformContextRepository
 
     def write(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` (repository writes) as one atomic write and return its result.

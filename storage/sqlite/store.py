@@ -35,6 +35,7 @@ from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.lti_grades import GradeRepository
 from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
+from storage.ports.lti_platform import PlatformContextRepository
 from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.lti_tools import ToolRegistrationRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
@@ -46,7 +47,7 @@ T = TypeVar("T")
 REPOSITORY_MODULES: tuple[str, ...] = ("storage.sqlite.marketplace", "storage.sqlite.forwarding",
                                        "storage.sqlite.xapi", "storage.sqlite.lti_platforms",
                                        "storage.sqlite.lti_grades", "storage.sqlite.lti_keys",
-                                       "storage.sqlite.lti_tools")
+                                       "storage.sqlite.lti_tools", "storage.sqlite.lti_platform")
 
 #: sqlite3 OperationalError messages that mean "the file cannot be used right now".
 _UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly", "read-only",
@@ -108,6 +109,7 @@ class SqliteStore:
     lti_tools: ToolRegistrationRepository
     lti_keys: SigningKeyRepository
     once: OnceRepository
+    lti_contexts: PlatformContextRepository
 
     def __init__(self, path: Path, busy_timeout_ms: int = 5000,
                  modules: Sequence[str] = REPOSITORY_MODULES) -> None:

@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.conftest import Tenants
+from tests.lti.platform_services_support import service_caller
 from tests.xapi.forwarding.support import FakeDNS
 
 #: Generated requests per operation (each operation is one pytest item; HEAD included).
@@ -101,11 +102,17 @@ class FuzzHub:
                          "org_id": self.provider["org"]["id"], "key": self.spare["key"],
                          "registration_id": platform.get_json()["id"],
                          "tool_id": tool.get_json()["id"]}
+        # A provider's tool launched once, calling the AGS/NRPS endpoints with its token.
+        self.lti_tool, lti_ids = service_caller(self.app, self.provider["org"]["id"],
+                                                self.lms["org"]["id"], self.course_id)
+        self.real_ids.update(lti_ids)
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
         if path.startswith("/admin/"):
             return self.admin
+        if path.startswith("/lti/platform/contexts/"):
+            return self.lti_tool
         if path.startswith("/xapi/"):
             return None if path == "/xapi/about" else self.lms
         if path.startswith("/lti/platforms"):

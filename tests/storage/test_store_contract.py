@@ -17,7 +17,7 @@ def test_implements_the_port(store: Any) -> None:
     repositories = typing.get_type_hints(Store)
     assert set(repositories) >= {"organisations", "credentials", "courses", "reviews",
                                  "statements", "xapi_documents", "activities", "forwarding",
-                                 "lti_tools"}
+                                 "lti_contexts", "lti_tools"}
     for name, port in repositories.items():
         assert isinstance(getattr(store, name), port), name
     for method in ("write", "ping", "close"):
