@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from hub.background import PollingThread
 from hub.errors import HubError
 from lti.ags_client import (
     FULL_MARKS,
@@ -128,47 +129,25 @@ def _settle(store: Store, http: LmsHttp, tokens: AccessTokens, policy: ScorePoli
     return "sent"
 
 
-class ScoreSender:
+class ScoreSender(PollingThread):
     """A daemon thread running :func:`send_scores` for an app when woken and every ``poll``
     seconds. The thread makes the app's token cache itself (in the app's context), so waking
     it from inside an ingest write signs and fetches nothing there."""
 
     def __init__(self, app: Any, policy: ScorePolicy | None = None, poll: float = 5.0) -> None:
+        super().__init__("lti-scores", poll)
         self.app = app
         self.policy = policy or ScorePolicy()
-        self.poll = poll
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="lti-scores", daemon=True)
 
-    def start(self) -> ScoreSender:
-        """Start the thread (once)."""
-        if not self._thread.is_alive() and not self._stop.is_set():
-            self._thread.start()
-        return self
-
-    def wake(self) -> None:
-        """Send now rather than at the next poll."""
-        self._wake.set()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Finish the pass and end the thread."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
+    def run_pass(self, stop: threading.Event) -> None:
+        """Send what the outbox holds, with the app's token cache."""
+        tokens = access_tokens(self.app)
+        send_scores(self.app.extensions["hub.store"], tokens.http, tokens, self.policy,
+                    stop=stop)
 
     def _run(self) -> None:
-        with self.app.app_context():
-            while not self._stop.is_set():
-                self._wake.clear()
-                try:
-                    tokens = access_tokens(self.app)
-                    send_scores(self.app.extensions["hub.store"], tokens.http, tokens,
-                                self.policy, stop=self._stop)
-                except Exception:  # the sender must outlive a store or network hiccup
-                    log.exception("LTI score pass failed; retrying in %.1f s", self.poll)
-                self._wake.wait(self.poll)
+        with self.app.app_context():  # the keys that sign client assertions are the app's
+            self._loop()
 
 
 _lock = threading.RLock()  # access_tokens is called with it held

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from hub.background import PollingThread
 from storage.ports import Store
 from storage.timestamps import format_timestamp, utcnow
 from xapi.forwarding_client import DownstreamClient, client_for
@@ -168,51 +169,21 @@ def forward_once(store: Store, client: DownstreamClient, policy: ForwardingPolic
 # --------------------------------------------------------------------------------------------
 
 
-class ForwardingWorker:
+class ForwardingWorker(PollingThread):
     """A daemon thread that runs :func:`forward_once` whenever something was enqueued in this
     process, and every ``poll`` seconds anyway (other processes enqueue too, and back-offs
     expire)."""
 
     def __init__(self, store: Store, client: DownstreamClient,
                  policy: ForwardingPolicy | None = None, poll: float = 2.0) -> None:
+        super().__init__("xapi-forwarding", poll)
         self.store = store
         self.client = client
         self.policy = policy or ForwardingPolicy()
-        self.poll = poll
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="xapi-forwarding", daemon=True)
 
-    def start(self) -> ForwardingWorker:
-        """Start the thread (once)."""
-        if not self._thread.is_alive() and not self._stop.is_set():
-            self._thread.start()
-        return self
-
-    def wake(self) -> None:
-        """Run a pass now rather than at the next poll."""
-        self._wake.set()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Ask the thread to finish its pass and wait for it."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-
-    @property
-    def running(self) -> bool:
-        """True while the thread is alive."""
-        return self._thread.is_alive()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                forward_once(self.store, self.client, self.policy, stop=self._stop)
-            except Exception:  # the worker must outlive a store or network hiccup
-                log.exception("statement forwarding pass failed; retrying in %.1f s", self.poll)
-            self._wake.wait(self.poll)
+    def run_pass(self, stop: threading.Event) -> None:
+        """Forward what the outbox holds."""
+        forward_once(self.store, self.client, self.policy, stop=stop)
 
 
 _workers_lock = threading.Lock()
