@@ -6,9 +6,10 @@ recorded in the LRS go back to the launching LMS as AGS scores, once.
   claim (NRPS 2.0 §3.6.1), in ``store.lti_grades``.
 - :func:`context_roster` reads an LMS context's roster (NRPS 2.0) for the LMS organisation.
 - :func:`enqueue_scores` is a statement listener (:func:`xapi.statements.add_statement_listener`,
-  registered by :func:`lti.init_app`): inside the write that stores a batch it turns each
-  completion of a course an LMS launched into an outbox entry keyed by (target, statement), so
-  it commits with the statement and is sent once (:mod:`lti.score_sender` sends it).
+  registered by :func:`lti.init_app`): inside the write that stores a batch it turns the
+  completions of a course an LMS launched into an outbox entry keyed by (target, statement), so
+  it commits with the statements and is sent once (:mod:`lti.score_sender` sends it). A batch
+  makes at most one entry per target (see :func:`final_score`).
 
 A score is built from the statement (AGS 2.0 §3.4 "Score publish service"): a result score wins
 (``scaled`` as a percentage, else ``raw`` within ``min``..``max``); without one, ``passed`` and
@@ -21,6 +22,7 @@ course, is ``InProgress``); ``gradingProgress`` is ``FullyGraded`` (a score is a
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 from typing import Any
 
 from hub.errors import NotFound
@@ -117,6 +119,33 @@ def score_for(statement: dict[str, Any], user_id: str) -> dict[str, Any] | None:
             "timestamp": statement.get("timestamp") or utcnow()}
 
 
+def _instant(stamp: Any) -> float:
+    """Seconds since the epoch of an ISO 8601 timestamp (0 when it is none: never the case
+    for a statement the LRS validated)."""
+    try:
+        moment = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return 0.0
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def final_score(kept: dict[str, Any], candidate: dict[str, Any]) -> dict[str, Any]:
+    """Of two scores for one target from one batch, the one the LMS must end with: the later
+    ``timestamp``, and at the same instant a ``Completed`` one over one ``InProgress``; else
+    ``candidate`` (the later in the batch).
+
+    One batch sends one score per target because an LMS keeps only the latest score of a user
+    and may ignore one whose ``timestamp`` equals the stored one (AGS 2.0 §3.4.1.1; the hub's
+    own AGS endpoint refuses it with 409). A provider tool's one AGS score becomes up to three
+    statements at one instant (``scored`` in progress, ``completed``, ``passed``,
+    :mod:`lti.platform_scores`): sent one by one, the first, "in progress", could be the one
+    the LMS keeps."""
+    def rank(score: dict[str, Any]) -> tuple[float, bool]:
+        return _instant(score["timestamp"]), score["activityProgress"] == "Completed"
+
+    return candidate if rank(candidate) >= rank(kept) else kept
+
+
 def _learner_of(statement: dict[str, Any]) -> tuple[str, str] | None:
     account = (statement.get("actor") or {}).get("account")
     if not isinstance(account, dict):
@@ -126,12 +155,13 @@ def _learner_of(statement: dict[str, Any]) -> tuple[str, str] | None:
 
 def enqueue_scores(store: Store, org_id: str, statements: list[dict[str, Any]]) -> None:
     """The statement listener: outbox entries for the completions in a stored batch of
-    ``org_id`` whose learner and course an LMS of that organisation launched. Filters by verb
-    before any lookup, so ordinary ingest costs a set test per statement."""
+    ``org_id`` whose learner and course an LMS of that organisation launched, one per target
+    (:func:`final_score` picks it). Filters by verb before any lookup, so ordinary ingest costs
+    a set test per statement."""
     completions = [s for s in statements if (s.get("verb") or {}).get("id") in PASSBACK_VERBS]
     if not completions:
         return
-    entries = []
+    chosen: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}  # target id -> its entry
     for statement in completions:
         learner = _learner_of(statement)
         activity = (statement.get("object") or {}).get("id")
@@ -141,11 +171,14 @@ def enqueue_scores(store: Store, org_id: str, statements: list[dict[str, Any]]) 
             score = score_for(statement, target["sub"])
             if score is None or target.get("home_page") != learner[0]:
                 continue
-            entries.append({"key": f"{target['id']}|{statement['id']}", "org_id": org_id,
-                            "target_id": target["id"], "statement_id": statement["id"],
-                            "score": score, "status": "pending", "attempts": 0,
-                            "next_attempt_at": None, "last_error": None,
-                            "created_at": utcnow(), "sent_at": None})
+            kept = chosen.get(target["id"])
+            if kept is None or final_score(kept[1]["score"], score) is score:
+                chosen[target["id"]] = (target, {"statement_id": statement["id"],
+                                                 "score": score})
+    entries = [{"key": f"{target['id']}|{pick['statement_id']}", "org_id": org_id,
+                "target_id": target["id"], **pick, "status": "pending", "attempts": 0,
+                "next_attempt_at": None, "last_error": None, "created_at": utcnow(),
+                "sent_at": None} for target, pick in chosen.values()]
     if entries and store.lti_grades.enqueue(entries):
         from lti.score_sender import wake_sender
 
