@@ -16,7 +16,10 @@ A score is built from the statement (AGS 2.0 §3.4 "Score publish service"): a r
 ``completed`` count as full marks and ``failed`` as none; a ``scored`` statement without a score
 sends nothing. ``activityProgress`` is ``Completed`` for every verb but ``scored``, which is
 ``Completed`` only with ``result.completion`` true (a score on the way, say a quiz inside the
-course, is ``InProgress``); ``gradingProgress`` is ``FullyGraded`` (a score is always given).
+course, is ``InProgress``); ``gradingProgress`` is ``FullyGraded``, unless the statement records
+a provider tool's AGS score (:data:`lti.xapi_bridge.GRADING_PROGRESS_EXTENSION`): then it is the
+tool's, and a completion the tool has not graded yet goes without ``scoreGiven``, not as full
+marks.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
+from catalogue_schemas.lti_platform_services import GRADING_PROGRESS
 from hub.errors import NotFound
 from hub.principal import Principal
 from lti.ags_client import FULL_MARKS, SCOPE_SCORE, AccessTokens
@@ -32,7 +36,7 @@ from lti.links import course_activity_id
 from lti.lms_http import LmsHttp, LmsServiceError, LmsServiceFailed
 from lti.model import ToolLaunch
 from lti.nrps_client import read_roster
-from lti.xapi_bridge import RESULT_VERBS, VERBS
+from lti.xapi_bridge import GRADING_PROGRESS_EXTENSION, RESULT_VERBS, VERBS
 from storage.ports import Store
 from storage.timestamps import utcnow
 
@@ -107,16 +111,24 @@ def score_for(statement: dict[str, Any], user_id: str) -> dict[str, Any] | None:
         given = float(score["raw"]) - low
         if maximum <= 0:
             given, maximum = None, FULL_MARKS
+    done = verb != SCORED or result.get("completion") is True
+    extensions = result.get("extensions")
+    grading = extensions.get(GRADING_PROGRESS_EXTENSION) if isinstance(extensions, dict) else None
+    grading = grading if grading in GRADING_PROGRESS else "FullyGraded"
+    sent: dict[str, Any] = {
+        "userId": user_id, "activityProgress": "Completed" if done else "InProgress",
+        "gradingProgress": grading,
+        # AGS 2.0 §3.4.1.1: the LMS orders scores by this, so a resend is harmless
+        "timestamp": statement.get("timestamp") or utcnow()}
     if given is None:
         if verb == SCORED:
             return None
+        if grading != "FullyGraded":
+            # A provider tool's "done, not graded yet" (AGS 2.0 §3.4: no scoreGiven until the
+            # grade is known): the LMS hears of the progress, not of full marks.
+            return sent
         given = 0.0 if verb == FAILED else FULL_MARKS
-    done = verb != SCORED or result.get("completion") is True
-    return {"userId": user_id, "scoreGiven": round(given, 4), "scoreMaximum": maximum,
-            "activityProgress": "Completed" if done else "InProgress",
-            "gradingProgress": "FullyGraded",
-            # AGS 2.0 §3.4.1.1: the LMS orders scores by this, so a resend is harmless
-            "timestamp": statement.get("timestamp") or utcnow()}
+    return {**sent, "scoreGiven": round(given, 4), "scoreMaximum": maximum}
 
 
 def _instant(stamp: Any) -> float:

@@ -160,3 +160,30 @@ def test_an_lms_launch_reaches_the_providers_tool_and_its_score_returns_to_the_l
         for statement_id in ids:
             assert chain.statements(other, statementId=statement_id).status_code == 404
     assert chain.statements(reader, statementId=ids[-1]).status_code == 200
+
+
+def test_a_submission_graded_later_reaches_the_lms_ungraded_then_graded(
+        chain: Chain) -> None:  # noqa: F811
+    """The tool says "done, grading pending" (no scoreGiven, AGS 2.0 §3.4), then grades: the
+    LMS first hears of the completion without a grade, never of full marks, then the grade."""
+    from lti.xapi_bridge import GRADING_PROGRESS_EXTENSION
+
+    lms_claims, _, launch_id = launch(chain)
+    chain.tool.post_score(launch_id, None, grading_progress="PendingManual")
+    [pending] = chain.statements(chain.reader(chain.lms_org["org"]["id"]),
+                                 verb=VERB + "completed").get_json()["statements"]
+    assert pending["result"] == {"completion": True,
+                                 "extensions": {GRADING_PROGRESS_EXTENSION: "PendingManual"}}
+    assert chain.send_scores()["sent"] == 1
+    chain.tool.post_score(launch_id, 4, 10)  # graded: 4 of 10, final
+    assert chain.send_scores()["sent"] == 1
+    item_id = lms_claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"][
+        "lineitem"].rsplit("/", 1)[1]
+    first, second = chain.lms.scores[item_id]
+    assert "scoreGiven" not in first and "scoreMaximum" not in first
+    assert (first["activityProgress"], first["gradingProgress"]) == ("Completed",
+                                                                     "PendingManual")
+    assert (second["scoreGiven"], second["scoreMaximum"], second["gradingProgress"]) == (
+        40.0, 100.0, "FullyGraded")
+    assert datetime.fromisoformat(first["timestamp"]) < datetime.fromisoformat(
+        second["timestamp"])

@@ -178,6 +178,27 @@ def test_a_score_on_the_way_is_in_progress() -> None:
     assert score_for(scored, "u-1")["activityProgress"] == "Completed"  # type: ignore[index]
 
 
+@pytest.mark.parametrize(("grading", "score", "expected"), [
+    ("PendingManual", None, ("PendingManual", None)),  # done, not graded: no full marks
+    ("Pending", {"scaled": 0.4}, ("Pending", 40.0)),  # a provisional score stays provisional
+    ("FullyGraded", None, ("FullyGraded", 100.0)),
+    ("Bogus", None, ("FullyGraded", 100.0)),  # not an AGS value: as if absent
+])
+def test_a_provider_tools_grading_progress_goes_back_as_it_was(
+        grading: str, score: dict[str, Any] | None, expected: tuple[str, float | None]) -> None:
+    """A statement recording a provider tool's AGS score carries its gradingProgress; the LMS
+    gets that, and a completion the tool has not graded yet goes without scoreGiven."""
+    from lti.xapi_bridge import GRADING_PROGRESS_EXTENSION
+
+    stmt = completion("lrn_1", score=score)
+    stmt.setdefault("result", {})["extensions"] = {GRADING_PROGRESS_EXTENSION: grading}
+    got = score_for(stmt, "u-1")
+    assert got is not None
+    assert (got["gradingProgress"], got.get("scoreGiven")) == expected
+    assert got["activityProgress"] == "Completed"
+    assert ("scoreMaximum" in got) == (expected[1] is not None)
+
+
 def test_a_scored_statement_without_a_score_is_not_sent() -> None:
     assert score_for(completion("lrn_1", verb="scored"), "u-1") is None
     assert score_for(completion("lrn_1", verb="scored", score={"raw": 3}), "u-1") is None
