@@ -83,6 +83,7 @@ class SuggestionModel:
                 for term, n in features(text, analyser).items():
                     counts[term] += weight * n
             raw.append(counts)
+        self._raw = raw
         n_docs = len(raw)
         df: Counter[str] = Counter()
         for counts in raw:
@@ -101,7 +102,9 @@ class SuggestionModel:
             {t: (1 + math.log(c)) * self.idf[t] for t, c in counts.items() if t in self.idf}
         )
 
-    def _scores(self, query: Mapping[str, float]) -> list[float]:
+    def scores(self, text: str) -> list[float]:
+        """The score of every competency for ``text`` (cosine of TF-IDF vectors, 0 to 1)."""
+        query = self._query(text)
         return [sum(w * vec.get(t, 0.0) for t, w in query.items()) for vec in self.vectors]
 
     def suggest(
@@ -114,8 +117,8 @@ class SuggestionModel:
         Competencies whose id or code is in ``exclude`` are left out.
         """
         skip = set(exclude)
-        combined = self._scores(self._query("\n".join(texts.values())))
-        per_lang = {lang: self._scores(self._query(text)) for lang, text in texts.items()}
+        combined = self.scores("\n".join(texts.values()))
+        per_lang = {lang: self.scores(text) for lang, text in texts.items()}
         ranked = sorted(range(len(combined)), key=lambda i: (-combined[i], i))
         out = []
         for i in ranked:
@@ -127,6 +130,35 @@ class SuggestionModel:
             out.append(Suggestion(comp.id, comp.code, round(combined[i], 4), tuple(langs)))
             if len(out) == limit:
                 break
+        return out
+
+
+class BM25Model(SuggestionModel):
+    """The same documents ranked by Okapi BM25 (Robertson & Zaragoza, *The Probabilistic
+    Relevance Framework*, 2009, §3.4) instead of cosine; scores are not bounded by 1. Kept
+    to compare against TF-IDF in the benchmark."""
+
+    K1 = 1.2
+    B = 0.75
+
+    def __init__(self, competencies: Iterable[CompetencyText], analyser: str = DEFAULT_ANALYSER):
+        super().__init__(competencies, analyser)
+        n_docs = len(self._raw)
+        df: Counter[str] = Counter()
+        for counts in self._raw:
+            df.update(counts.keys())
+        self.bm25_idf = {t: math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self.lengths = [sum(counts.values()) for counts in self._raw]
+        self.average_length = (sum(self.lengths) / n_docs) if n_docs else 1.0
+
+    def scores(self, text: str) -> list[float]:
+        """The BM25 score of every competency for ``text``."""
+        query = [t for t in features(text, self.analyser) if t in self.bm25_idf]
+        out = []
+        for counts, length in zip(self._raw, self.lengths, strict=True):
+            norm = self.K1 * (1 - self.B + self.B * length / self.average_length)
+            out.append(sum(self.bm25_idf[t] * counts[t] * (self.K1 + 1) / (counts[t] + norm)
+                           for t in query if t in counts))
         return out
 
 

@@ -47,12 +47,12 @@ _EN_SUFFIXES = (
     "ment", "ness", "ings", "ity", "ing", "ies", "ive", "ers", "ed", "es", "er", "al", "ic",
     "ly", "s", "e", "y",
 )
-# Common Hindi/Marathi inflection endings (after Ramanathan & Rao's light Hindi stemmer), longest
-# first; the stem keeps >= 2 characters.
+# Common Hindi/Marathi noun and adjective inflections (after Ramanathan & Rao's light Hindi
+# stemmer, without its verb endings -ना/-ने/-ता/-ते/-ती, which also end nouns such as योजना and
+# सूचना), longest first; the stem keeps >= 2 characters.
 _INDIC_SUFFIXES = (
-    "ियों", "ाओं", "ाएं", "ाएँ", "ीय", "ियां", "ियाँ", "िया", "ाने", "ाना", "ाते", "ाती",
-    "ों", "ें", "ीं", "ाँ", "ां", "ता", "ते", "ती", "ने", "ना", "ी", "ा", "े", "ि", "ु", "ू",
-    "ो", "ै", "ं",
+    "ियों", "ियां", "ियाँ", "ाओं", "ाएं", "ाएँ", "ीय", "िया", "ों", "ें", "ीं", "ाँ", "ां",
+    "ी", "ा", "े", "ि", "ु", "ू", "ो", "ै", "ं",
 )
 
 
