@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,9 +75,9 @@ class SuggestionModel:
     def __init__(self, competencies: Iterable[CompetencyText], analyser: str = DEFAULT_ANALYSER):
         self.analyser = analyser
         self.competencies = list(competencies)
-        raw: list[Counter[str]] = []
+        raw: list[dict[str, float]] = []
         for comp in self.competencies:
-            counts: Counter[str] = Counter()
+            counts: dict[str, float] = defaultdict(float)
             for name, _lang, text in comp.fields():
                 weight = FIELD_WEIGHTS[name]
                 for term, n in features(text, analyser).items():

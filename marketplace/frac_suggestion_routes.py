@@ -22,6 +22,10 @@ from marketplace import frac_suggestion_review
 
 SECURED: dict[str, Any] = {"security": [{"basic": []}]}
 
+def _principal() -> Any:
+    return current_principal(required=True)
+
+
 suggestions = HubBlueprint(
     "competency_suggestions", __name__, url_prefix="",
     description="Competency suggestions for a course from its text, and reviewers' decisions "
@@ -36,8 +40,8 @@ def list_suggestions(args: dict[str, Any], course_id: str) -> Any:
     """The competencies the course's text suggests, best first, with scores and the
     languages they matched in; tags already on the course and rejected ones are left out."""
     lang = args.get("lang") or request.accept_languages.best
-    return frac_suggestion_review.suggestions(get_store(), current_principal(required=True),
-                                              course_id, args["limit"], lang)
+    return frac_suggestion_review.suggestions(get_store(), _principal(), course_id,
+                                              args["limit"], lang)
 
 
 @suggestions.route("/courses/<course_id>/competency-suggestions/<competency>",
@@ -48,6 +52,5 @@ def list_suggestions(args: dict[str, Any], course_id: str) -> Any:
 def decide_suggestion(body: dict[str, Any], course_id: str, competency: str) -> Any:
     """Accept (with a level; the course's working revision gains the tag) or reject a
     suggested competency, named by id or code."""
-    return frac_suggestion_review.decide(get_store(), current_principal(required=True),
-                                         course_id, competency, body["decision"],
-                                         body.get("level"))
+    return frac_suggestion_review.decide(get_store(), _principal(), course_id, competency,
+                                         body["decision"], body.get("level"))
