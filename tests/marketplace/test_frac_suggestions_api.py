@@ -8,25 +8,12 @@ from typing import Any
 
 import pytest
 
-from benchmarks.frac_suggestions import demo_version_document
 from marketplace import demo_frac_data
+from tests.marketplace.frac_suggestion_support import publish_demo_framework
 
 GEM = "COMSUBTHEME-18"
 GEM_ID = demo_frac_data.node_id(GEM)
 RAJBHASHA = "COMSUBTHEME-6"  # defines levels 1-4 only
-
-
-def publish_demo_framework(app: Any) -> None:
-    """Store version 1 of the demo framework, as publishing would."""
-    store = app.extensions["hub.store"]
-    doc = demo_version_document()
-    framework = demo_frac_data.FRAMEWORK
-    store.frac.add_framework({
-        "id": framework["id"], "org_id": "org_demo", "title": framework["title"],
-        "description": framework["description"], "creator": framework["creator"],
-        "created_at": doc["published_at"], "updated_at": doc["published_at"],
-        "extensions": {}})
-    store.frac.add_version(doc)
 
 
 GEM_COURSE = {
