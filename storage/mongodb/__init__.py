@@ -30,6 +30,7 @@ from storage.mongodb.errors import translate_errors
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
+from storage.ports.frac import FracRepository
 from storage.ports.frac_suggestions import SuggestionDecisionRepository
 from storage.ports.lti_grades import GradeRepository
 from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
@@ -48,6 +49,7 @@ REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.lti_tools",
     "storage.mongodb.lti_keys",
     "storage.mongodb.lti_platform",
+    "storage.mongodb.frac",
     "storage.mongodb.frac_suggestions",
 )
 
@@ -115,6 +117,7 @@ class MongoStore:
     lti_keys: SigningKeyRepository
     once: OnceRepository
     lti_contexts: PlatformContextRepository
+    frac: FracRepository
     frac_suggestions: SuggestionDecisionRepository
 
     def __init__(self, url: str, db: Database[Any]) -> None:

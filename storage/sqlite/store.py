@@ -33,6 +33,7 @@ from storage.errors import DuplicateKey, StorageError, StoreUnavailable
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
+from storage.ports.frac import FracRepository
 from storage.ports.frac_suggestions import SuggestionDecisionRepository
 from storage.ports.lti_grades import GradeRepository
 from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
@@ -49,6 +50,7 @@ REPOSITORY_MODULES: tuple[str, ...] = ("storage.sqlite.marketplace", "storage.sq
                                        "storage.sqlite.xapi", "storage.sqlite.lti_platforms",
                                        "storage.sqlite.lti_grades", "storage.sqlite.lti_keys",
                                        "storage.sqlite.lti_tools", "storage.sqlite.lti_platform",
+                                       "storage.sqlite.frac",
                                        "storage.sqlite.frac_suggestions")
 
 #: sqlite3 OperationalError messages that mean "the file cannot be used right now".
@@ -112,6 +114,7 @@ class SqliteStore:
     lti_keys: SigningKeyRepository
     once: OnceRepository
     lti_contexts: PlatformContextRepository
+    frac: FracRepository
     frac_suggestions: SuggestionDecisionRepository
 
     def __init__(self, path: Path, busy_timeout_ms: int = 5000,
