@@ -109,7 +109,11 @@ def _tag_revision(store: Store, principal: Principal, course: Document, node: Do
     """The course with ``{"id", "level"}`` added to its working revision (replacing a tag
     of the same competency), written like an edit: in place while the revision is being
     prepared or reviewed, as a new draft revision of a published course (its live version
-    keeps serving). A retired course takes no tags."""
+    keeps serving). A retired course takes no tags.
+
+    The tag is checked here against the published framework (a sub-theme, a level it
+    defines); part T's ``marketplace.frac_tags.validate_tags`` is the one check for every
+    course write once it is on main, and should replace this one then."""
     if course["state"] == "retired":
         raise Conflict("a retired course takes no new tags", state="retired",
                        allowed_actions=[])
