@@ -19,11 +19,10 @@ from typing import Any
 
 from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from hub.principal import Principal, Role
-from marketplace import vetting
 from marketplace.frac_catalog import published
 from marketplace.frac_model import FrameworkVersion, pick_text
 from marketplace.frac_suggest import course_texts, model_for
-from marketplace.service import audit_event, load_visible, replace_checked
+from marketplace.service import audit_event, load_visible, replace_checked, with_revision
 from storage.ports import Document, Store
 from storage.timestamps import utcnow
 
@@ -117,19 +116,13 @@ def _tag_revision(store: Store, principal: Principal, course: Document, node: Do
     if course["state"] == "retired":
         raise Conflict("a retired course takes no new tags", state="retired",
                        allowed_actions=[])
-    updated = copy.deepcopy(course)
-    content = updated["revision"]
+    content = copy.deepcopy(course["revision"])
     same = {node["id"], node.get("code")}
     tags = [t for t in content.get("competencies") or [] if t.get("id") not in same]
     if len(tags) >= MAX_TAGS:
         raise ValidationError.for_field("competencies", f"a course has at most {MAX_TAGS} tags")
     content["competencies"] = [*tags, {"id": node["id"], "level": level}]
-    updated["updated_at"] = now
-    action = "tag"
-    if course["state"] in vetting.REVISABLE_STATES:
-        updated["state"] = "draft"
-        updated["revision_number"] = course["revision_number"] + 1
-        action = "revise"
+    updated, action = with_revision(course, content, now, "tag")
     event = audit_event(course["id"], principal.key, principal.org_id, course["state"],
                         updated["state"], action,
                         f"accepted suggested competency {node.get('code')} at level {level}",
