@@ -106,6 +106,10 @@ class FuzzHub:
         self.lti_tool, lti_ids = service_caller(self.app, self.provider["org"]["id"],
                                                 self.lms["org"]["id"], self.course_id)
         self.real_ids.update(lti_ids)
+        from tests.marketplace.frac_api_support import fuzz_framework
+
+        self.frac, frac_ids = fuzz_framework(tenants, client)  # a published FRAC framework
+        self.real_ids.update(frac_ids)
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
@@ -119,6 +123,8 @@ class FuzzHub:
             return self.lti_manager
         if path.startswith("/catalogue/"):
             return self.lms if method == "POST" else None
+        if path.startswith("/frac/"):
+            return self.frac
         if path == "/review-queue":
             return self.reviewer
         if path in ("/health", "/openapi.json"):
