@@ -88,7 +88,7 @@ class NodeContentSchema(Schema):
     parent = fields.String(allow_none=True, validate=_ID, metadata={
         "description": "theme -> area, subtheme -> theme, role -> position, activity -> "
                        "role; none for areas and positions"})
-    area = fields.String(validate=validate.OneOf(AREAS), metadata={
+    area = fields.String(allow_none=True, validate=validate.OneOf(AREAS), metadata={
         "description": "area nodes only; themes and sub-themes take their area's"})
     levels = fields.Dict(keys=fields.String(validate=validate.OneOf(LEVEL_KEYS)),
                          values=LanguageMap(max_length=5000),
@@ -102,6 +102,12 @@ class NodeContentSchema(Schema):
     resources = fields.List(fields.Nested(ResourceSchema), validate=validate.Length(max=200),
                             metadata={"description": "activities only"})
     extensions = fields.Dict(keys=fields.String(), metadata=_EXTENSIONS)
+
+
+class NodePatchSchema(NodeContentSchema):
+    """Body of ``PATCH /frac/nodes/<id>``: any of the fields (the type is fixed)."""
+
+    name = LanguageMap(max_length=300)
 
 
 class NodeInSchema(NodeContentSchema):
@@ -156,6 +162,12 @@ class FrameworkInSchema(Schema):
     extensions = fields.Dict(keys=fields.String(), metadata=_EXTENSIONS)
 
 
+class FrameworkPatchSchema(FrameworkInSchema):
+    """Body of ``PATCH /frac/frameworks/<fid>``: any of the fields."""
+
+    title = LanguageMap(max_length=300)
+
+
 class FrameworkSchema(Schema):
     """A framework: the working one for its organisation, the published summary for others."""
 
@@ -177,7 +189,7 @@ class FrameworkListSchema(Schema):
     items = fields.List(fields.Nested(FrameworkSchema))
 
 
-class ReviewInSchema(Schema):
+class NodeReviewInSchema(Schema):
     """Body of ``POST /frac/nodes/<id>/review``: one step of the two-level review."""
 
     level = fields.Integer(required=True, strict=True, validate=validate.OneOf((1, 2)),
@@ -191,7 +203,7 @@ class ReviewInSchema(Schema):
                             metadata={"description": "required to reject"})
 
 
-class RetireInSchema(Schema):
+class NodeRetireInSchema(Schema):
     """Body of ``POST /frac/nodes/<id>/retire``."""
 
     comment = fields.String(load_default="", validate=validate.Length(max=5000))

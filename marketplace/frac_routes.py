@@ -18,17 +18,18 @@ from catalogue_schemas.frac import (
     FracSearchResultSchema,
     FrameworkInSchema,
     FrameworkListSchema,
+    FrameworkPatchSchema,
     FrameworkSchema,
     LanguageArgs,
-    NodeContentSchema,
     NodeEventListSchema,
     NodeInSchema,
     NodeListArgs,
     NodeListSchema,
+    NodePatchSchema,
+    NodeRetireInSchema,
+    NodeReviewInSchema,
     NodeSchema,
     RequirementTreeSchema,
-    RetireInSchema,
-    ReviewInSchema,
     VersionListSchema,
     VersionSchema,
     VersionSummarySchema,
@@ -111,7 +112,7 @@ def get_framework(framework_id: str) -> Any:
 
 
 @frac.route("/frameworks/<framework_id>", methods=["PATCH"])
-@frac.arguments(FrameworkInSchema(partial=True))
+@frac.arguments(FrameworkPatchSchema)
 @frac.response(200, FrameworkSchema)
 @frac.doc(**SECURED)
 def patch_framework(changes: dict[str, Any], framework_id: str) -> Any:
@@ -153,7 +154,7 @@ def get_node(node_id: str) -> Any:
 
 
 @frac.route("/nodes/<node_id>", methods=["PATCH"])
-@frac.arguments(NodeContentSchema(partial=True))
+@frac.arguments(NodePatchSchema)
 @frac.response(200, NodeSchema)
 @frac.doc(**SECURED, **IF_MATCH)
 def patch_node(changes: dict[str, Any], node_id: str) -> Any:
@@ -163,7 +164,7 @@ def patch_node(changes: dict[str, Any], node_id: str) -> Any:
 
 
 @frac.route("/nodes/<node_id>/review", methods=["POST"])
-@frac.arguments(ReviewInSchema)
+@frac.arguments(NodeReviewInSchema)
 @frac.response(200, NodeSchema)
 @frac.doc(**SECURED, **IF_MATCH)
 def review_node(body: dict[str, Any], node_id: str) -> Any:
@@ -174,7 +175,7 @@ def review_node(body: dict[str, Any], node_id: str) -> Any:
 
 
 @frac.route("/nodes/<node_id>/retire", methods=["POST"])
-@frac.arguments(RetireInSchema)
+@frac.arguments(NodeRetireInSchema)
 @frac.response(200, NodeSchema)
 @frac.doc(**SECURED)
 def retire_node(body: dict[str, Any], node_id: str) -> Any:

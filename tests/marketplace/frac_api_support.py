@@ -39,10 +39,10 @@ class FracCast:
         return self.client.post(f"/frac/frameworks/{fid}/nodes", json=body,
                                 headers=(who or self.curator)["headers"])
 
-    def node(self, fid: str, node_type: str, name: str, parent: str | None = None,
+    def node(self, fid: str, node_type: str, label: str, parent: str | None = None,
              **body: Any) -> dict[str, Any]:
-        """A new node (201 checked)."""
-        body = {"type": node_type, "name": {"en": name}, "parent": parent, **body}
+        """A new node named ``{"en": label}`` unless ``name`` is given (201 checked)."""
+        body = {"type": node_type, "name": {"en": label}, "parent": parent, **body}
         res = self.post_node(fid, **body)
         assert res.status_code == 201, res.json
         return res.json  # type: ignore[no-any-return]
