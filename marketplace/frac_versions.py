@@ -137,7 +137,8 @@ def list_versions(store: Store, principal: Principal | None, framework_id: str) 
 
 def get_version(store: Store, framework_id: str, number: int) -> Document:
     """``GET /frac/frameworks/<fid>/versions/<n>``: the whole snapshot (public)."""
-    version = store.frac.get_version(framework_id, number)
+    # a number beyond any store's integers is simply not a version (and never reaches one)
+    version = store.frac.get_version(framework_id, number) if 0 < number < 2**31 else None
     if version is None:
         raise NotFound(f"framework {framework_id!r} has no version {number}")
     return {**version, "node_count": len(version.get("nodes") or [])}

@@ -252,3 +252,13 @@ def test_retire_refuses_while_nodes_depend_on_the_node(frac: FracCast) -> None:
     by_type = frac.client.get(f"/frac/frameworks/{fid}/nodes?type=area&type=theme",
                               headers=frac.reviewer["headers"]).json["items"]
     assert [n["code"] for n in by_type] == ["COMAREA-1", "COMTHEME-1"]
+
+
+def test_the_schemas_speak_the_models_vocabulary() -> None:
+    from catalogue_schemas import frac as schemas
+    from marketplace import frac_model
+
+    assert schemas.NODE_TYPES == frac_model.NODE_TYPES
+    assert schemas.AREAS == frac_model.AREAS and schemas.STATUSES == frac_model.STATUSES
+    assert set(schemas.WRITABLE_TYPES) == set(frac_model.CODE_PREFIX)
+    assert schemas.LEVEL_KEYS == tuple(str(k) for k in frac_model.LEVEL_NAMES)
