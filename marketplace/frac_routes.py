@@ -39,7 +39,7 @@ from hub.context import get_store
 from hub.docs import HubBlueprint
 from hub.principal import Principal
 from hub.tokens import TokenCodec
-from marketplace import frac_nodes, frac_review, frac_search, frac_versions
+from marketplace import frac_frameworks, frac_nodes, frac_review, frac_search, frac_versions
 
 SECURED: dict[str, Any] = {"security": [{"basic": []}]}
 #: Public endpoints that show more to a credential of the framework's organisation.
@@ -90,7 +90,7 @@ def _cursor_codec() -> TokenCodec:
 @frac.doc(**SECURED)
 def create_framework(body: dict[str, Any]) -> Any:
     """Create a framework of the caller's organisation (curator)."""
-    framework = frac_nodes.create_framework(get_store(), _principal(), body)
+    framework = frac_frameworks.create_framework(get_store(), _principal(), body)
     return framework, 201, {"Location": f"/frac/frameworks/{framework['id']}"}
 
 
@@ -99,7 +99,7 @@ def create_framework(body: dict[str, Any]) -> Any:
 @frac.doc(**OPTIONAL_AUTH)
 def list_frameworks() -> Any:
     """The caller's organisation's frameworks, then every published one."""
-    return frac_nodes.list_frameworks(get_store(), current_principal(required=False))
+    return frac_frameworks.list_frameworks(get_store(), current_principal(required=False))
 
 
 @frac.route("/frameworks/<framework_id>", methods=["GET"])
@@ -107,7 +107,7 @@ def list_frameworks() -> Any:
 @frac.doc(**OPTIONAL_AUTH)
 def get_framework(framework_id: str) -> Any:
     """The working framework (its organisation) or its published summary (anyone)."""
-    return frac_nodes.get_framework(get_store(), current_principal(required=False),
+    return frac_frameworks.get_framework(get_store(), current_principal(required=False),
                                     framework_id)
 
 
@@ -117,7 +117,7 @@ def get_framework(framework_id: str) -> Any:
 @frac.doc(**SECURED)
 def patch_framework(changes: dict[str, Any], framework_id: str) -> Any:
     """Change the title, description or extensions (curator)."""
-    return frac_nodes.update_framework(get_store(), _principal(), framework_id, changes)
+    return frac_frameworks.update_framework(get_store(), _principal(), framework_id, changes)
 
 
 @frac.route("/frameworks/<framework_id>/nodes", methods=["GET"])

@@ -261,4 +261,4 @@ def test_the_schemas_speak_the_models_vocabulary() -> None:
     assert schemas.NODE_TYPES == frac_model.NODE_TYPES
     assert schemas.AREAS == frac_model.AREAS and schemas.STATUSES == frac_model.STATUSES
     assert set(schemas.WRITABLE_TYPES) == set(frac_model.CODE_PREFIX)
-    assert schemas.LEVEL_KEYS == tuple(str(k) for k in frac_model.LEVEL_NAMES)
+    assert tuple(str(k) for k in frac_model.LEVEL_NAMES) == schemas.LEVEL_KEYS

@@ -4,12 +4,14 @@ API granting the review roles."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
 
 from tests.conftest import basic
 from tests.marketplace.frac_api_support import FracCast
+from tests.racing import race
 
 
 def _events(frac: FracCast, node_id: str) -> list[dict[str, Any]]:
@@ -150,3 +152,20 @@ def test_the_admin_api_grants_the_review_roles(frac: FracCast, area: dict[str, A
     done = frac.client.post(f"/frac/nodes/{area['id']}/review", headers=granted[
         "frac-approver"], json={"level": 2, "decision": "accept"})
     assert done.status_code == 200 and done.json["status"] == "confirmed"
+
+
+def test_racing_reviews_one_wins(frac: FracCast, app: Any, area: dict[str, Any]) -> None:
+    """Reviewers verifying the same node at once: one step is taken, every other caller is
+    told the node moved on (412 lost at the compare-and-set, or 409 when it read the new
+    status), and the history holds one ``verified``."""
+    def verify(who: dict[str, Any]) -> Any:
+        return app.test_client().post(f"/frac/nodes/{area['id']}/review",
+                                      json={"level": 1, "decision": "accept"},
+                                      headers=who["headers"])
+
+    responses = race(*(partial(verify, frac.reviewer if i % 2 else frac.reviewer2)
+                       for i in range(4)))
+    assert not [r for r in responses if isinstance(r, Exception)], responses
+    codes = sorted(r.status_code for r in responses)
+    assert codes[0] == 200 and codes[1] in (409, 412) and set(codes[1:]) <= {409, 412}
+    assert [e["action"] for e in _events(frac, area["id"])] == ["created", "verified"]
