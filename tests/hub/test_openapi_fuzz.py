@@ -110,6 +110,10 @@ class FuzzHub:
         self.real_ids.update(lti_ids)
         publish_demo_framework(self.app)
         self.real_ids["competency"] = demo_frac_data.node_id("COMSUBTHEME-18")
+        from tests.marketplace.frac_api_support import fuzz_framework
+
+        self.frac, frac_ids = fuzz_framework(tenants, client)  # a published FRAC framework
+        self.real_ids.update(frac_ids)
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
@@ -123,6 +127,8 @@ class FuzzHub:
             return self.lti_manager
         if path.startswith("/catalogue/"):
             return self.lms if method == "POST" else None
+        if path.startswith("/frac/"):
+            return self.frac
         if path in ("/review-queue", "/courses/{course_id}/competency-suggestions/{competency}"):
             return self.reviewer
         if path in ("/health", "/openapi.json"):
