@@ -233,7 +233,8 @@ def _advance(course: Document, events: list[Document], target: str, reviewer: st
 
 def load_demo(store: Store, seed: int = 2026) -> Document:
     """Load the demo organisations, credentials, courses and reviews; returns the demo
-    credentials ``{"provider", "reviewer", "admin", "lms"}`` (each with key and secret)."""
+    credentials ``{"provider", "reviewer", "frac-reviewer", "frac-approver", "admin", "lms"}``
+    (each with key and secret)."""
     rng = random.Random(seed)
     providers = [create_organisation(store, name, OrgKind.PROVIDER, country=country,
                                      contact=f"content@{domain}")
@@ -249,6 +250,14 @@ def load_demo(store: Store, seed: int = 2026) -> Document:
                      "org": providers[0]["name"]},
         "reviewer": {**create_credential(store, board["id"], [Role.REVIEWER], "demo"),
                      "org": board["name"]},
+        # The board owns the framework; its two review levels need two people (four eyes),
+        # and the admin credential edits it.
+        "frac-reviewer": {**create_credential(store, board["id"],
+                                              [Role.FRAC_REVIEWER], "demo"),
+                          "org": board["name"]},
+        "frac-approver": {**create_credential(store, board["id"], [Role.FRAC_APPROVER],
+                                              "demo"),
+                          "org": board["name"]},
         "admin": {**create_credential(store, admin["id"], [Role.ADMIN], "demo"),
                   "org": admin["name"]},
         "lms": {**create_credential(store, lms["id"], [Role.LRS_WRITER, Role.LTI_MANAGER],

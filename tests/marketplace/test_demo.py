@@ -103,3 +103,27 @@ def _check_framework(store: Any) -> None:
                            "area": node["area"], "theme": node["parent"]}
             codes.add(tag["code"])
     assert len(codes) == len(demo.TOPICS)
+
+
+def test_the_demo_board_reviews_its_framework_at_both_levels(runner: Any, client: Any) -> None:
+    """The admin edits the demo framework; the board's frac-reviewer verifies and its
+    frac-approver confirms (two people: neither can do the other's level)."""
+    creds = orjson.loads(runner.invoke(args=["demo", "load"]).stdout)
+    fid = demo_frac_data.node_id("framework")
+    theme = demo_frac_data.node_id("COMTHEME-7")
+    created = client.post(f"/frac/frameworks/{fid}/nodes", headers=_basic(creds["admin"]),
+                          json={"type": "subtheme", "parent": theme,
+                                "name": {"en": "Open data publishing", "hi": "मुक्त डेटा प्रकाशन"},
+                                "levels": {"1": {"en": "Knows the open data policy."}}})
+    assert created.status_code == 201, created.json
+    node = created.json["id"]
+
+    def review(who: str, level: int) -> Any:
+        return client.post(f"/frac/nodes/{node}/review", headers=_basic(creds[who]),
+                           json={"level": level, "decision": "accept", "comment": ""})
+
+    assert review("frac-approver", 1).status_code == 403
+    assert review("frac-reviewer", 1).status_code == 200
+    assert review("frac-reviewer", 2).status_code == 403
+    confirmed = review("frac-approver", 2)
+    assert confirmed.status_code == 200 and confirmed.json["status"] == "confirmed"
