@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ("startup", "search", "xapi")
+BENCHMARKS = ("startup", "search", "xapi", "lti")
 
 
 def main(argv: list[str]) -> int:
