@@ -164,6 +164,7 @@ class HubMessageLaunch(FlaskMessageLaunch):
         if self._jwt["body"].get("iss") != stored["issuer"]:
             raise _bad("iss", "not the issuer of the platform registration")
         self.stored = stored
+        self._tool_config.remember(stored)  # the deployment check reads this same document
         self._registration = as_registration(stored)
         return self
 
