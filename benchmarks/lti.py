@@ -13,9 +13,11 @@
 
 Server time is the time the hub's WSGI app spends on a request, from the call until its
 response body is closed (a wrapper around ``app.wsgi_app``), so neither the test client nor the
-platform's work in between is counted. The process is pinned to one CPU. The figures of the
-best of :data:`ROUNDS` rounds (lowest p95) are reported, with the load average: the machine may
-be shared. The background workers (statement forwarding, LTI score sender) are off.
+platform's work in between is counted; the serving thread's CPU time in that interval is
+reported beside it (what the hub itself spent, whatever else runs on the machine). The process
+is pinned to one CPU. The figures of the best of :data:`ROUNDS` rounds (lowest wall p95) are
+reported, with the load average: the machine may be shared. The background workers (statement
+forwarding, LTI score sender) are off.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from benchmarks.search import percentile
 #: (``HUB_BENCH_LTI_ROUNDS`` overrides: more rounds, a better chance of a quiet moment).
 LAUNCHES = 300
 WARMUP = 20
-ROUNDS = int(os.environ.get("HUB_BENCH_LTI_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("HUB_BENCH_LTI_ROUNDS", "5"))
 #: Distinct LMS learners launching in turn (each one's first launch creates the learner).
 LEARNERS = 25
 TARGET_MS = 5.0
@@ -227,6 +229,13 @@ def _best(runs: list[Samples], name: str) -> Samples:
     return min(runs, key=lambda s: s.p95(name))
 
 
+def _verdict(samples: Samples, name: str) -> str:
+    """Whether ``name``'s p95 meets :data:`TARGET_MS`, in wall time and in CPU time."""
+    wall, cpu = samples.p95(name), samples.p95(f"{name} cpu")
+    return (f"{'met' if wall <= TARGET_MS else 'MISSED'} ({wall:.2f} ms wall; CPU "
+            f"{'met' if cpu <= TARGET_MS else 'MISSED'}, {cpu:.2f} ms)")
+
+
 def run() -> list[str]:
     """Both sides, best of :data:`ROUNDS` rounds each; returns the printed lines."""
     if hasattr(os, "sched_setaffinity"):
@@ -240,7 +249,6 @@ def run() -> list[str]:
         finally:
             app.extensions["hub.store"].close()
     after = os.getloadavg()
-    tool_p95, platform_p95 = tool.p95("both"), platform.p95("authorize")
     lines = [
         tool.line("both", "lti tool side  login + launch  "),
         tool.line("login", "lti tool side  login (OIDC)    "),
@@ -248,10 +256,10 @@ def run() -> list[str]:
         platform.line("authorize", "lti platform   authorize (issue)"),
         platform.line("launches", "lti platform   launches API    "),
         (f"lti server time on 1 core, best of {ROUNDS} rounds x {LAUNCHES} launches, JWKS "
-         f"cached; target p95 <= {TARGET_MS:.0f} ms: tool side "
-         f"{'met' if tool_p95 <= TARGET_MS else 'MISSED'}, platform side "
-         f"{'met' if platform_p95 <= TARGET_MS else 'MISSED'}; on a busy machine: load average "
-         f"{load[0]:.2f} before, {after[0]:.2f} after ({os.cpu_count()} CPUs)"),
+         f"cached; target p95 <= {TARGET_MS:.0f} ms: tool side {_verdict(tool, 'both')}, "
+         f"platform side {_verdict(platform, 'authorize')}; load average {load[0]:.2f} before, "
+         f"{after[0]:.2f} after on {os.cpu_count()} CPUs (wall time counts the moments other "
+         "processes hold the core; CPU time does not)"),
     ]
     for line in lines:
         print(line, flush=True)
