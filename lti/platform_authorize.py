@@ -143,16 +143,21 @@ def authorize(store: Store, public_url: str, params: Mapping[str, Any], hints: T
     tool, launch, jti, exp = check_request(store, params, hints, at)
     nonce = _param(params, "nonce")
     course = store.courses.get(launch.course_id)
-    services: Document = {}
-    if launch.message_type == "LtiResourceLinkRequest":
-        services = advantage_claims(store, launch, public_url)
-    if extra_claims is not None:
-        services = {**services, **extra_claims(launch, tool)}
+    extra = extra_claims(launch, tool) if extra_claims is not None else {}
+
+    def enrol_and_consume() -> Document:
+        services: Document = {}
+        if launch.message_type == "LtiResourceLinkRequest":
+            services = advantage_claims(store, launch, public_url)
+        # Consumed last: a request refused above has used nothing up (LTI 1.3 §5.1.1.5: a
+        # hint is good for one launch); a replayed hint also rolls the enrolment back.
+        if not consume(HINT_SCOPE, jti, format_timestamp(datetime.fromtimestamp(exp, UTC))):
+            raise LtiLaunchError.for_field("lti_message_hint", "was already used: launch again")
+        return services
+
+    # The enrolment and the hint's consumption in one write (one commit on SQLite).
+    services = {**store.write(enrol_and_consume), **extra}
     claims = id_token_claims(public_url, tool, launch, nonce, int(at), course, services)
-    # Consumed last: a request refused above has used nothing up (LTI 1.3 §5.1.1.5: a hint
-    # is good for one launch).
-    if not consume(HINT_SCOPE, jti, format_timestamp(datetime.fromtimestamp(exp, UTC))):
-        raise LtiLaunchError.for_field("lti_message_hint", "was already used: launch again")
     return Authorized(params["redirect_uri"], sign(claims), params.get("state") or None,
                       launch, tool)
 

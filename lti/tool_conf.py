@@ -40,6 +40,15 @@ class StoreToolConf(ToolConfAbstract[Request]):
         # An instance attribute: the library's class attribute is a dict shared by every
         # ToolConf of the process.
         self.issuers_relation_types = {}
+        # The registrations this request already read, by (iss, client_id): one instance
+        # serves one request, so the library's later lookups (the deployment check) see the
+        # document the hub's own checks used without reading the store again.
+        self._read: dict[tuple[str, str], Document] = {}
+
+    def remember(self, doc: Document) -> None:
+        """Take ``doc`` (just read from the store) as the registration of its
+        ``(issuer, client_id)`` for the rest of this request."""
+        self._read[(doc["issuer"], doc["client_id"])] = doc
 
     def check_iss_has_one_client(self, iss: str) -> bool:
         """Never: look every registration up by ``(iss, client_id)``."""
@@ -53,7 +62,12 @@ class StoreToolConf(ToolConfAbstract[Request]):
         """The registration of ``(iss, client_id)``; without a client id (optional at login,
         LTI 1.3 §5.1.1.1) the issuer's only registration, None when it has several."""
         if client_id:
-            return self.store.lti_platforms.find(iss, client_id)
+            doc = self._read.get((iss, client_id))
+            if doc is None:
+                doc = self.store.lti_platforms.find(iss, client_id)
+                if doc is not None:
+                    self.remember(doc)
+            return doc
         found = self.store.lti_platforms.for_issuer(iss)
         return found[0] if len(found) == 1 else None
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import requests
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskRequest
 from pylti1p3.exception import LtiException
 
@@ -98,11 +99,27 @@ def check_claims(claims: dict[str, Any], target_link_uri: str) -> None:
             raise _bad(DEEP_LINKING_SETTINGS, "required, with deep_link_return_url")
 
 
+class _NoFetching(requests.Session):
+    """The HTTP session handed to the library: it refuses every request. The hub fetches key
+    sets and services itself, through the guarded outbound client; and one shared instance
+    spares every launch the library's own ``requests.Session()`` (connection pools and
+    adapters made and thrown away, 0.07 ms)."""
+
+    def request(self, method: Any, url: Any, *args: Any, **kwargs: Any) -> Any:
+        """Never: see the class docstring."""
+        raise RuntimeError(f"pylti1p3 tried {method} {url}: the hub fetches through its "
+                           "guarded outbound client only")
+
+
+_NO_FETCHING = _NoFetching()
+
+
 class HubMessageLaunch(FlaskMessageLaunch):
     """One launch request, validated by :meth:`validate` (see the module docstring)."""
 
     def __init__(self, store: Store, key_sets: Any = None) -> None:
-        super().__init__(FlaskRequest(session={}), StoreToolConf(store))
+        super().__init__(FlaskRequest(session={}), StoreToolConf(store),
+                         requests_session=_NO_FETCHING)
         self.store = store
         self.key_sets = key_sets
         self.state: dict[str, Any] = {}
@@ -147,6 +164,7 @@ class HubMessageLaunch(FlaskMessageLaunch):
         if self._jwt["body"].get("iss") != stored["issuer"]:
             raise _bad("iss", "not the issuer of the platform registration")
         self.stored = stored
+        self._tool_config.remember(stored)  # the deployment check reads this same document
         self._registration = as_registration(stored)
         return self
 

@@ -185,12 +185,20 @@ def complete_launch(store: Store, blobs: Any, config: Any, key_sets: Any = None)
     validated.validate()
     course = course_to_launch(store, config.public_url, validated)
     validated.consume()
-    launch = tool_launch(store, config.public_url, validated)
-    if course is None:
+
+    def launch_writes() -> ToolLaunch:
+        launch = tool_launch(store, config.public_url, validated)
+        if course is not None:
+            record_launch(store, blobs, config.public_url, launch, course)
         after_launch(store, launch)
+        return launch
+
+    # The learner, the launched statement and the pass-back records in one write: on SQLite
+    # one commit instead of four (each rewrote its index pages in the WAL), and a launch that
+    # fails half-way leaves none of them (the state and nonce stay consumed, as above).
+    launch = store.write(launch_writes)
+    if course is None:
         return deep_linking(launch)
-    record_launch(store, blobs, config.public_url, launch, course)
-    after_launch(store, launch)
     delivery = course["live"].get("delivery") or {}
     kind = delivery.get("type")
     if kind == "external":
