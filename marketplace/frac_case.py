@@ -135,11 +135,3 @@ def language_of(*langmaps: Any) -> str:
         if isinstance(langmap, dict) and langmap:
             return DEFAULT_LANGUAGE if DEFAULT_LANGUAGE in langmap else sorted(langmap)[0]
     return DEFAULT_LANGUAGE
-
-
-def code_sort_key(code: str) -> tuple[str, int, str]:
-    """``COMTHEME-2`` before ``COMTHEME-10``: prefix, then the number, then the rest."""
-    match = re.fullmatch(r"(.*?)(\d+)(.*)", code or "")
-    if match is None:
-        return (code or "", -1, "")
-    return (match.group(1), int(match.group(2)), match.group(3))

@@ -16,7 +16,6 @@ from marketplace.frac_case import (
     ITEM_TYPES,
     Links,
     association_id,
-    code_sort_key,
     criterion_id,
     item_type_id,
     language_of,
@@ -25,6 +24,7 @@ from marketplace.frac_case import (
     pick,
     rubric_id,
 )
+from storage.ports.frac import code_order
 
 Document = dict[str, Any]
 
@@ -35,10 +35,9 @@ TYPE_ORDER = {t: i for i, t in enumerate(("area", "theme", "subtheme", "position
 CASE_KEYS = ("case", "caseAssociations", "caseCodeGenerated")
 
 
-def node_order(node: Document) -> tuple[int, tuple[str, int, str], str]:
-    """Sort key of a node in a package."""
-    return (TYPE_ORDER.get(node.get("type", "other"), 99), code_sort_key(node.get("code", "")),
-            node["id"])
+def node_order(node: Document) -> tuple[int, tuple[int, str, int, str, str]]:
+    """Sort key of a node in a package: by type, then in code order."""
+    return (TYPE_ORDER.get(node.get("type", "other"), 99), code_order(node))
 
 
 def _compact(values: dict[str, Any]) -> dict[str, Any]:
@@ -188,10 +187,13 @@ class PackageWriter:
                 parent = self.document_id
             if parent is not None and (parent in self.by_id or parent == self.document_id):
                 siblings[parent] = siblings.get(parent, 0) + 1
+                meta = metas.get(f"isChildOf:{parent}")
+                # an imported association keeps its own sequenceNumber (or its lack of one)
                 out.append(self.association(
-                    "isChildOf", node["id"], parent, sequence=siblings[parent],
+                    "isChildOf", node["id"], parent,
+                    sequence=siblings[parent] if meta is None else None,
                     changed=node.get("updated_at") or self.version["published_at"],
-                    meta=metas.get(f"isChildOf:{parent}")))
+                    meta=meta))
             for req in node.get("requirements") or []:
                 if req.get("competency") not in self.by_id:
                     continue
@@ -264,7 +266,7 @@ class PackageWriter:
         """The proficiency CFRubric (CASE 1.1 §7.1.24): a criterion per competency with a level
         per level it defines (position and score = the level: 1 Basic … 5 Ustad), then the
         rubrics an imported package carried."""
-        criteria = []
+        criteria: list[Document] = []
         rid = rubric_id(self.document_id)
         for node in self.nodes:
             levels = node.get("levels") or {}

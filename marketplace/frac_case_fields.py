@@ -9,7 +9,7 @@ strings, ``extensions`` objects.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from hub.errors import ValidationError
 from marketplace.frac_case import UUID_SHAPE
@@ -27,6 +27,12 @@ class PackageProblems:
     def add(self, item: str | None, field: str, message: str) -> None:
         """Record one problem of record ``item`` (its identifier, None when it has none)."""
         self.items.append({"item": item, "field": field, "message": message})
+
+    def refuse(self, field: str, message: str) -> NoReturn:
+        """Stop at a problem that leaves nothing else to check (no CFDocument …)."""
+        self.add(None, field, message)
+        self.raise_if_any()
+        raise AssertionError("unreachable")
 
     def raise_if_any(self) -> None:
         """Raise a 400 listing every problem (RFC 9457 extension member ``item_errors``)."""

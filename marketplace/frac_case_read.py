@@ -67,8 +67,7 @@ class PackageReader:
         self.problems = PackageProblems()
         self.progress = progress or (lambda n: None)
         if not isinstance(package, dict):
-            self.problems.add(None, "body", "a CFPackage is a JSON object")
-            self.problems.raise_if_any()
+            self.problems.refuse("body", "a CFPackage is a JSON object")
         self.package: Document = package
         self.top = RecordReader(package, "", self.problems)
         self.nodes: dict[str, Document] = {}
@@ -82,8 +81,7 @@ class PackageReader:
         lastChangeDateTime are required)."""
         raw = self.package.get("CFDocument")
         if not isinstance(raw, dict):
-            self.problems.add(None, "CFDocument", "required: an object")
-            self.problems.raise_if_any()
+            self.problems.refuse("CFDocument", "required: an object")
         doc = RecordReader(raw, "CFDocument", self.problems, raw.get("identifier")
                            if isinstance(raw.get("identifier"), str) else None)
         self.document_id = doc.identifier() or ""
@@ -231,8 +229,9 @@ class PackageReader:
                 if f"{prefix}-{number}" not in codes:
                     break
             counters[prefix] = number
-            node["code"] = f"{prefix}-{number}"
-            codes[node["code"]] = node["id"]
+            code = f"{prefix}-{number}"
+            node["code"] = code
+            codes[code] = node["id"]
             node["extensions"]["caseCodeGenerated"] = True
 
     # --- CFAssociations -----------------------------------------------------------------------
@@ -267,7 +266,8 @@ class PackageReader:
                     target_id = None
                 ends.append(target_id)
             origin, destination = ends
-            if None in (assoc_id, kind, changed, origin, destination):
+            if (assoc_id is None or kind is None or changed is None or origin is None
+                    or destination is None):
                 continue
             meta = {k: v for k, v in raw.items()
                     if k not in ("uri", "associationType", "extensions", *ASSOCIATION_ENDS)}
@@ -275,8 +275,8 @@ class PackageReader:
             if _drop_ext(extensions):
                 meta["extensions"] = _drop_ext(extensions)
             if not self._modelled(kind, origin, destination, meta, extensions, assoc):
-                for end, target in zip(ASSOCIATION_ENDS, (origin, destination), strict=True):
-                    if target not in inside:
+                for end, end_id in zip(ASSOCIATION_ENDS, (origin, destination), strict=True):
+                    if end_id not in inside:
                         meta[end] = raw[end]
                 self.kept_associations.append({"type": kind, "origin": origin,
                                                "destination": destination, "extensions": meta})
@@ -386,5 +386,7 @@ def read_package(package: Any, progress: Callable[[int], object] | None = None) 
     reader.definitions(plan)
     reader.problems.raise_if_any()
     plan.nodes = list(reader.nodes.values())
-    plan.associations = reader.kept_associations
+    # in the export's order, so that a package the hub exported compares equal when re-read
+    plan.associations = sorted(reader.kept_associations, key=lambda a: (
+        a["type"], a["origin"], a["destination"], a["extensions"]["identifier"]))
     return plan

@@ -119,7 +119,7 @@ def get_item(args: dict[str, Any], identifier: str) -> Any:
 def post_import(**_: Any) -> Any:
     """Import a CASE 1.1 CFPackage as a FRAC framework and publish it as a version
     (curator or admin; the framework belongs to the caller's organisation)."""
-    principal = current_principal(required=True)
+    principal: Any = current_principal(required=True)
     if not principal.has(Role.CURATOR):
         raise PermissionDenied("importing a framework needs the curator or admin role")
     package = load_body(request.get_data(cache=True))

@@ -1,4 +1,4 @@
-"""Reading the proficiency levels of a CASE 1.1 package: ``CFRubrics`` (§7.1.24–7.1.29).
+"""Reading the proficiency levels of a CASE 1.1 package: ``CFRubrics`` (§7.1.24-7.1.29).
 
 A ``CFRubricCriterion`` whose ``CFItemURI`` is a competency (a ``Competency Sub-theme`` item) of
 the package gives that competency its levels: one per ``CFRubricCriterionLevel``, numbered by its

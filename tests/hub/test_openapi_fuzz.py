@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.conftest import Tenants
 from tests.lti.platform_services_support import service_caller
+from tests.marketplace.frac_case_support import publish_test_framework
 from tests.xapi.forwarding.support import FakeDNS
 
 #: Generated requests per operation (each operation is one pytest item; HEAD included).
@@ -106,9 +107,15 @@ class FuzzHub:
         self.lti_tool, lti_ids = service_caller(self.app, self.provider["org"]["id"],
                                                 self.lms["org"]["id"], self.course_id)
         self.real_ids.update(lti_ids)
+        # A published FRAC framework for the CASE paths, a curator for CASE imports.
+        self.curator = tenants.make("Commission", "department", ("curator",))
+        self.real_ids["identifier"] = publish_test_framework(
+            self.app.extensions["hub.store"], self.curator["org"]["id"])["framework"]
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
+        if path == "/frac/imports":
+            return self.curator
         if path.startswith("/admin/"):
             return self.admin
         if path.startswith("/lti/platform/contexts/"):
