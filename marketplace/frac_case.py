@@ -32,6 +32,9 @@ from typing import Any
 
 from marketplace.frac_model import LEVEL_NAMES
 
+#: Keys of a stored ``extensions`` object that the CASE mapping itself writes (kept CFItem or
+#: CFDocument fields, imported association metadata, "the source had no humanCodingScheme").
+CASE_KEYS = ("case", "caseAssociations", "caseCodeGenerated")
 #: The CASE REST base path (CASE 1.1 §4.2: ``/ims/case/v1p1``).
 CASE_BASE = "/ims/case/v1p1"
 #: Key of the hub's own members inside a CASE 1.1 ``extensions`` object.

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from marketplace.frac_case import (
+    CASE_KEYS,
     EXT,
     ITEM_TYPES,
     Links,
@@ -31,8 +32,6 @@ Document = dict[str, Any]
 #: Order of CFItems in a package: the competency taxonomy, then positions, roles, activities.
 TYPE_ORDER = {t: i for i, t in enumerate(("area", "theme", "subtheme", "position", "role",
                                           "activity", "other"))}
-#: Node extension keys the CASE mapping itself uses (everything else travels in ``EXT``).
-CASE_KEYS = ("case", "caseAssociations", "caseCodeGenerated")
 
 
 def node_order(node: Document) -> tuple[int, tuple[int, str, int, str, str]]:

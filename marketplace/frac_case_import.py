@@ -66,20 +66,28 @@ class PackageImport:
             out.append(doc)
         return out
 
-    def check_ids(self) -> None:
-        """Node ids are global: one of another framework is refused before anything is
-        written."""
+    def check_store(self) -> None:
+        """What only the store can tell, checked before anything is written: node ids are
+        global (one of another framework is refused), and a code the package gives a node
+        must not be held by another node of the framework (one the package does not have,
+        e.g. a working node created since)."""
         problems = []
+        holders = {n["code"]: n["id"] for n in self.frac.list_nodes(self.plan.document_id)}
         for node in self.plan.nodes:
             found = self.frac.get_node(node["id"])
             if found is not None and found["framework"] != self.plan.document_id:
                 problems.append({"item": node["id"], "field": "CFItems.identifier",
                                  "message": "this identifier is a node of another framework"})
+            if holders.get(node["code"], node["id"]) != node["id"]:
+                problems.append({"item": node["id"], "field": "CFItems.humanCodingScheme",
+                                 "message": f"{node['code']} is the code of another node of "
+                                 "this framework"})
         if problems:
-            raise ValidationError(
-                f"{len(problems)} CFItem identifier(s) belong to another framework",
-                errors={"CFItems.identifier": [p["message"] for p in problems]},
-                item_errors=problems)
+            errors: dict[str, list[str]] = {}
+            for problem in problems:
+                errors.setdefault(problem["field"], []).append(problem["message"])
+            raise ValidationError(f"{len(problems)} CFItem(s) clash with stored nodes",
+                                  errors=errors, item_errors=problems)
 
     def version(self, number: int, nodes: list[Document], retired: list[str]) -> Document:
         """The version document published by the import."""
@@ -138,8 +146,11 @@ class PackageImport:
                 raise Conflict(f"node {node['id']} changed during the import; try again")
             stored.append(new)
         if fresh:
-            self.frac.add_nodes(fresh, [_event(n, self.org_id, self.actor, self.now, None)
-                                        for n in fresh])
+            try:
+                self.frac.add_nodes(fresh, [_event(n, self.org_id, self.actor, self.now, None)
+                                            for n in fresh])
+            except DuplicateKey as exc:  # a node created concurrently took a code or id
+                raise Conflict(f"the framework changed during the import: {exc}") from None
         in_package = {n["id"] for n in nodes}
         retired = sorted(n["id"] for n in (latest["nodes"] if latest else [])
                          if n["id"] not in in_package)
@@ -173,6 +184,6 @@ def import_package(store: Store, package: Any, *, org_id: str, actor: str,
     "status": "created" | "updated" | "unchanged", "nodes", "associations_kept"}``."""
     plan = read_package(package, progress)
     job = PackageImport(store, plan, org_id, actor)
-    job.check_ids()
+    job.check_store()
     existing = store.frac.get_framework(plan.document_id)  # type: ignore[attr-defined]
     return job.create() if existing is None else job.update(existing)

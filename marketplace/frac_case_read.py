@@ -18,6 +18,7 @@ from typing import Any
 
 from marketplace.frac_case import (
     ASSOCIATION_TYPES,
+    CASE_KEYS,
     EXT,
     EXT_ASSOCIATION,
     ITEM_TYPES,
@@ -58,6 +59,12 @@ class PackagePlan:
 
 def _drop_ext(extensions: Document) -> Document:
     return {k: v for k, v in extensions.items() if k != EXT}
+
+
+def _own(extensions: Document) -> Document:
+    """The hub's own extensions carried in ``EXT``, without keys the mapping writes itself
+    (a package cannot plant bookkeeping the export would trust)."""
+    return {k: v for k, v in extensions.items() if k not in CASE_KEYS}
 
 
 class PackageReader:
@@ -118,7 +125,7 @@ class PackageReader:
             description=doc.langmap(ours.get("description"), f"extensions.{EXT}.description")
             or ({lang: description} if description else {}),
             published_at=published_at, number_hint=number,
-            extensions={**own, "case": {"CFDocument": kept}} if kept else dict(own))
+            extensions={**_own(own), "case": {"CFDocument": kept}} if kept else _own(own))
 
     # --- CFItems ------------------------------------------------------------------------------
 
@@ -175,7 +182,7 @@ class PackageReader:
                                             f"extensions.{EXT}.description")
                 or ({lang: notes} if notes else {}),
                 "parent": None, "updated_at": changed,
-                "extensions": {**own, **({"case": kept} if kept else {})},
+                "extensions": {**_own(own), **({"case": kept} if kept else {})},
             }
             kw = ours.get("keywords")
             if kw is not None and not (isinstance(kw, dict) and all(
@@ -306,6 +313,9 @@ class PackageReader:
             level = ours["level"]
             if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
                 assoc.fail(f"extensions.{EXT}.level", "a required level is 1..5")
+                return True
+            if any(r["competency"] == destination for r in node["requirements"]):
+                assoc.fail("destinationNodeURI", "the role already requires this competency")
                 return True
             node["requirements"].append({"competency": destination, "level": level})
             metas[f"isRelatedTo:{destination}"] = meta

@@ -364,3 +364,34 @@ def test_cli_import_and_export(app: Any, runner: Any, tmp_path: Path) -> None:
     assert empty(app, "7f3c2a10-5b7e-4c1e-9a4d-2e6f8b1c0d02")
     missing = runner.invoke(args=["frac", "export", "7f3c2a10-5b7e-4c1e-9a4d-2e6f8b1c0d02"])
     assert missing.exit_code == 2
+
+
+def test_clashes_with_stored_nodes_are_refused_before_writing(app: Any, client: Any) -> None:
+    who = curator(app)
+    store = app.extensions["hub.store"]
+    publish_test_framework(store, who["org"]["id"])
+    stolen = _foreign()
+    stolen["CFItems"][0]["identifier"] = nid("COMAREA-1")
+    for assoc in stolen["CFAssociations"]:
+        for end in ("originNodeURI", "destinationNodeURI"):
+            if assoc[end]["identifier"] == "a1000000-0000-4000-8000-000000000001":
+                assoc[end]["identifier"] = nid("COMAREA-1")
+    answer = client.post("/frac/imports", json=stolen, headers=who["headers"])
+    assert answer.status_code == 400
+    assert answer.get_json()["item_errors"][0]["item"] == nid("COMAREA-1")
+    assert empty(app, FOREIGN_ID)
+    # a working node created since the import holds a code the next package uses
+    assert client.post("/frac/imports", json=_foreign(),
+                       headers=who["headers"]).status_code == 201
+    store.frac.add_nodes([{
+        "id": "a1000000-0000-4000-8000-0000000000aa", "framework": FOREIGN_ID,
+        "type": "other", "code": "DS.9", "name": {"en": "Draft"}, "description": {},
+        "parent": None, "status": "unverified", "revision": 1, "created_at": "x",
+        "updated_at": "x", "extensions": {}}], [])
+    changed = _foreign()
+    changed["CFItems"][2]["humanCodingScheme"] = "DS.9"
+    refused = client.post("/frac/imports", json=changed, headers=who["headers"])
+    assert refused.status_code == 400
+    assert refused.get_json()["item_errors"][0]["field"] == "CFItems.humanCodingScheme"
+    assert [v["number"] for v in store.frac.list_versions(FOREIGN_ID)] == [1]
+    assert store.frac.get_node("a1000000-0000-4000-8000-000000000003")["code"] == "DS.1.2"
