@@ -100,29 +100,6 @@ class CFDocumentSetSchema(Schema):
     CFDocuments = fields.List(fields.Nested(CFDocumentSchema), required=True)
 
 
-class ImsxCodeMinorFieldSchema(Schema):
-    """CASE 1.1 ``imsx_CodeMinorField``."""
-
-    imsx_codeMinorFieldName = fields.String(required=True)
-    imsx_codeMinorFieldValue = fields.String(required=True, metadata={
-        "description": "unknownobject, invalid_uuid, invalid_selection_field …"})
-
-
-class ImsxCodeMinorSchema(Schema):
-    """CASE 1.1 ``imsx_CodeMinor``."""
-
-    imsx_codeMinorField = fields.List(fields.Nested(ImsxCodeMinorFieldSchema), required=True)
-
-
-class ImsxStatusInfoSchema(Schema):
-    """CASE 1.1 ``imsx_StatusInfo``: the body of a failed CASE request (§6.14)."""
-
-    imsx_codeMajor = fields.String(required=True, metadata={"description": "failure"})
-    imsx_severity = fields.String(required=True, metadata={"description": "error"})
-    imsx_description = fields.String()
-    imsx_codeMinor = fields.Nested(ImsxCodeMinorSchema)
-
-
 class CaseVersionArgs(Schema):
     """``?version=N``: a published version (default: the latest)."""
 

@@ -2,9 +2,9 @@
 
 - ``case`` (``/ims/case/v1p1``, public, read-only; CASE 1.1 §5): ``CFDocuments`` (the latest
   version of every framework), ``CFDocuments/{id}``, ``CFPackages/{id}`` and ``CFItems/{id}``,
-  ``?version=N`` for an older published version. A miss is CASE's ``imsx_StatusInfo`` (§6.14)
-  with ``unknownobject`` (or ``invalid_uuid``), as CASE clients expect; bad query arguments are
-  the hub's usual problem+json 400.
+  ``?version=N`` for an older published version. A miss is the hub's problem+json 404 carrying
+  CASE's ``imsx_StatusInfo`` members (§6.14: ``unknownobject`` or ``invalid_uuid``) as RFC 9457
+  extension members, so both kinds of client read it; bad query arguments are the usual 400.
 - ``frac_imports`` (``POST /frac/imports``, curator or admin): import a CFPackage
   (:mod:`marketplace.frac_case_import`); a bad package is a 400 whose ``item_errors`` lists
   ``{item, field, message}`` and nothing is stored.
@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import orjson
 from flask import Response, request
@@ -25,12 +25,11 @@ from catalogue_schemas.frac_case import (
     CFItemSchema,
     CFPackageSchema,
     FracImportReportSchema,
-    ImsxStatusInfoSchema,
 )
 from hub.auth import current_principal
 from hub.context import get_config, get_store
 from hub.docs import HubBlueprint
-from hub.errors import PermissionDenied
+from hub.errors import NotFound, PermissionDenied
 from hub.json_body import load_body
 from hub.principal import Role
 from marketplace import frac_case_service as service
@@ -43,25 +42,22 @@ case = HubBlueprint("case", __name__, url_prefix=CASE_BASE,
 frac_imports = HubBlueprint("frac_imports", __name__, url_prefix="/frac",
                             description="Import of CASE 1.1 packages as FRAC frameworks.")
 
-NOT_FOUND = {"description": "unknown (or not published) identifier: CASE imsx_StatusInfo with "
-             "codeMinor unknownobject or invalid_uuid", "schema": ImsxStatusInfoSchema}
+
+def _json(body: Any) -> Response:
+    return Response(orjson.dumps(body, option=orjson.OPT_SORT_KEYS), mimetype="application/json")
 
 
-def _json(body: Any, status: int = 200) -> Response:
-    return Response(orjson.dumps(body, option=orjson.OPT_SORT_KEYS), status=status,
-                    mimetype="application/json")
-
-
-def _unknown(identifier: str) -> Response:
-    """CASE 1.1 §6.14 ``imsx_StatusInfo`` for a 404."""
+def _unknown(identifier: str) -> NoReturn:
+    """404 for an identifier with nothing published: an RFC 9457 problem (as every hub error)
+    that also carries CASE 1.1's ``imsx_StatusInfo`` members (§6.14, codeMinor
+    ``unknownobject`` or ``invalid_uuid``), so CASE clients read it as CASE defines."""
     minor = "unknownobject" if service.is_identifier(identifier) else "invalid_uuid"
-    return _json({
-        "imsx_codeMajor": "failure", "imsx_severity": "error",
-        "imsx_description": f"Unknown Object: {identifier}" if minor == "unknownobject"
-        else f"Invalid UUID: {identifier}",
-        "imsx_codeMinor": {"imsx_codeMinorField": [
-            {"imsx_codeMinorFieldName": "sourcedId", "imsx_codeMinorFieldValue": minor}]},
-    }, 404)
+    description = (f"Unknown Object: {identifier}" if minor == "unknownobject"
+                   else f"Invalid UUID: {identifier}")
+    raise NotFound(description, imsx_codeMajor="failure", imsx_severity="error",
+                   imsx_description=description, imsx_codeMinor={"imsx_codeMinorField": [
+                       {"imsx_codeMinorFieldName": "sourcedId",
+                        "imsx_codeMinorFieldValue": minor}]})
 
 
 @case.route("/CFDocuments", methods=["GET"])
@@ -76,7 +72,6 @@ def get_all_documents(args: dict[str, Any]) -> Any:
 @case.route("/CFDocuments/<identifier>", methods=["GET"])
 @case.arguments(CaseVersionArgs, location="query")
 @case.response(200, CFDocumentSchema)
-@case.alt_response(404, **NOT_FOUND)
 def get_document(args: dict[str, Any], identifier: str) -> Any:
     """getCFDocument: a framework version's CFDocument (the latest unless ``?version``)."""
     writer = service.version_writer(get_store(), identifier, args.get("version"),
@@ -87,7 +82,6 @@ def get_document(args: dict[str, Any], identifier: str) -> Any:
 @case.route("/CFPackages/<identifier>", methods=["GET"])
 @case.arguments(CaseVersionArgs, location="query")
 @case.response(200, CFPackageSchema)
-@case.alt_response(404, **NOT_FOUND)
 def get_package(args: dict[str, Any], identifier: str) -> Any:
     """getCFPackage: a framework version whole (the latest unless ``?version``); the same
     bytes for the same version."""
@@ -101,7 +95,6 @@ def get_package(args: dict[str, Any], identifier: str) -> Any:
 @case.route("/CFItems/<identifier>", methods=["GET"])
 @case.arguments(CaseVersionArgs, location="query")
 @case.response(200, CFItemSchema)
-@case.alt_response(404, **NOT_FOUND)
 def get_item(args: dict[str, Any], identifier: str) -> Any:
     """getCFItem: a node as published (its latest version unless ``?version``)."""
     item = service.published_item(get_store(), identifier, args.get("version"),

@@ -113,7 +113,7 @@ def test_documents_items_and_unknown_identifiers(app: Any, client: Any) -> None:
     for path in (f"CFPackages/{FRAMEWORK_ID}?version=2", f"CFItems/{FRAMEWORK_ID}",
                  "CFDocuments/00000000-0000-4000-8000-000000000000", "CFPackages/not-a-uuid"):
         miss = client.get(f"{CASE}/{path}")
-        assert miss.status_code == 404 and miss.mimetype == "application/json"
+        assert miss.status_code == 404 and miss.mimetype == "application/problem+json"
         body = miss.get_json()
         assert body["imsx_codeMajor"] == "failure" and body["imsx_severity"] == "error"
     minor = client.get(f"{CASE}/CFPackages/not-a-uuid").get_json()["imsx_codeMinor"]
