@@ -16,7 +16,12 @@ import pytest
 
 from marketplace.frac_case import EXT
 from tests.conftest import Tenants
-from tests.marketplace.frac_case_support import FRAMEWORK_ID, nid, publish_test_framework
+from tests.marketplace.frac_case_support import (
+    FRAMEWORK_ID,
+    nid,
+    publish_demo_framework,
+    publish_test_framework,
+)
 from tests.mongo_support import mongo_store_url
 
 CASE = "/ims/case/v1p1"
@@ -164,6 +169,28 @@ def test_export_import_export_gives_the_same_package(app: Any, client: Any, stor
         stranger = curator(second, "Elsewhere")
         assert other.post("/frac/imports", json=changed,
                           headers=stranger["headers"]).status_code == 409
+
+
+def test_the_demo_framework_round_trips_through_cli_files(app: Any, runner: Any,
+                                                        store_url: str,
+                                                        tmp_path: Path) -> None:
+    owner = curator(app)
+    fid = publish_demo_framework(app.extensions["hub.store"], owner["org"]["id"])
+    first = runner.invoke(args=["frac", "export", fid])
+    assert first.exit_code == 0, first.output
+    package = json.loads(first.stdout)
+    assert len(package["CFItems"]) == 3 + 10 + 40 + 4 + 12 + 24
+    assert len(package["CFRubrics"][0]["CFRubricCriteria"]) == 40
+    path = tmp_path / "demo.json"
+    path.write_text(first.stdout)
+    with other_hub(store_url, tmp_path) as second:
+        curator(second, "Academy")
+        cli = second.test_cli_runner()
+        done = cli.invoke(args=["frac", "import", str(path), "--org", "Academy"])
+        assert done.exit_code == 0, done.output
+        assert "import" in done.stderr  # the progress bar
+        again = cli.invoke(args=["frac", "export", fid])
+        assert again.stdout == first.stdout
 
 
 # --- a package from elsewhere -----------------------------------------------------------------
