@@ -226,6 +226,8 @@ class PackageWriter:
                 "lastChangeDateTime": meta.pop("lastChangeDateTime", None)
                 or self.version["published_at"],
             }
+            if assoc["originNodeURI"] is None or assoc["destinationNodeURI"] is None:
+                continue  # an end retired since the import: the association went with it
             assoc.update(meta)
             if foreign_ext:
                 assoc["extensions"] = foreign_ext

@@ -422,3 +422,19 @@ def test_clashes_with_stored_nodes_are_refused_before_writing(app: Any, client: 
     assert refused.get_json()["item_errors"][0]["field"] == "CFItems.humanCodingScheme"
     assert [v["number"] for v in store.frac.list_versions(FOREIGN_ID)] == [1]
     assert store.frac.get_node("a1000000-0000-4000-8000-000000000003")["code"] == "DS.1.2"
+
+
+def test_a_kept_association_whose_end_left_the_version_is_not_exported() -> None:
+    from marketplace.frac_case_export import export_package
+    from marketplace.frac_case_read import read_package
+
+    plan = read_package(_foreign())
+    gone = "a1000000-0000-4000-8000-000000000003"
+    nodes = [{**n, "framework": plan.document_id} for n in plan.nodes if n["id"] != gone]
+    version = {"framework": plan.document_id, "number": 2, "published_at": plan.published_at,
+               "title": plan.title, "description": plan.description,
+               "extensions": plan.extensions, "nodes": nodes,
+               "associations": plan.associations}
+    package = export_package({"id": plan.document_id, "creator": "x"}, version, "http://h")
+    kinds = sorted(a["associationType"] for a in package["CFAssociations"])
+    assert kinds == ["exactMatchOf", "isChildOf", "isChildOf", "isChildOf"]
