@@ -41,6 +41,7 @@ from hub.auth import current_principal
 from hub.context import get_config, get_store
 from hub.docs import HubBlueprint
 from marketplace import importer, jsonld, reviews, service
+from marketplace.frac_suggestion_routes import suggestions
 from marketplace.search import public_course, search_catalogue
 
 SECURED: dict[str, Any] = {"security": [{"basic": []}]}
@@ -223,4 +224,4 @@ def list_reviews(args: dict[str, Any], course_id: str) -> Any:
 
 def blueprints() -> list[HubBlueprint]:
     """Every marketplace blueprint, for :func:`marketplace.init_app`."""
-    return [courses, catalogue]
+    return [courses, catalogue, suggestions]

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.marketplace.frac_api_support import frac  # noqa: F401  (the FRAC API cast)
+
 
 def course_body(**overrides: Any) -> dict[str, Any]:
     """A valid ``POST /courses`` body; keyword arguments replace top-level fields."""

@@ -77,30 +77,3 @@ def publish_test_framework(store: Any, org_id: str, number: int = 1) -> dict[str
     store.frac.add_version(version)
     return version
 
-
-def publish_demo_framework(store: Any, org_id: str) -> str:
-    """The demo framework (marketplace.demo_frac_data: 40 sub-themes, 12 roles, en+hi)
-    written and published through the port; returns its id."""
-    from marketplace import demo_frac_data as demo
-
-    fid = demo.FRAMEWORK["id"]
-    nodes = []
-    for entry in demo.ENTRIES:
-        node = {**entry, "id": demo.node_id(entry["code"]), "framework": fid,
-                "parent": demo.node_id(entry["parent"]) if entry["parent"] else None,
-                "status": "confirmed", "revision": 1, "created_at": AT, "updated_at": AT,
-                "extensions": {}}
-        if "requirements" in entry:
-            node["requirements"] = [{"competency": demo.node_id(r["competency"]),
-                                     "level": r["level"]} for r in entry["requirements"]]
-        nodes.append(node)
-    store.frac.add_framework({**demo.FRAMEWORK, "org_id": org_id, "created_at": AT,
-                              "updated_at": AT, "extensions": {}})
-    store.frac.add_nodes(nodes, [])
-    store.frac.add_version({
-        "framework": fid, "number": 1, "published_at": AT, "published_by": "test",
-        "title": demo.FRAMEWORK["title"], "description": demo.FRAMEWORK["description"],
-        "extensions": {}, "nodes": [{k: v for k, v in n.items() if k != "revision"}
-                                    for n in nodes],
-        "associations": [], "retired": []})
-    return str(fid)

@@ -19,7 +19,6 @@ from tests.conftest import Tenants
 from tests.marketplace.frac_case_support import (
     FRAMEWORK_ID,
     nid,
-    publish_demo_framework,
     publish_test_framework,
 )
 from tests.mongo_support import mongo_store_url
@@ -175,7 +174,9 @@ def test_the_demo_framework_round_trips_through_cli_files(app: Any, runner: Any,
                                                         store_url: str,
                                                         tmp_path: Path) -> None:
     owner = curator(app)
-    fid = publish_demo_framework(app.extensions["hub.store"], owner["org"]["id"])
+    from marketplace.demo_frac import load_demo_framework
+
+    fid = load_demo_framework(app.extensions["hub.store"], owner["org"]["id"]).framework
     first = runner.invoke(args=["frac", "export", fid])
     assert first.exit_code == 0, first.output
     package = json.loads(first.stdout)
