@@ -37,3 +37,17 @@ def init_app(app: Flask) -> None:
     cors.allow_cross_origin(app, "/catalogue/", cors.CATALOGUE_CORS_HEADERS)
     app.cli.add_command(catalogue)
     app.cli.add_command(demo)
+    _init_frac_case(app)  # CASE 1.1 service, POST /frac/imports, the `hub frac` group
+
+
+def _init_frac_case(app: Flask) -> None:
+    """The CASE 1.1 service and FRAC imports (:mod:`marketplace.frac_case_routes`) and the
+    ``frac`` command group (:mod:`marketplace.frac_cli`, other FRAC parts add to it)."""
+    from marketplace.frac_case_routes import blueprints as case_blueprints
+    from marketplace.frac_cli import frac
+
+    for blp in case_blueprints():
+        app.extensions["hub.api"].register_blueprint(blp)
+    # CASE consumers (framework browsers, other platforms' pickers) read it from other sites.
+    cors.allow_cross_origin(app, "/ims/case/", cors.CATALOGUE_CORS_HEADERS)
+    app.cli.add_command(frac)
