@@ -30,6 +30,7 @@ from storage.mongodb.errors import translate_errors
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
+from storage.ports.frac import FracRepository
 from storage.ports.lti_grades import GradeRepository
 from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platform import PlatformContextRepository
@@ -47,6 +48,7 @@ REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.lti_tools",
     "storage.mongodb.lti_keys",
     "storage.mongodb.lti_platform",
+    "storage.mongodb.frac",
 )
 
 #: Makes a client from a URL and options; tests swap in ``mongomock.MongoClient``.
@@ -113,6 +115,7 @@ class MongoStore:
     lti_keys: SigningKeyRepository
     once: OnceRepository
     lti_contexts: PlatformContextRepository
+    frac: FracRepository
 
     def __init__(self, url: str, db: Database[Any]) -> None:
         self.url = url

@@ -16,3 +16,9 @@ def reserve(db: Database[Any], name: str, n: int) -> int:
         return_document=ReturnDocument.AFTER)
     assert counter is not None  # an upsert returning the document after it never finds none
     return int(counter["value"]) - n + 1
+
+
+def raise_to(db: Database[Any], name: str, value: int) -> None:
+    """Raise counter ``name`` to at least ``value`` (one atomic ``$max``, upserted), so that
+    :func:`reserve` hands out only numbers above it."""
+    db.counters.update_one({"_id": name}, {"$max": {"value": value}}, upsert=True)
