@@ -134,7 +134,7 @@ class TagReportSchema(Schema):
     problem = fields.String(metadata={"description": (
         "'retired in version N', 'level L not defined in version N', 'not migrated' (hub frac "
         "migrate-tags resolves it) or 'unknown'")})
-    in_ = fields.List(fields.String(), data_key="in",
+    in_ = fields.List(fields.String(), data_key="in", attribute="in",
                       metadata={"description": "revision and/or live"})
 
 

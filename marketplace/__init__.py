@@ -5,6 +5,7 @@ routes -> service -> storage ports.
 
 from __future__ import annotations
 
+import click
 from flask import Flask
 
 from hub import cors
@@ -35,3 +36,11 @@ def init_app(app: Flask) -> None:
     cors.allow_cross_origin(app, "/catalogue/", cors.CATALOGUE_CORS_HEADERS)
     app.cli.add_command(catalogue)
     app.cli.add_command(demo)
+    # `hub frac migrate-tags`, into the `frac` group when another FRAC part registered it.
+    from marketplace.frac_migrate import migrate_tags_command
+
+    frac = app.cli.commands.get("frac")
+    if not isinstance(frac, click.Group):
+        frac = click.Group("frac", help="The FRAC competency framework.")
+        app.cli.add_command(frac)
+    frac.add_command(migrate_tags_command)

@@ -49,16 +49,29 @@ def stored_tag(version: FrameworkVersion, node: Document, level: int) -> Documen
             "theme": theme["id"] if theme else None}
 
 
+def _retired_in(frameworks: PublishedFrameworks, ident: str) -> int | None:
+    """The latest version number that retired the node with this id or code (looked up in
+    the version before it), or None."""
+    for version in frameworks.versions():
+        if not version.retired or version.number < 2:
+            continue
+        before = frameworks.version(version.framework, version.number - 1)
+        node = before and (before.node(ident) or before.by_code(ident))
+        if node and node["id"] in version.retired:
+            return version.number
+    return None
+
+
 def _problem(frameworks: PublishedFrameworks, tag: Document) -> tuple[str, str, Document | None]:
     """(field suffix, message, None) for a tag the latest versions refuse, else ("", "", the
     stored tag)."""
     ident, level = str(tag.get("id")), tag.get("level")
     found = frameworks.resolve(ident)
     if found is None:
-        retired = [v for v in frameworks.versions() if ident in v.retired]
-        if retired:
-            return "id", (f"competency {ident!r} was retired in version {retired[0].number} "
-                          f"of its framework; tag a current one"), None
+        retired = _retired_in(frameworks, ident)
+        if retired is not None:
+            return "id", (f"competency {ident!r} was retired in version {retired} of its "
+                          "framework; tag a current one"), None
         return "id", (f"no competency {ident!r} in the published FRAC frameworks (an id or a "
                       "reference code such as COMSUBTHEME-12)"), None
     if isinstance(level, bool) or not isinstance(level, int):
@@ -141,8 +154,7 @@ def tag_problem(frameworks: PublishedFrameworks, tag: Document) -> str | None:
     migrate-tags`` rewrites it) or ``"unknown"``."""
     framework = tag.get("framework")
     if not framework:
-        found = frameworks.resolve(str(tag.get("id")))
-        return "not migrated" if found and found[1].get("type") == COMPETENCY else "unknown"
+        return "not migrated" if _problem(frameworks, tag)[2] is not None else "unknown"
     latest = frameworks.latest(str(framework))
     if latest is None:
         return "unknown"

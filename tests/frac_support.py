@@ -69,6 +69,15 @@ def version_doc(number: int, without: Iterable[str] = ()) -> dict[str, Any]:
             "retired": sorted(gone) if number > 1 else []}
 
 
+def stored_tag(number: int, level: int) -> dict[str, Any]:
+    """The stored (validated, denormalised: marketplace.frac_tags) tag to COMSUBTHEME-number,
+    for data written straight to the store (benchmarks, storage tests)."""
+    theme = THEME_OF[number]
+    return {"id": node_id(f"COMSUBTHEME-{number}"), "level": level, "framework": FRAMEWORK_ID,
+            "version": 1, "code": f"COMSUBTHEME-{number}",
+            "area": AREA_KIND[AREA_OF_THEME[theme]], "theme": node_id(f"COMTHEME-{theme}")}
+
+
 def publish_test_framework(store: Any, number: int = 1, without: Iterable[str] = ()) -> None:
     """Publish version ``number`` of the test framework (the framework and its working nodes
     are written with version 1)."""
