@@ -42,14 +42,16 @@ def score_verbs(result: Document) -> list[str]:
 def record_score(store: Store, blobs: BlobStore, public_url: str, tool: Document,
                  item: Document, member: Document, result: Document) -> list[str]:
     """Store the score's statements in the line item's organisation's LRS (through the LRS's
-    own service, :func:`lti.xapi_bridge.record`), in the learner's latest attempt; their ids
-    (none for a score that states nothing)."""
+    own service, :func:`lti.xapi_bridge.record`), in the learner's latest attempt, each with
+    the score's ``gradingProgress`` (so the pass-back to an LMS keeps "not graded yet"); their
+    ids (none for a score that states nothing)."""
     statements = [
         xapi_bridge.result_statement(
             verb, public_url, learner_id=member["user_id"], course_id=item["course_id"],
             registration=member["registration"], score_given=result.get("score_given"),
             score_maximum=result.get("score_maximum"), response=result.get("comment"),
-            timestamp=result["timestamp"], tool_registration=tool["id"],
+            timestamp=result["timestamp"], grading_progress=result.get("grading_progress"),
+            tool_registration=tool["id"],
             deployment_id=tool.get("deployment_id"), context_id=item["context_id"],
             resource_link_id=item.get("resource_link_id"))
         for verb in score_verbs(result)]

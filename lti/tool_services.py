@@ -6,23 +6,29 @@ recorded in the LRS go back to the launching LMS as AGS scores, once.
   claim (NRPS 2.0 §3.6.1), in ``store.lti_grades``.
 - :func:`context_roster` reads an LMS context's roster (NRPS 2.0) for the LMS organisation.
 - :func:`enqueue_scores` is a statement listener (:func:`xapi.statements.add_statement_listener`,
-  registered by :func:`lti.init_app`): inside the write that stores a batch it turns each
-  completion of a course an LMS launched into an outbox entry keyed by (target, statement), so
-  it commits with the statement and is sent once (:mod:`lti.score_sender` sends it).
+  registered by :func:`lti.init_app`): inside the write that stores a batch it turns the
+  completions of a course an LMS launched into an outbox entry keyed by (target, statement), so
+  it commits with the statements and is sent once (:mod:`lti.score_sender` sends it). A batch
+  makes at most one entry per target (see :func:`final_score`).
 
 A score is built from the statement (AGS 2.0 §3.4 "Score publish service"): a result score wins
 (``scaled`` as a percentage, else ``raw`` within ``min``..``max``); without one, ``passed`` and
 ``completed`` count as full marks and ``failed`` as none; a ``scored`` statement without a score
 sends nothing. ``activityProgress`` is ``Completed`` for every verb but ``scored``, which is
 ``Completed`` only with ``result.completion`` true (a score on the way, say a quiz inside the
-course, is ``InProgress``); ``gradingProgress`` is ``FullyGraded`` (a score is always given).
+course, is ``InProgress``); ``gradingProgress`` is ``FullyGraded``, unless the statement records
+a provider tool's AGS score (:data:`lti.xapi_bridge.GRADING_PROGRESS_EXTENSION`): then it is the
+tool's, and a completion the tool has not graded yet goes without ``scoreGiven``, not as full
+marks.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 from typing import Any
 
+from catalogue_schemas.lti_platform_services import GRADING_PROGRESS
 from hub.errors import NotFound
 from hub.principal import Principal
 from lti.ags_client import FULL_MARKS, SCOPE_SCORE, AccessTokens
@@ -30,7 +36,7 @@ from lti.links import course_activity_id
 from lti.lms_http import LmsHttp, LmsServiceError, LmsServiceFailed
 from lti.model import ToolLaunch
 from lti.nrps_client import read_roster
-from lti.xapi_bridge import RESULT_VERBS, VERBS
+from lti.xapi_bridge import GRADING_PROGRESS_EXTENSION, RESULT_VERBS, VERBS
 from storage.ports import Store
 from storage.timestamps import utcnow
 
@@ -105,16 +111,51 @@ def score_for(statement: dict[str, Any], user_id: str) -> dict[str, Any] | None:
         given = float(score["raw"]) - low
         if maximum <= 0:
             given, maximum = None, FULL_MARKS
+    done = verb != SCORED or result.get("completion") is True
+    extensions = result.get("extensions")
+    grading = extensions.get(GRADING_PROGRESS_EXTENSION) if isinstance(extensions, dict) else None
+    grading = grading if grading in GRADING_PROGRESS else "FullyGraded"
+    sent: dict[str, Any] = {
+        "userId": user_id, "activityProgress": "Completed" if done else "InProgress",
+        "gradingProgress": grading,
+        # AGS 2.0 §3.4.1.1: the LMS orders scores by this, so a resend is harmless
+        "timestamp": statement.get("timestamp") or utcnow()}
     if given is None:
         if verb == SCORED:
             return None
+        if grading != "FullyGraded":
+            # A provider tool's "done, not graded yet" (AGS 2.0 §3.4: no scoreGiven until the
+            # grade is known): the LMS hears of the progress, not of full marks.
+            return sent
         given = 0.0 if verb == FAILED else FULL_MARKS
-    done = verb != SCORED or result.get("completion") is True
-    return {"userId": user_id, "scoreGiven": round(given, 4), "scoreMaximum": maximum,
-            "activityProgress": "Completed" if done else "InProgress",
-            "gradingProgress": "FullyGraded",
-            # AGS 2.0 §3.4.1.1: the LMS orders scores by this, so a resend is harmless
-            "timestamp": statement.get("timestamp") or utcnow()}
+    return {**sent, "scoreGiven": round(given, 4), "scoreMaximum": maximum}
+
+
+def _instant(stamp: Any) -> float:
+    """Seconds since the epoch of an ISO 8601 timestamp (0 when it is none: never the case
+    for a statement the LRS validated)."""
+    try:
+        moment = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return 0.0
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def final_score(kept: dict[str, Any], candidate: dict[str, Any]) -> dict[str, Any]:
+    """Of two scores for one target from one batch, the one the LMS must end with: the later
+    ``timestamp``, and at the same instant a ``Completed`` one over one ``InProgress``; else
+    ``candidate`` (the later in the batch).
+
+    One batch sends one score per target because an LMS keeps only the latest score of a user
+    and may ignore one whose ``timestamp`` equals the stored one (AGS 2.0 §3.4.1.1; the hub's
+    own AGS endpoint refuses it with 409). A provider tool's one AGS score becomes up to three
+    statements at one instant (``scored`` in progress, ``completed``, ``passed``,
+    :mod:`lti.platform_scores`): sent one by one, the first, "in progress", could be the one
+    the LMS keeps."""
+    def rank(score: dict[str, Any]) -> tuple[float, bool]:
+        return _instant(score["timestamp"]), score["activityProgress"] == "Completed"
+
+    return candidate if rank(candidate) >= rank(kept) else kept
 
 
 def _learner_of(statement: dict[str, Any]) -> tuple[str, str] | None:
@@ -126,12 +167,13 @@ def _learner_of(statement: dict[str, Any]) -> tuple[str, str] | None:
 
 def enqueue_scores(store: Store, org_id: str, statements: list[dict[str, Any]]) -> None:
     """The statement listener: outbox entries for the completions in a stored batch of
-    ``org_id`` whose learner and course an LMS of that organisation launched. Filters by verb
-    before any lookup, so ordinary ingest costs a set test per statement."""
+    ``org_id`` whose learner and course an LMS of that organisation launched, one per target
+    (:func:`final_score` picks it). Filters by verb before any lookup, so ordinary ingest costs
+    a set test per statement."""
     completions = [s for s in statements if (s.get("verb") or {}).get("id") in PASSBACK_VERBS]
     if not completions:
         return
-    entries = []
+    chosen: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}  # target id -> its entry
     for statement in completions:
         learner = _learner_of(statement)
         activity = (statement.get("object") or {}).get("id")
@@ -141,11 +183,14 @@ def enqueue_scores(store: Store, org_id: str, statements: list[dict[str, Any]]) 
             score = score_for(statement, target["sub"])
             if score is None or target.get("home_page") != learner[0]:
                 continue
-            entries.append({"key": f"{target['id']}|{statement['id']}", "org_id": org_id,
-                            "target_id": target["id"], "statement_id": statement["id"],
-                            "score": score, "status": "pending", "attempts": 0,
-                            "next_attempt_at": None, "last_error": None,
-                            "created_at": utcnow(), "sent_at": None})
+            kept = chosen.get(target["id"])
+            if kept is None or final_score(kept[1]["score"], score) is score:
+                chosen[target["id"]] = (target, {"statement_id": statement["id"],
+                                                 "score": score})
+    entries = [{"key": f"{target['id']}|{pick['statement_id']}", "org_id": org_id,
+                "target_id": target["id"], **pick, "status": "pending", "attempts": 0,
+                "next_attempt_at": None, "last_error": None, "created_at": utcnow(),
+                "sent_at": None} for target, pick in chosen.values()]
     if entries and store.lti_grades.enqueue(entries):
         from lti.score_sender import wake_sender
 

@@ -50,6 +50,11 @@ EXTENSIONS: dict[str, str] = {
                  "resource_link_id", "message_type")
 }
 
+#: Result extension (Data 2.4.5) carrying the ``gradingProgress`` of the AGS score a result
+#: statement records (AGS 2.0 §3.4.1): a tool's "completed, grading pending" is then not taken
+#: for a completion without a score, which the pass-back counts as full marks.
+GRADING_PROGRESS_EXTENSION = EXTENSION_BASE + "grading-progress"
+
 
 def learner_agent(public_url: str, learner_id: str) -> dict[str, Any]:
     """The learner as an xAPI Agent with an account on the hub (Data 2.4.2.4): no name or
@@ -133,11 +138,13 @@ def result_statement(verb: str, public_url: str, *, learner_id: str, course_id: 
                      score_maximum: float | None = None, duration: str | None = None,
                      response: str | None = None, course_name: str | None = None,
                      timestamp: str | None = None, statement_id: str | None = None,
+                     grading_progress: str | None = None,
                      **parties: str | None) -> dict[str, Any]:
     """A result of the attempt: ``scored``, ``completed``, ``passed`` or ``failed`` (ADL), with
     ``result`` (Data 2.4.5): ``completion`` true for completed/passed/failed, ``success`` for
-    passed/failed, the score when given (see :func:`score_of`), an ISO 8601 ``duration`` and
-    a ``response`` (an AGS comment) when given. ``parties`` as in
+    passed/failed, the score when given (see :func:`score_of`), an ISO 8601 ``duration``, a
+    ``response`` (an AGS comment) and the AGS ``gradingProgress``
+    (:data:`GRADING_PROGRESS_EXTENSION`) when given. ``parties`` as in
     :func:`launched_statement`. ``ValueError`` for another verb."""
     if verb not in RESULT_VERBS:
         raise ValueError(f"verb must be one of {', '.join(RESULT_VERBS)}, not {verb!r}")
@@ -153,6 +160,8 @@ def result_statement(verb: str, public_url: str, *, learner_id: str, course_id: 
         result["duration"] = duration
     if response:
         result["response"] = response
+    if grading_progress:
+        result["extensions"] = {GRADING_PROGRESS_EXTENSION: grading_progress}
     statement = _statement(verb, public_url, learner_id, course_id, registration, course_name,
                            timestamp, statement_id, parties)
     if result:

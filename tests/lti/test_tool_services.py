@@ -82,6 +82,33 @@ def test_each_launched_link_gets_the_completion(client: Any, lms: dict[str, Any]
     assert len({e["target_id"] for e in store.lti_grades.entries()}) == 2
 
 
+def test_a_batch_sends_each_target_one_score_the_final_one(client: Any,
+                                                          lms: dict[str, Any]) -> None:
+    """A provider tool's one AGS score is three statements at one instant (scored in progress,
+    completed, passed): the LMS gets one score, the completed one, not three with the same
+    timestamp of which it might keep the first (AGS 2.0 §3.4.1.1)."""
+    store = lms["store"]
+    remember_launch(store, tool_launch(lms["registration"], ags=ags()))
+    scored = completion("lrn_1", verb="scored", score={"scaled": 0.8})
+    passed = completion("lrn_1", verb="passed", score={"scaled": 0.8})
+    post(client, lms["writer"]["headers"], scored,
+         completion("lrn_1", verb="completed", score={"scaled": 0.8}), passed)
+    (entry,) = store.lti_grades.entries()
+    assert entry["statement_id"] == passed["id"]
+    assert entry["score"]["activityProgress"] == "Completed"
+    # in a batch of one target's results at different instants, the latest is the final one
+    earlier = completion("lrn_1", verb="failed", timestamp="2026-11-30T11:00:00+05:30")
+    later = completion("lrn_1", verb="scored", score={"scaled": 0.4},
+                       timestamp="2026-11-30T06:00:00.000Z")  # 30 minutes after `earlier`
+    post(client, lms["writer"]["headers"], later, earlier)
+    assert [e["statement_id"] for e in store.lti_grades.entries()] == [passed["id"], later["id"]]
+    # and another target of the same batch still gets its own entry
+    remember_launch(store, tool_launch(lms["registration"], ags=ags(), resource_link_id="rl-2"))
+    post(client, lms["writer"]["headers"], completion("lrn_1", verb="completed"),
+         completion("lrn_1", verb="passed"))
+    assert len(store.lti_grades.entries()) == 4
+
+
 @pytest.mark.parametrize("launch_kw", [
     {"ags": None},  # the LMS offered no grade pass-back
     {"ags": {"scope": [SCOPES[0]], "lineitems": LINEITEMS}},  # no score scope
@@ -149,6 +176,27 @@ def test_a_score_on_the_way_is_in_progress() -> None:
     assert score_for(scored, "u-1")["activityProgress"] == "InProgress"  # type: ignore[index]
     scored["result"]["completion"] = True
     assert score_for(scored, "u-1")["activityProgress"] == "Completed"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("grading", "score", "expected"), [
+    ("PendingManual", None, ("PendingManual", None)),  # done, not graded: no full marks
+    ("Pending", {"scaled": 0.4}, ("Pending", 40.0)),  # a provisional score stays provisional
+    ("FullyGraded", None, ("FullyGraded", 100.0)),
+    ("Bogus", None, ("FullyGraded", 100.0)),  # not an AGS value: as if absent
+])
+def test_a_provider_tools_grading_progress_goes_back_as_it_was(
+        grading: str, score: dict[str, Any] | None, expected: tuple[str, float | None]) -> None:
+    """A statement recording a provider tool's AGS score carries its gradingProgress; the LMS
+    gets that, and a completion the tool has not graded yet goes without scoreGiven."""
+    from lti.xapi_bridge import GRADING_PROGRESS_EXTENSION
+
+    stmt = completion("lrn_1", score=score)
+    stmt.setdefault("result", {})["extensions"] = {GRADING_PROGRESS_EXTENSION: grading}
+    got = score_for(stmt, "u-1")
+    assert got is not None
+    assert (got["gradingProgress"], got.get("scoreGiven")) == expected
+    assert got["activityProgress"] == "Completed"
+    assert ("scoreMaximum" in got) == (expected[1] is not None)
 
 
 def test_a_scored_statement_without_a_score_is_not_sent() -> None:

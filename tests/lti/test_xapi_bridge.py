@@ -109,6 +109,17 @@ def test_result_verbs(verb: str, result: dict[str, Any]) -> None:
     assert made["verb"]["id"] == VERBS[verb] and made["result"] == result
 
 
+def test_a_result_keeps_the_ags_grading_progress() -> None:
+    from lti.xapi_bridge import GRADING_PROGRESS_EXTENSION
+
+    made = result_statement("completed", HUB, learner_id="L", course_id="c", registration="r",
+                            grading_progress="PendingManual")
+    assert made["result"] == {"completion": True,
+                              "extensions": {GRADING_PROGRESS_EXTENSION: "PendingManual"}}
+    plain = result_statement("completed", HUB, learner_id="L", course_id="c", registration="r")
+    assert plain["result"] == {"completion": True}
+
+
 def test_scores_beyond_the_maximum_and_unknown_verbs_and_fields() -> None:
     assert score_of(12, 10) == {"raw": 12, "scaled": 1.0}
     assert score_of(None, 10) is None
