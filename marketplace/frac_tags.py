@@ -104,7 +104,8 @@ def validate_tags(store: Store, tags: Sequence[Document], *, field: str = FIELD,
         raise ValidationError.for_field(
             field, "no FRAC framework is published yet, so no competency can be tagged: "
                    "publish a framework version first, or send no competencies")
-    previous = {(str(t.get("id")), t.get("level")): t for t in kept if isinstance(t, dict)}
+    previous = {(str(t.get(key)), t.get("level")): t for t in kept if isinstance(t, dict)
+                for key in ("id", "code") if t.get(key)}  # by id, or by code as input may be
     errors: dict[str, list[str]] = {}
     out: list[Document] = []
     seen: dict[str, int] = {}

@@ -126,7 +126,7 @@ def test_a_tag_retired_by_a_later_version_is_kept_and_reported(cast: Cast, frac:
     assert node_id("COMSUBTHEME-3") in facet
     # Editing another field keeps the retired tag; tagging it anew is refused.
     res = cast.edit(course["id"], version="2.0", competencies=_tags(
-        (node_id("COMSUBTHEME-3"), 2), ("COMSUBTHEME-1", 1)))
+        ("COMSUBTHEME-3", 2), ("COMSUBTHEME-1", 1)))
     assert res.status_code == 200, res.json
     kept = res.json["revision"]["competencies"]
     assert [(t["code"], t["version"]) for t in kept] == [("COMSUBTHEME-3", 1),
