@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ("startup", "search", "xapi")
+BENCHMARKS = ("startup", "search", "xapi", "frac_suggestions")
 
 
 def main(argv: list[str]) -> int:

@@ -22,12 +22,17 @@ class Role(StrEnum):
 
     PUBLISHER = "publisher"  # writes and submits its provider organisation's courses
     REVIEWER = "reviewer"  # vets every provider's courses (the review board)
-    CURATOR = "curator"  # curates for learners: posts their ratings and reviews
+    CURATOR = "curator"  # curates for learners (ratings, reviews) and writes FRAC frameworks
     LRS_WRITER = "lrs-writer"  # writes statements and documents to the LRS
     LRS_READER = "lrs-reader"  # reads them
     # manages its organisation's LTI registrations: an LMS's registrations of the hub as a tool,
     # a provider's registrations of its own LTI tools with the hub as platform
     LTI_MANAGER = "lti-manager"
+    # FRAC two-level review (DESIGN.md "FRAC"): the first level verifies or finally rejects a
+    # node of its organisation's frameworks, the second confirms it or returns it to the first
+    # and publishes versions; ``curator`` writes the nodes.
+    FRAC_REVIEWER = "frac-reviewer"
+    FRAC_APPROVER = "frac-approver"
     ADMIN = "admin"  # manages organisations and credentials; acts for every organisation
 
 

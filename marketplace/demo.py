@@ -6,7 +6,8 @@ courses on civil-service topics, titled in English and Hindi and, for the region
 also in Tamil, Bengali or Marathi: 210 published (many rated by learners of a demo LMS), the
 rest in draft, submitted, in review or with changes requested. Each provider has an LTI tool
 registration that its ``lti`` courses name. A review board, an admin organisation and a demo
-LMS come with one credential each.
+LMS come with one credential each. Every course is tagged with a competency of the demo FRAC
+framework (:mod:`marketplace.demo_frac`), which the review board owns and has published.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import random
 from catalogue_schemas.course import CourseContentSchema
 from hub.auth import create_credential, create_organisation
 from hub.principal import OrgKind, Role
+from marketplace.demo_frac import load_demo_framework, stored_tags, topic_tag
 from marketplace.service import audit_event, new_course
 from storage.ports import Document, Store
 from storage.timestamps import utcnow
@@ -201,8 +203,7 @@ def course_content(index: int, rng: random.Random) -> tuple[int, Document]:
         "price": {"amount": rng.choice(("499.00", "1200.00", "49.00")) if paid else "0",
                   "currency": currency},
         "certificate_offered": rng.random() < 0.6,
-        "competencies": [{"id": f"COMP-{index % len(TOPICS) + 1:03d}",
-                          "level": {"beginner": 1, "intermediate": 2, "advanced": 3}[level]}],
+        "competencies": [topic_tag(topic_en, level)],
         "version": f"{1 + index % 3}.{index % 5}",
     }
     return provider, _SCHEMA.load(content)
@@ -232,7 +233,8 @@ def _advance(course: Document, events: list[Document], target: str, reviewer: st
 
 def load_demo(store: Store, seed: int = 2026) -> Document:
     """Load the demo organisations, credentials, courses and reviews; returns the demo
-    credentials ``{"provider", "reviewer", "admin", "lms"}`` (each with key and secret)."""
+    credentials ``{"provider", "reviewer", "frac-reviewer", "frac-approver", "admin", "lms"}``
+    (each with key and secret)."""
     rng = random.Random(seed)
     providers = [create_organisation(store, name, OrgKind.PROVIDER, country=country,
                                      contact=f"content@{domain}")
@@ -240,12 +242,22 @@ def load_demo(store: Store, seed: int = 2026) -> Document:
     board = create_organisation(store, REVIEW_BOARD, OrgKind.PLATFORM_ADMIN, country="IN")
     admin = create_organisation(store, ADMIN_ORG, OrgKind.PLATFORM_ADMIN, country="IN")
     lms = create_organisation(store, DEMO_LMS, OrgKind.LMS, country="IN")
+    # The courses are tagged against the framework's published version: it comes first.
+    framework = load_demo_framework(store, board["id"])
     credentials = {
         "provider": {**create_credential(store, providers[0]["id"],
                                          [Role.PUBLISHER, Role.LTI_MANAGER], "demo"),
                      "org": providers[0]["name"]},
         "reviewer": {**create_credential(store, board["id"], [Role.REVIEWER], "demo"),
                      "org": board["name"]},
+        # The board owns the framework; its two review levels need two people (four eyes),
+        # and the admin credential edits it.
+        "frac-reviewer": {**create_credential(store, board["id"],
+                                              [Role.FRAC_REVIEWER], "demo"),
+                          "org": board["name"]},
+        "frac-approver": {**create_credential(store, board["id"], [Role.FRAC_APPROVER],
+                                              "demo"),
+                          "org": board["name"]},
         "admin": {**create_credential(store, admin["id"], [Role.ADMIN], "demo"),
                   "org": admin["name"]},
         "lms": {**create_credential(store, lms["id"], [Role.LRS_WRITER, Role.LTI_MANAGER],
@@ -263,6 +275,7 @@ def load_demo(store: Store, seed: int = 2026) -> Document:
     events: list[Document] = []
     for index in range(total):
         provider, content = course_content(index, rng)
+        content["competencies"] = stored_tags(framework, content["competencies"])
         org_id = providers[provider]["id"]
         target = targets[index]
         course, course_events = new_course(org_id, content, "demo-import", org_id,

@@ -42,6 +42,7 @@ from hub.auth import current_principal
 from hub.context import get_config, get_store
 from hub.docs import HubBlueprint
 from marketplace import frac_tags, importer, jsonld, reviews, service
+from marketplace.frac_suggestion_routes import suggestions
 from marketplace.search import public_course, search_catalogue
 
 SECURED: dict[str, Any] = {"security": [{"basic": []}]}
@@ -239,4 +240,4 @@ def list_reviews(args: dict[str, Any], course_id: str) -> Any:
 
 def blueprints() -> list[HubBlueprint]:
     """Every marketplace blueprint, for :func:`marketplace.init_app`."""
-    return [courses, catalogue]
+    return [courses, catalogue, suggestions]

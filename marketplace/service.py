@@ -212,6 +212,21 @@ def review_queue(store: Store, principal: Principal, limit: int, after: str | No
     return list_courses(store, principal, ["submitted", "in_review"], None, limit, after)
 
 
+def with_revision(course: Document, content: Document, now: str,
+                  in_place: str) -> tuple[Document, str]:
+    """A copy of ``course`` whose working revision is ``content``, and the audit action: a
+    published course gets a new ``draft`` revision (``revise``) while ``live`` keeps serving;
+    otherwise the revision is replaced where it is (action ``in_place``)."""
+    updated = copy.deepcopy(course)
+    updated["revision"] = content
+    updated["updated_at"] = now
+    if course["state"] not in vetting.REVISABLE_STATES:
+        return updated, in_place
+    updated["state"] = "draft"
+    updated["revision_number"] = course["revision_number"] + 1
+    return updated, "revise"
+
+
 def edit_course(store: Store, principal: Principal, course_id: str, content: Document,
                 if_match: str | None) -> Document:
     """``PUT /courses/<id>``: replace the working revision.
@@ -227,15 +242,7 @@ def edit_course(store: Store, principal: Principal, course_id: str, content: Doc
     check_delivery(store, course["provider_id"], content)
     content = frac_tags.validated_content(store, content, course)
     now = utcnow()
-    updated = copy.deepcopy(course)
-    updated["revision"] = content
-    updated["updated_at"] = now
-    if course["state"] in vetting.REVISABLE_STATES:
-        updated["state"] = "draft"
-        updated["revision_number"] = course["revision_number"] + 1
-        action = "revise"
-    else:
-        action = "edit"
+    updated, action = with_revision(course, content, now, "edit")
     event = audit_event(course_id, principal.key, principal.org_id, course["state"],
                         updated["state"], action, None, updated["revision_number"], now)
     return replace_checked(store, course, updated, event)

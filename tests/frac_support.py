@@ -90,7 +90,7 @@ def publish_test_framework(store: Any, number: int = 1, without: Iterable[str] =
 
 
 @pytest.fixture
-def frac(app: Any) -> Any:
+def tag_framework(app: Any) -> Any:
     """The app's store with version 1 of the test framework published."""
     store = app.extensions["hub.store"]
     publish_test_framework(store)

@@ -31,6 +31,7 @@ from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.frac import FracRepository
+from storage.ports.frac_suggestions import SuggestionDecisionRepository
 from storage.ports.lti_grades import GradeRepository
 from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platform import PlatformContextRepository
@@ -49,6 +50,7 @@ REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.lti_keys",
     "storage.mongodb.lti_platform",
     "storage.mongodb.frac",
+    "storage.mongodb.frac_suggestions",
 )
 
 #: Makes a client from a URL and options; tests swap in ``mongomock.MongoClient``.
@@ -116,6 +118,7 @@ class MongoStore:
     once: OnceRepository
     lti_contexts: PlatformContextRepository
     frac: FracRepository
+    frac_suggestions: SuggestionDecisionRepository
 
     def __init__(self, url: str, db: Database[Any]) -> None:
         self.url = url

@@ -17,7 +17,8 @@ Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each ad
 - :mod:`storage.ports.lti_platform`: the LTI platform side's contexts, line items, results and
   access tokens;
 - :mod:`storage.ports.lti_tools`: the LTI platform side's tool registrations;
-- :mod:`storage.ports.frac`: FRAC competency frameworks, their nodes and published versions.
+- :mod:`storage.ports.frac`: FRAC competency frameworks, their nodes and published versions;
+- :mod:`storage.ports.frac_suggestions`: decisions on competency suggestions.
 
 This package gives the names every domain shares: :class:`Store` (what ``open_store`` returns)
 and :data:`Document` (see :mod:`storage.ports.document`). Everything else is imported from its
@@ -34,6 +35,7 @@ from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.document import Document
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.frac import FracRepository
+from storage.ports.frac_suggestions import SuggestionDecisionRepository
 from storage.ports.lti_grades import GradeRepository
 from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platform import PlatformContextRepository
@@ -65,6 +67,7 @@ class Store(Protocol):
     once: OnceRepository
     lti_contexts: PlatformContextRepository
     frac: FracRepository
+    frac_suggestions: SuggestionDecisionRepository
 
     def write(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` (repository writes) as one atomic write and return its result.

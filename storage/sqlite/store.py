@@ -34,6 +34,7 @@ from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.frac import FracRepository
+from storage.ports.frac_suggestions import SuggestionDecisionRepository
 from storage.ports.lti_grades import GradeRepository
 from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platform import PlatformContextRepository
@@ -49,7 +50,8 @@ REPOSITORY_MODULES: tuple[str, ...] = ("storage.sqlite.marketplace", "storage.sq
                                        "storage.sqlite.xapi", "storage.sqlite.lti_platforms",
                                        "storage.sqlite.lti_grades", "storage.sqlite.lti_keys",
                                        "storage.sqlite.lti_tools", "storage.sqlite.lti_platform",
-                                       "storage.sqlite.frac")
+                                       "storage.sqlite.frac",
+                                       "storage.sqlite.frac_suggestions")
 
 #: sqlite3 OperationalError messages that mean "the file cannot be used right now".
 _UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly", "read-only",
@@ -113,6 +115,7 @@ class SqliteStore:
     once: OnceRepository
     lti_contexts: PlatformContextRepository
     frac: FracRepository
+    frac_suggestions: SuggestionDecisionRepository
 
     def __init__(self, path: Path, busy_timeout_ms: int = 5000,
                  modules: Sequence[str] = REPOSITORY_MODULES) -> None:

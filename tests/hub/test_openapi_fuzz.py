@@ -26,8 +26,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from marketplace import demo_frac_data
 from tests.conftest import Tenants
 from tests.lti.platform_services_support import service_caller
+from tests.marketplace.frac_suggestion_support import publish_demo_framework
 from tests.xapi.forwarding.support import FakeDNS
 
 #: Generated requests per operation (each operation is one pytest item; HEAD included).
@@ -106,6 +108,12 @@ class FuzzHub:
         self.lti_tool, lti_ids = service_caller(self.app, self.provider["org"]["id"],
                                                 self.lms["org"]["id"], self.course_id)
         self.real_ids.update(lti_ids)
+        publish_demo_framework(self.app)
+        self.real_ids["competency"] = demo_frac_data.node_id("COMSUBTHEME-18")
+        from tests.marketplace.frac_api_support import fuzz_framework
+
+        self.frac, frac_ids = fuzz_framework(tenants, client)  # a published FRAC framework
+        self.real_ids.update(frac_ids)
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
@@ -119,7 +127,9 @@ class FuzzHub:
             return self.lti_manager
         if path.startswith("/catalogue/"):
             return self.lms if method == "POST" else None
-        if path == "/review-queue":
+        if path.startswith("/frac/"):
+            return self.frac
+        if path in ("/review-queue", "/courses/{course_id}/competency-suggestions/{competency}"):
             return self.reviewer
         if path in ("/health", "/openapi.json"):
             return None

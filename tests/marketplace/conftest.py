@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.frac_support import frac  # noqa: F401  (the fixture, for the marketplace tests)
+from tests.frac_support import tag_framework  # noqa: F401  (tests that tag courses)
+from tests.marketplace.frac_api_support import frac  # noqa: F401  (the FRAC API cast)
 
 
 def course_body(**overrides: Any) -> dict[str, Any]:

@@ -25,7 +25,7 @@ def _post(cast: Cast, *pairs: tuple[str, int]) -> Any:
                             headers=cast.a["headers"])
 
 
-def test_a_tag_by_code_or_id_is_stored_denormalised(cast: Cast, frac: Any) -> None:
+def test_a_tag_by_code_or_id_is_stored_denormalised(cast: Cast, tag_framework: Any) -> None:
     res = _post(cast, ("COMSUBTHEME-5", 4), (node_id("COMSUBTHEME-2"), 3))
     assert res.status_code == 201, res.json
     assert res.json["revision"]["competencies"] == [
@@ -53,16 +53,16 @@ def test_a_tag_by_code_or_id_is_stored_denormalised(cast: Cast, frac: Any) -> No
      "already tagged"),
 ])
 def test_a_bad_tag_is_400_naming_it_and_nothing_is_stored(
-        cast: Cast, frac: Any, pairs: tuple[tuple[str, int], ...], field: str,
+        cast: Cast, tag_framework: Any, pairs: tuple[tuple[str, int], ...], field: str,
         words: str) -> None:
     res = _post(cast, *pairs)
     assert res.status_code == 400
     assert list(res.json["errors"]) == [field] and words in res.json["errors"][field][0]
     assert field in res.json["detail"]
-    assert frac.courses.count() == 0
+    assert tag_framework.courses.count() == 0
 
 
-def test_several_bad_tags_are_each_named(cast: Cast, frac: Any) -> None:
+def test_several_bad_tags_are_each_named(cast: Cast, tag_framework: Any) -> None:
     res = _post(cast, ("COMSUBTHEME-4", 5), ("COMSUBTHEME-1", 5), ("X", 1))
     assert res.status_code == 400
     assert set(res.json["errors"]) == {"competencies.0.level", "competencies.2.id"}
@@ -75,7 +75,7 @@ def test_without_a_published_framework_tags_are_refused(cast: Cast) -> None:
     assert cast.create()["revision"]["competencies"] == []  # no tags need no framework
 
 
-def test_edits_and_revisions_are_validated(cast: Cast, frac: Any) -> None:
+def test_edits_and_revisions_are_validated(cast: Cast, tag_framework: Any) -> None:
     course = cast.publish(competencies=_tags(("COMSUBTHEME-1", 2)))
     res = cast.edit(course["id"], competencies=_tags(("COMSUBTHEME-6", 4)))
     assert res.status_code == 400 and "competencies.0.level" in res.json["errors"]
@@ -85,7 +85,7 @@ def test_edits_and_revisions_are_validated(cast: Cast, frac: Any) -> None:
     assert res.json["live"]["competencies"][0]["code"] == "COMSUBTHEME-1"
 
 
-def test_import_rows_are_validated(cast: Cast, frac: Any) -> None:
+def test_import_rows_are_validated(cast: Cast, tag_framework: Any) -> None:
     rows = [course_body(version="good", competencies=_tags(("COMSUBTHEME-3", 1))),
             course_body(version="bad", competencies=_tags(("COMSUBTHEME-3", 1),
                                                           ("COMSUBTHEME-4", 4)))]
@@ -96,22 +96,22 @@ def test_import_rows_are_validated(cast: Cast, frac: Any) -> None:
     assert (res.json["imported"], res.json["rejected"]) == (1, 1)
     assert [(e["line"], e["field"]) for e in res.json["errors"]] == [
         (2, "competencies.1.level")]
-    stored = frac.courses.get(res.json["ids"][0])
+    stored = tag_framework.courses.get(res.json["ids"][0])
     assert stored["revision"]["competencies"][0]["code"] == "COMSUBTHEME-3"
 
 
-def test_validate_tags_for_other_parts(frac: Any) -> None:
-    stored = frac_tags.validate_tags(frac, _tags(("COMSUBTHEME-7", 5)), field="suggestion")
+def test_validate_tags_for_other_parts(tag_framework: Any) -> None:
+    stored = frac_tags.validate_tags(tag_framework, _tags(("COMSUBTHEME-7", 5)), field="suggestion")
     assert stored[0]["id"] == node_id("COMSUBTHEME-7") and stored[0]["version"] == 1
     with pytest.raises(ValidationError) as caught:
-        frac_tags.validate_tags(frac, _tags(("COMSUBTHEME-8", 5)), field="suggestion")
+        frac_tags.validate_tags(tag_framework, _tags(("COMSUBTHEME-8", 5)), field="suggestion")
     assert list(caught.value.errors or {}) == ["suggestion.0.level"]
 
 
-def test_a_tag_retired_by_a_later_version_is_kept_and_reported(cast: Cast, frac: Any,
+def test_a_tag_retired_by_a_later_version_is_kept_and_reported(cast: Cast, tag_framework: Any,
                                                                client: Any) -> None:
     course = cast.publish(competencies=_tags(("COMSUBTHEME-3", 2), ("COMSUBTHEME-1", 1)))
-    publish_test_framework(frac, 2, without=["COMSUBTHEME-3"])
+    publish_test_framework(tag_framework, 2, without=["COMSUBTHEME-3"])
     shown = client.get(f"/courses/{course['id']}", headers=cast.a["headers"]).json
     assert shown["tag_report"] == [{"id": node_id("COMSUBTHEME-3"), "code": "COMSUBTHEME-3",
                                     "level": 2, "problem": "retired in version 2",
@@ -136,7 +136,7 @@ def test_a_tag_retired_by_a_later_version_is_kept_and_reported(cast: Cast, frac:
         res.json["errors"]["competencies.0.id"][0]
 
 
-def test_public_course_and_jsonld_show_names_codes_and_alignments(cast: Cast, frac: Any,
+def test_public_course_and_jsonld_show_names_codes_and_alignments(cast: Cast, tag_framework: Any,
                                                                   client: Any) -> None:
     cid = cast.publish(competencies=_tags(("COMSUBTHEME-5", 4)))["id"]
     public = client.get(f"/catalogue/courses/{cid}", query_string={"lang": "hi"}).json
@@ -162,7 +162,7 @@ def test_public_course_and_jsonld_show_names_codes_and_alignments(cast: Cast, fr
 
 
 def test_search_filters_and_facets_with_names_in_the_request_language(
-        cast: Cast, frac: Any, client: Any) -> None:
+        cast: Cast, tag_framework: Any, client: Any) -> None:
     one = cast.publish(competencies=_tags(("COMSUBTHEME-1", 1), ("COMSUBTHEME-5", 3)))["id"]
     two = cast.publish(competencies=_tags(("COMSUBTHEME-3", 3)))["id"]
     cast.publish()
@@ -205,13 +205,13 @@ def test_search_filters_and_facets_with_names_in_the_request_language(
 
 
 def test_migrate_tags_resolves_codes_keeps_and_reports_unknown_ones(
-        cast: Cast, frac: Any, runner: Any, client: Any) -> None:
+        cast: Cast, tag_framework: Any, runner: Any, client: Any) -> None:
     course = cast.publish()
     legacy = _tags(("COMSUBTHEME-5", 4), ("COMP-001", 2), (node_id("COMSUBTHEME-2"), 5))
-    stored = frac.courses.get(course["id"])
+    stored = tag_framework.courses.get(course["id"])
     for part in ("revision", "live"):
         stored[part]["competencies"] = legacy
-    frac.courses.replace(stored, stored["row_version"])
+    tag_framework.courses.replace(stored, stored["row_version"])
     untouched = cast.publish()
 
     result = runner.invoke(args=["frac", "migrate-tags"])
@@ -223,12 +223,13 @@ def test_migrate_tags_resolves_codes_keeps_and_reports_unknown_ones(
     assert (line["course_id"], line["resolved"], line["unknown"]) == (course["id"], 2, 2)
     assert {t["id"]: t["problem"] for t in line["unknown_tags"]} == {
         "COMP-001": "unknown", node_id("COMSUBTHEME-2"): "level 5 not defined by COMSUBTHEME-2"}
-    migrated = frac.courses.get(course["id"])
+    migrated = tag_framework.courses.get(course["id"])
     tags = migrated["live"]["competencies"]
     assert tags[0]["code"] == "COMSUBTHEME-5" and tags[0]["framework"] == FRAMEWORK_ID
     assert tags[1:] == legacy[1:]  # kept, not dropped
-    assert frac.courses.audit_trail(course["id"])[-1]["action"] == "migrate_competency_tags"
-    assert frac.courses.get(untouched["id"])["row_version"] == untouched["row_version"]
+    trail = tag_framework.courses.audit_trail(course["id"])
+    assert trail[-1]["action"] == "migrate_competency_tags"
+    assert tag_framework.courses.get(untouched["id"])["row_version"] == untouched["row_version"]
     shown = client.get(f"/courses/{course['id']}", headers=cast.a["headers"]).json
     assert {t["id"]: t["problem"] for t in shown["tag_report"]} == {
         "COMP-001": "unknown", node_id("COMSUBTHEME-2"): "unknown"}
@@ -238,7 +239,7 @@ def test_migrate_tags_resolves_codes_keeps_and_reports_unknown_ones(
     version = migrated["row_version"]
     again = orjson.loads(runner.invoke(args=["frac", "migrate-tags"]).stdout)
     assert (again["migrated"], again["tags_resolved"], again["unchanged"]) == (0, 0, 1)
-    assert frac.courses.get(course["id"])["row_version"] == version
+    assert tag_framework.courses.get(course["id"])["row_version"] == version
 
 
 def test_migrate_tags_needs_a_published_framework(runner: Any) -> None:

@@ -59,7 +59,7 @@ def test_jsonl_import_reports_bad_rows_and_stores_good_ones(cast: Cast, client: 
     assert [e["action"] for e in store.courses.audit_trail(report["ids"][0])] == ["create"]
 
 
-def test_csv_import_with_submit(cast: Cast, client: Any, app: Any, frac: Any) -> None:
+def test_csv_import_with_submit(cast: Cast, client: Any, app: Any, tag_framework: Any) -> None:
     data = (CSV_HEADER + CSV_GOOD + CSV_BAD + CSV_GOOD2).encode("utf-8-sig")
     res = _upload(client, cast.a, data, "catalogue.csv", "?submit=true")
     assert res.status_code == 200
@@ -126,7 +126,7 @@ def test_service_takes_plain_dicts_and_reports_progress(cast: Cast, app: Any) ->
     assert {e["line"] for e in report["errors"]} == {2}
 
 
-def test_cli_import(cast: Cast, runner: Any, app: Any, tmp_path: Path, frac: Any) -> None:
+def test_cli_import(cast: Cast, runner: Any, app: Any, tmp_path: Path, tag_framework: Any) -> None:
     path = tmp_path / "courses.csv"
     path.write_text(CSV_HEADER + CSV_GOOD + CSV_GOOD2, encoding="utf-8")
     result = runner.invoke(args=["catalogue", "import", str(path), "--provider", "Provider B",

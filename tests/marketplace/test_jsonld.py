@@ -9,7 +9,7 @@ import orjson
 from tests.marketplace.conftest import Cast
 
 
-def test_jsonld_by_suffix_and_by_accept(cast: Cast, client: Any, frac: Any) -> None:
+def test_jsonld_by_suffix_and_by_accept(cast: Cast, client: Any, tag_framework: Any) -> None:
     cid = cast.publish(price={"amount": "499.00", "currency": "INR"},
                        competencies=[{"id": "COMSUBTHEME-1", "level": 2}])["id"]
     client.post(f"/catalogue/courses/{cid}/reviews", json={"learner_id": "l", "rating": 4},
@@ -58,7 +58,7 @@ def test_openapi_documents_the_marketplace(client: Any) -> None:
 
 
 def test_jsonld_and_public_course_match_their_documented_schemas(cast: Cast, client: Any,
-                                                                  frac: Any) -> None:
+                                                                  tag_framework: Any) -> None:
     # The schema of the .jsonld response refused 13 properties the response carries.
     from tests.openapi_support import conforms, documented_schema
 

@@ -15,7 +15,7 @@ from tests.marketplace.conftest import Cast
 
 
 @pytest.fixture
-def catalogue(cast: Cast, frac: Any) -> dict[str, str]:
+def catalogue(cast: Cast, tag_framework: Any) -> dict[str, str]:
     """Six published courses (A: 4, B: 2) and one draft, tagged against the test framework
     (tests.frac_support); returns name -> id."""
     specs = {
