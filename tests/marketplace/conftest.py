@@ -27,7 +27,7 @@ def course_body(**overrides: Any) -> dict[str, Any]:
         "price": {"amount": "0", "currency": "INR"},
         "certificate_offered": True,
         # Tags are validated against a published FRAC framework: tests that tag courses use
-        # the ``frac`` fixture (tests.frac_support) and pass competencies explicitly.
+        # the ``tag_framework`` fixture (tests.frac_support) and pass competencies explicitly.
         "competencies": [],
         "version": "1.0",
     }
