@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from storage.timestamps import format_timestamp
+from tests.frac_support import THEME_OF, stored_tag
 
 TOPICS_EN = [
     ("public", "लोक"), ("administration", "प्रशासन"), ("governance", "शासन"),
@@ -29,6 +30,13 @@ MODES = ["self-paced", "self-paced", "instructor-led", "classroom"]
 LEVELS = ["beginner", "intermediate", "advanced"]
 LANGS = [["en"], ["en", "hi"], ["hi"], ["en", "ta"], ["en", "bn"], ["mr"], ["en", "hi", "te"]]
 MINUTES = [20, 45, 90, 150, 300, 480, 900, 1800, 3000]
+
+
+def _tag(rng: random.Random) -> dict[str, Any]:
+    """A competency tag of the small test framework (tests.frac_support, which the benchmark
+    publishes), in its stored shape; odd competencies define levels 1-5, even ones 1-3."""
+    number = rng.randint(1, len(THEME_OF))
+    return stored_tag(number, rng.randint(1, 5 if number % 2 else 3))
 
 
 def course_documents(n: int, provider_ids: list[str], seed: int = 7) -> Iterator[dict[str, Any]]:
@@ -57,7 +65,7 @@ def course_documents(n: int, provider_ids: list[str], seed: int = 7) -> Iterator
             "languages": rng.choice(LANGS),
             "duration": f"PT{minutes // 60}H{minutes % 60}M",
             "duration_minutes": minutes,
-            "competencies": [{"id": f"COMP-{rng.randint(1, 60)}", "level": rng.randint(1, 5)}],
+            "competencies": [_tag(rng)],
             "delivery": {"type": "external", "url": f"https://learn.example.org/c/{i}"},
             "licence": {"licence": "CC-BY-4.0", "price": None},
             "certificate": rng.random() < 0.6,

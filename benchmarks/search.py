@@ -25,9 +25,11 @@ def seed(store_url: str, n: int) -> list[str]:
     from hub.auth import create_organisation
     from hub.principal import OrgKind
     from storage import open_store
+    from tests.frac_support import publish_test_framework
 
     store = open_store(store_url)
     try:
+        publish_test_framework(store)  # the courses are tagged against it (catalogue_data)
         providers = [create_organisation(store, f"Bench Provider {i}", OrgKind.PROVIDER)["id"]
                      for i in range(PROVIDERS)]
         batch: list[dict] = []

@@ -97,11 +97,45 @@ class PriceSchema(Schema):
 
 
 class CompetencyTagSchema(Schema):
-    """A competency tag: id and proficiency level 1-5. The id is not yet checked against a FRAC
-    framework: the hub holds no competency taxonomy to check it against (DESIGN.md, FRAC)."""
+    """A competency tag: a FRAC competency (sub-theme) and a proficiency level 1-5.
 
-    id = fields.String(required=True, validate=validate.Length(1, 100))
+    On input ``id`` is the competency's id or its reference code (``COMSUBTHEME-12``); the
+    shape is checked here and the tag against the latest published FRAC framework versions by
+    :mod:`marketplace.frac_tags` (an unknown id, a node that is not a competency or a level the
+    competency does not define is a 400 naming the tag). A tag is stored and shown with the
+    framework version it was validated against and its code, area and theme; those fields are
+    ignored on input, so a course read with GET can be sent back with PUT as it is."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(required=True, validate=validate.Length(1, 100), metadata={
+        "description": "competency (sub-theme) id, or its reference code on input"})
     level = fields.Integer(required=True, strict=True, validate=validate.Range(1, 5))
+    framework = fields.String(dump_only=True, allow_none=True,
+                              metadata={"description": "FRAC framework id"})
+    version = fields.Integer(dump_only=True, allow_none=True, metadata={
+        "description": "the framework version the tag was validated against"})
+    code = fields.String(dump_only=True, allow_none=True,
+                         metadata={"example": "COMSUBTHEME-12"})
+    area = fields.String(dump_only=True, allow_none=True,
+                         metadata={"description": "behavioural, functional or domain"})
+    theme = fields.String(dump_only=True, allow_none=True,
+                          metadata={"description": "the competency's theme (node id)"})
+
+
+class TagReportSchema(Schema):
+    """A tag of the course that the latest FRAC versions no longer validate: kept on the
+    course (never dropped) and reported to its provider."""
+
+    id = fields.String()
+    code = fields.String(allow_none=True)
+    level = fields.Integer(allow_none=True)
+    problem = fields.String(metadata={"description": (
+        "'retired in version N', 'level L not defined in version N', 'not migrated' (hub frac "
+        "migrate-tags resolves it) or 'unknown'")})
+    in_ = fields.List(fields.String(), data_key="in", attribute="in",
+                      metadata={"description": "revision and/or live"})
 
 
 class CourseContentSchema(Schema):
@@ -165,6 +199,8 @@ class CourseSchema(Schema):
     rating = fields.Nested(RatingSchema)
     allowed_actions = fields.List(fields.String(), metadata={
         "description": "transitions the caller may take now"})
+    tag_report = fields.List(fields.Nested(TagReportSchema), metadata={
+        "description": "competency tags no longer valid in the latest FRAC versions"})
 
 
 class CourseListArgs(Schema):

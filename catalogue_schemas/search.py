@@ -12,6 +12,9 @@ from catalogue_schemas.course import CATEGORIES, LEVELS, MODES, PriceSchema, Rat
 from catalogue_schemas.fields import LanguageTag
 from storage.catalogue_index import DURATION_BANDS, SORT_ORDERS
 
+#: FRAC competency areas (marketplace.frac_model.AREAS; schemas sit below the marketplace).
+COMPETENCY_AREAS = ("behavioural", "functional", "domain")
+
 
 def _many(inner: fields.Field, what: str) -> fields.List:
     return fields.List(inner, load_default=list,
@@ -31,7 +34,14 @@ class SearchArgs(Schema):
     category = _many(fields.String(validate=validate.OneOf(CATEGORIES)), "category")
     mode = _many(fields.String(validate=validate.OneOf(MODES)), "learning mode")
     level = _many(fields.String(validate=validate.OneOf(LEVELS)), "difficulty level")
-    competency = _many(fields.String(validate=validate.Length(1, 100)), "competency id")
+    competency = _many(fields.String(validate=validate.Length(1, 100)),
+                       "competency (sub-theme) id or reference code")
+    competency_area = _many(fields.String(validate=validate.OneOf(COMPETENCY_AREAS)),
+                            "competency area")
+    competency_theme = _many(fields.String(validate=validate.Length(1, 100)),
+                             "competency theme id or reference code")
+    competency_level = _many(fields.Integer(strict=False, validate=validate.Range(1, 5)),
+                             "proficiency level of a competency tag (1-5)")
     duration = _many(fields.String(validate=validate.OneOf(tuple(DURATION_BANDS))),
                      "duration band")
     min_minutes = fields.Integer(load_default=None, validate=validate.Range(0, 10**6))
@@ -43,6 +53,18 @@ class SearchArgs(Schema):
         "description": "false skips the facet counts (faster; e.g. for later pages)"})
     cursor = fields.String(load_default=None, validate=validate.Length(max=4096),
                            metadata={"description": "the 'next' of the previous page"})
+    lang = LanguageTag(load_default=None, metadata={
+        "description": "language of competency names (else Accept-Language, else English)"})
+
+
+class LanguageArgs(Schema):
+    """``?lang=``: the language names are shown in (else Accept-Language, else English)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    lang = LanguageTag(load_default=None, metadata={
+        "description": "language of competency names (else Accept-Language, else English)"})
 
 
 class ProviderRefSchema(Schema):
@@ -56,6 +78,24 @@ class DeliveryTypeSchema(Schema):
     """Only the delivery type is public; launch details go through the hub."""
 
     type = fields.String()
+
+
+class PublicCompetencySchema(Schema):
+    """A competency tag of a public course, with names in the request's language."""
+
+    id = fields.String(metadata={"description": "competency (sub-theme) id"})
+    code = fields.String(allow_none=True, metadata={"example": "COMSUBTHEME-12"})
+    name = fields.String(allow_none=True)
+    level = fields.Integer(allow_none=True)
+    level_name = fields.String(allow_none=True, metadata={"example": "Proficient"})
+    level_description = fields.String(allow_none=True)
+    area = fields.String(allow_none=True, metadata={"example": "functional"})
+    area_name = fields.String(allow_none=True)
+    theme = fields.String(allow_none=True, metadata={"description": "theme id"})
+    theme_code = fields.String(allow_none=True)
+    theme_name = fields.String(allow_none=True)
+    framework = fields.String(allow_none=True)
+    version = fields.Integer(allow_none=True)
 
 
 class PublicCourseSchema(Schema):
@@ -76,7 +116,7 @@ class PublicCourseSchema(Schema):
     licence = fields.String()
     price = fields.Nested(PriceSchema)
     certificate_offered = fields.Boolean()
-    competencies = fields.List(fields.Dict())
+    competencies = fields.List(fields.Nested(PublicCompetencySchema))
     version = fields.String()
     published_at = fields.String(allow_none=True)
     rating = fields.Nested(RatingSchema)
@@ -84,11 +124,13 @@ class PublicCourseSchema(Schema):
 
 
 class FacetValueSchema(Schema):
-    """One facet bucket; provider buckets carry the organisation name as ``label``."""
+    """One facet bucket; provider buckets carry the organisation name as ``label``, competency
+    buckets the name in the request's language and the reference ``code``."""
 
     value = fields.String()
     count = fields.Integer()
     label = fields.String()
+    code = fields.String()
 
 
 class SearchResultSchema(Schema):
@@ -138,8 +180,24 @@ class JsonLdDefinedTermSchema(Schema):
     """schema.org ``DefinedTerm``: a competency the course teaches, with its level."""
 
     type_ = fields.String(data_key="@type", required=True, metadata={"example": "DefinedTerm"})
-    termCode = fields.String(required=True, metadata={"description": "competency id"})
+    termCode = fields.String(required=True, metadata={
+        "description": "competency reference code (its id when it has none)"})
+    name = fields.String(allow_none=True)
     description = fields.String(required=True, metadata={"example": "proficiency level 2"})
+
+
+class JsonLdAlignmentSchema(Schema):
+    """schema.org ``AlignmentObject``: the FRAC competency the course teaches."""
+
+    type_ = fields.String(data_key="@type", required=True,
+                          metadata={"example": "AlignmentObject"})
+    alignmentType = fields.String(required=True, metadata={"example": "teaches"})
+    educationalFramework = fields.String(allow_none=True,
+                                         metadata={"description": "framework title"})
+    targetName = fields.String(allow_none=True)
+    targetUrl = fields.String(required=True, metadata={
+        "description": "the competency's CASE 1.1 CFItem URI"})
+    targetDescription = fields.String(metadata={"description": "level name and description"})
 
 
 class JsonLdAggregateRatingSchema(Schema):
@@ -182,5 +240,6 @@ class CourseJsonLdSchema(Schema):
     offers = fields.Nested(JsonLdOfferSchema)
     hasCourseInstance = fields.Nested(JsonLdCourseInstanceSchema)
     teaches = fields.List(fields.Nested(JsonLdDefinedTermSchema))
+    educationalAlignment = fields.List(fields.Nested(JsonLdAlignmentSchema))
     educationalCredentialAwarded = fields.String()
     aggregateRating = fields.Nested(JsonLdAggregateRatingSchema)

@@ -45,9 +45,11 @@ def _init_frac_case(app: Flask) -> None:
     ``frac`` command group (:mod:`marketplace.frac_cli`, other FRAC parts add to it)."""
     from marketplace.frac_case_routes import blueprints as case_blueprints
     from marketplace.frac_cli import frac
+    from marketplace.frac_migrate import migrate_tags_command
 
     for blp in case_blueprints():
         app.extensions["hub.api"].register_blueprint(blp)
     # CASE consumers (framework browsers, other platforms' pickers) read it from other sites.
     cors.allow_cross_origin(app, "/ims/case/", cors.CATALOGUE_CORS_HEADERS)
+    frac.add_command(migrate_tags_command)  # `hub frac migrate-tags`
     app.cli.add_command(frac)

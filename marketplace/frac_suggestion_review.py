@@ -19,6 +19,7 @@ from typing import Any
 
 from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from hub.principal import Principal, Role
+from marketplace import frac_tags
 from marketplace.frac_catalog import published
 from marketplace.frac_model import FrameworkVersion, pick_text
 from marketplace.frac_suggest import course_texts, model_for
@@ -110,9 +111,8 @@ def _tag_revision(store: Store, principal: Principal, course: Document, node: Do
     prepared or reviewed, as a new draft revision of a published course (its live version
     keeps serving). A retired course takes no tags.
 
-    The tag is checked here against the published framework (a sub-theme, a level it
-    defines); part T's ``marketplace.frac_tags.validate_tags`` is the one check for every
-    course write once it is on main, and should replace this one then."""
+    The tags are checked and stored by ``marketplace.frac_tags.validate_tags``, the one
+    check of every course write (the course's tags kept as they are)."""
     if course["state"] == "retired":
         raise Conflict("a retired course takes no new tags", state="retired",
                        allowed_actions=[])
@@ -121,7 +121,8 @@ def _tag_revision(store: Store, principal: Principal, course: Document, node: Do
     tags = [t for t in content.get("competencies") or [] if t.get("id") not in same]
     if len(tags) >= MAX_TAGS:
         raise ValidationError.for_field("competencies", f"a course has at most {MAX_TAGS} tags")
-    content["competencies"] = [*tags, {"id": node["id"], "level": level}]
+    content["competencies"] = frac_tags.validate_tags(
+        store, [*tags, {"id": node["id"], "level": level}], kept=frac_tags.course_tags(course))
     updated, action = with_revision(course, content, now, "tag")
     event = audit_event(course["id"], principal.key, principal.org_id, course["state"],
                         updated["state"], action,

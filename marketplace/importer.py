@@ -1,15 +1,17 @@
 """Bulk import of a provider's catalogue from JSON Lines or CSV.
 
 Every row is validated with :class:`catalogue_schemas.course.CourseContentSchema`, the schema of
-``POST /courses``. Valid rows are written with ``courses.add_many`` (one atomic write per batch,
-each course with its audit events); an invalid row is reported by line, field and message and
-never written, not even in part.
+``POST /courses``, and its competency tags against the published FRAC frameworks
+(:func:`marketplace.frac_tags.validated_content`, as ``POST /courses``). Valid rows are written
+with ``courses.add_many`` (one atomic write per batch, each course with its audit events); an
+invalid row is reported by line, field and message and never written, not even in part.
 
 CSV columns are the flattened field names: ``title.en``, ``title.hi``, ``description.en``,
 ``category``, ``mode``, ``level``, ``duration``, ``delivery.type``, ``delivery.url`` (or
 ``delivery.tool`` and ``delivery.target_link_uri``: the provider's LTI tool and its link),
 ``price.amount``, ``price.currency``, ``certificate_offered``, ``licence``, ``version``; lists
-(``keywords``, ``languages``) are ``;``-separated and ``competencies`` is ``id:level;id:level``.
+(``keywords``, ``languages``) are ``;``-separated and ``competencies`` is ``id:level;id:level``
+(an id or a reference code: ``COMSUBTHEME-12:2``).
 Empty cells are absent fields.
 """
 
@@ -26,6 +28,7 @@ import marshmallow
 from catalogue_schemas.course import CourseContentSchema
 from hub.errors import ValidationError
 from hub.errors_http import flatten_messages
+from marketplace.frac_tags import validated_content
 from marketplace.service import delivery_problem, new_course
 from storage.json_text import JSONTextError, loads
 from storage.ports import Document, Store
@@ -166,6 +169,13 @@ def import_catalogue(store: Store, provider_id: str, rows: Iterable[Row | Docume
         if problem:
             content, errors = None, [{"line": row.line, "field": "delivery.tool",
                                       "message": problem}]
+        if content is not None:
+            try:  # competency tags against the published FRAC frameworks (frac_tags)
+                content = validated_content(store, content)
+            except ValidationError as exc:
+                content, errors = None, [
+                    {"line": row.line, "field": field, "message": message}
+                    for field, messages in (exc.errors or {}).items() for message in messages]
         if content is None:
             report["rejected"] += 1
             report["errors"].extend(errors)

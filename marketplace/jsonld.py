@@ -2,7 +2,9 @@
 
 Served at ``/catalogue/courses/<id>.jsonld`` and for ``Accept: application/ld+json``. Titles and
 descriptions keep every language as JSON-LD language-tagged values (JSON-LD 1.1 §4.2.4), with
-the English (else first) text as the plain ``name`` search engines expect.
+the English (else first) text as the plain ``name`` search engines expect. Competency tags
+are ``teaches`` terms and ``educationalAlignment`` objects whose ``targetUrl`` is the
+competency's CASE 1.1 item.
 """
 
 from __future__ import annotations
@@ -32,8 +34,11 @@ def tagged(language_map: dict[str, str] | None) -> list[dict[str, str]]:
     return [{"@value": text, "@language": tag} for tag, text in (language_map or {}).items()]
 
 
-def course_jsonld(item: dict[str, Any]) -> dict[str, Any]:
-    """The JSON-LD of a public course item (:func:`marketplace.search.public_course`)."""
+def course_jsonld(item: dict[str, Any], alignments: list[dict[str, Any]] | None = None
+                  ) -> dict[str, Any]:
+    """The JSON-LD of a public course item (:func:`marketplace.search.public_course`), with
+    the ``educationalAlignment`` of its FRAC competency tags
+    (:func:`marketplace.frac_tags.alignments`)."""
     price = item.get("price") or {}
     doc: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -62,9 +67,11 @@ def course_jsonld(item: dict[str, Any]) -> dict[str, Any]:
         "hasCourseInstance": {"@type": "CourseInstance",
                               "courseMode": _COURSE_MODE.get(item.get("mode") or "", "online"),
                               "courseWorkload": item.get("duration")},
-        "teaches": [{"@type": "DefinedTerm", "termCode": c["id"],
+        "teaches": [{"@type": "DefinedTerm", "termCode": c.get("code") or c["id"],
+                     "name": c.get("name"),
                      "description": f"proficiency level {c['level']}"}
                     for c in item.get("competencies") or []],
+        "educationalAlignment": alignments or [],
     }
     descriptions = tagged(item.get("description"))
     if len(descriptions) > 1:

@@ -26,6 +26,7 @@ from catalogue_schemas.review import (
 )
 from catalogue_schemas.search import (
     CourseJsonLdSchema,
+    LanguageArgs,
     PublicCourseSchema,
     SearchArgs,
     SearchResultSchema,
@@ -40,7 +41,7 @@ from catalogue_schemas.workflow import (
 from hub.auth import current_principal
 from hub.context import get_config, get_store
 from hub.docs import HubBlueprint
-from marketplace import importer, jsonld, reviews, service
+from marketplace import frac_tags, importer, jsonld, reviews, service
 from marketplace.frac_suggestion_routes import suggestions
 from marketplace.search import public_course, search_catalogue
 
@@ -61,12 +62,19 @@ def _principal() -> Any:
 
 
 def _with_etag(course: dict[str, Any], status: int = 200) -> tuple[Any, int, dict[str, str]]:
-    return (service.with_actions(_principal(), course), status,
+    return (service.with_actions(_principal(), course, get_store()), status,
             {"ETag": service.etag(course)})
 
 
 def _search_state() -> dict[str, Any]:
     return current_app.extensions["marketplace.search"]  # type: ignore[no-any-return]
+
+
+def _language(args: dict[str, Any]) -> str | None:
+    """The language names are shown in: ``?lang=``, else the best of Accept-Language (RFC 9110
+    §12.5.4), else None (English, then the first name: frac_model.pick_text)."""
+    best = args.get("lang") or request.accept_languages.best
+    return best if best and best != "*" else None
 
 
 def _json(body: Any, mimetype: str = "application/json") -> Response:
@@ -174,31 +182,39 @@ def search(args: dict[str, Any]) -> Any:
     """Full-text search over published courses with filters, facets and a signed cursor."""
     state = _search_state()
     result = search_catalogue(get_store(), args, state["codec"], state["names"],
-                              get_config().public_url)
+                              get_config().public_url, _language(args))
     return _json(result)
 
 
-def _public(course_id: str) -> dict[str, Any]:
-    course = reviews.published_course(get_store(), course_id)
-    return public_course(course, _search_state()["names"](course["provider_id"]),
-                         get_config().public_url)
+def _public(course_id: str, lang: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The public course item and the schema.org alignments of its competency tags."""
+    store, base_url = get_store(), get_config().public_url
+    course = reviews.published_course(store, course_id)
+    tags = (course.get("live") or {}).get("competencies") or []
+    item = public_course(course, _search_state()["names"](course["provider_id"]), base_url,
+                         lambda stored: frac_tags.public_tags(store, stored, lang))
+    return item, frac_tags.alignments(store, tags, lang, base_url)
 
 
 @catalogue.route("/courses/<course_id>.jsonld", methods=["GET"])
+@catalogue.arguments(LanguageArgs, location="query")
 @catalogue.response(200, CourseJsonLdSchema, content_type=jsonld.JSONLD_MIMETYPE)
-def course_jsonld(course_id: str) -> Any:
-    """schema.org ``Course`` JSON-LD of a published course."""
-    return _json(jsonld.course_jsonld(_public(course_id)), jsonld.JSONLD_MIMETYPE)
+def course_jsonld(args: dict[str, Any], course_id: str) -> Any:
+    """schema.org ``Course`` JSON-LD of a published course (competency names in ``lang``)."""
+    item, alignments = _public(course_id, _language(args))
+    return _json(jsonld.course_jsonld(item, alignments), jsonld.JSONLD_MIMETYPE)
 
 
 @catalogue.route("/courses/<course_id>", methods=["GET"])
+@catalogue.arguments(LanguageArgs, location="query")
 @catalogue.response(200, PublicCourseSchema)
-def public_course_view(course_id: str) -> Any:
-    """The live version of a published course (JSON-LD for ``Accept: application/ld+json``)."""
-    item = _public(course_id)
+def public_course_view(args: dict[str, Any], course_id: str) -> Any:
+    """The live version of a published course (JSON-LD for ``Accept: application/ld+json``),
+    its competency tags with names and codes in ``lang``."""
+    item, alignments = _public(course_id, _language(args))
     best = request.accept_mimetypes.best_match(["application/json", jsonld.JSONLD_MIMETYPE])
     if best == jsonld.JSONLD_MIMETYPE:
-        return _json(jsonld.course_jsonld(item), jsonld.JSONLD_MIMETYPE)
+        return _json(jsonld.course_jsonld(item, alignments), jsonld.JSONLD_MIMETYPE)
     return _json(item)
 
 

@@ -13,12 +13,15 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import orjson
 
 from hub.errors import ValidationError
 from hub.tokens import KeySource, TokenCodec, b64
+from marketplace import frac_tags
+from marketplace.frac_catalog import PublishedFrameworks, published
 from storage.catalogue_index import FACET_FIELDS
 from storage.ports import Document, Store
 from storage.ports.catalogue import CourseQuery, CourseResults
@@ -27,8 +30,12 @@ from storage.ports.catalogue import CourseQuery, CourseResults
 _MULTI = {
     "provider": "providers", "language": "languages", "category": "categories",
     "mode": "modes", "level": "levels", "competency": "competencies",
-    "duration": "duration_bands",
+    "competency_area": "competency_areas", "competency_theme": "competency_themes",
+    "competency_level": "competency_levels", "duration": "duration_bands",
 }
+
+#: Filters whose values may be FRAC reference codes (resolved to node ids, as indexed).
+_BY_CODE = ("competency", "competency_theme")
 
 #: Public fields of a course's live version, in the order items show them.
 PUBLIC_FIELDS = ("title", "description", "keywords", "category", "mode", "level", "duration",
@@ -40,7 +47,7 @@ def fingerprint(args: Document) -> str:
     """A short digest of everything that defines the result sequence (not limit, cursor, facets),
     with multi-valued filters order-independent."""
     canon = {k: (sorted(v) if isinstance(v, list) else v)
-             for k, v in sorted(args.items()) if k not in ("limit", "cursor", "facets")}
+             for k, v in sorted(args.items()) if k not in ("limit", "cursor", "facets", "lang")}
     return b64(hashlib.sha256(orjson.dumps(canon)).digest()[:12])
 
 
@@ -88,13 +95,18 @@ class ProviderNames:
         return name
 
 
-def public_course(course: Document, provider_name: str, base_url: str) -> Document:
-    """The public view of a course: its *live* version, provider, rating and URL."""
+def public_course(course: Document, provider_name: str, base_url: str,
+                  tags: Callable[[list[Document]], list[Document]] | None = None) -> Document:
+    """The public view of a course: its *live* version, provider, rating and URL; ``tags``
+    shows its competency tags (:func:`marketplace.frac_tags.public_tag`, names in the
+    request's language)."""
     live = course["live"] or {}
     item: Document = {"id": course["id"],
                       "provider": {"id": course["provider_id"], "name": provider_name}}
     for name in PUBLIC_FIELDS:
         item[name] = live.get(name)
+    if tags is not None:
+        item["competencies"] = tags(live.get("competencies") or [])
     item["delivery"] = {"type": (live.get("delivery") or {}).get("type")}
     item["published_at"] = course.get("published_at")
     item["rating"] = course.get("rating") or {"average": None, "count": 0}
@@ -102,8 +114,10 @@ def public_course(course: Document, provider_name: str, base_url: str) -> Docume
     return item
 
 
-def build_query(args: Document, codec: CursorCodec) -> tuple[CourseQuery, str]:
-    """The storage query for validated :class:`catalogue_schemas.search.SearchArgs`."""
+def build_query(args: Document, codec: CursorCodec,
+                frameworks: PublishedFrameworks | None = None) -> tuple[CourseQuery, str]:
+    """The storage query for validated :class:`catalogue_schemas.search.SearchArgs`
+    (``frameworks`` resolves reference codes in the competency filters)."""
     if (args.get("min_minutes") is not None and args.get("max_minutes") is not None
             and args["min_minutes"] > args["max_minutes"]):
         raise ValidationError.for_field("max_minutes", "must not be below min_minutes")
@@ -113,9 +127,14 @@ def build_query(args: Document, codec: CursorCodec) -> tuple[CourseQuery, str]:
     if args.get("cursor"):
         after, snapshot = codec.decode(args["cursor"], fp)
     text = (args.get("q") or "").strip() or None
+    filters = {target: tuple(dict.fromkeys(str(v) for v in args.get(name) or ()))
+               for name, target in _MULTI.items()}
+    if frameworks is not None:
+        for name in _BY_CODE:
+            filters[_MULTI[name]] = frac_tags.filter_ids(frameworks, filters[_MULTI[name]])
     query = CourseQuery(
         text=text,
-        **{target: tuple(dict.fromkeys(args.get(name) or ())) for name, target in _MULTI.items()},
+        **filters,
         min_minutes=args.get("min_minutes"),
         max_minutes=args.get("max_minutes"),
         min_rating=args.get("min_rating"),
@@ -130,11 +149,15 @@ def build_query(args: Document, codec: CursorCodec) -> tuple[CourseQuery, str]:
 
 
 def shape_results(results: CourseResults, query: CourseQuery, fp: str, codec: CursorCodec,
-                  names: Callable[[str], str], base_url: str) -> Document:
-    """``{"total", "items", "facets", "next"}`` from a storage page."""
+                  names: Callable[[str], str], base_url: str,
+                  frameworks: PublishedFrameworks | None = None,
+                  lang: str | None = None) -> Document:
+    """``{"total", "items", "facets", "next"}`` from a storage page; competency names (items
+    and facets) in ``lang`` from ``frameworks``."""
     limit = query.limit - 1
     page = results.items[:limit]
-    items = [public_course(c, names(c["provider_id"]), base_url) for c in page]
+    tags = None if frameworks is None else partial(frac_tags.show_tags, frameworks, lang)
+    items = [public_course(c, names(c["provider_id"]), base_url, tags) for c in page]
     facets: dict[str, list[Document]] = {}
     for name in FACET_FIELDS:
         buckets = results.facets.get(name)
@@ -142,6 +165,10 @@ def shape_results(results: CourseResults, query: CourseQuery, fp: str, codec: Cu
             continue
         if name == "provider":
             facets[name] = [{"value": v, "count": n, "label": names(v)} for v, n in buckets]
+        elif name in frac_tags.FACETS and frameworks is not None:
+            facets[name] = [{"value": v, "count": n,
+                             **frac_tags.facet_label(frameworks, name, v, lang)}
+                            for v, n in buckets]
         else:
             facets[name] = [{"value": v, "count": n} for v, n in buckets]
     more = len(results.items) > limit
@@ -150,8 +177,10 @@ def shape_results(results: CourseResults, query: CourseQuery, fp: str, codec: Cu
 
 
 def search_catalogue(store: Store, args: Document, codec: CursorCodec,
-                     names: Callable[[str], str], base_url: str) -> Document:
-    """Run one catalogue search for validated arguments."""
-    query, fp = build_query(args, codec)
+                     names: Callable[[str], str], base_url: str,
+                     lang: str | None = None) -> Document:
+    """Run one catalogue search for validated arguments; competency names in ``lang``."""
+    frameworks = published(store)
+    query, fp = build_query(args, codec, frameworks)
     results = store.courses.search(query)
-    return shape_results(results, query, fp, codec, names, base_url)
+    return shape_results(results, query, fp, codec, names, base_url, frameworks, lang)

@@ -21,7 +21,7 @@ from hub.errors import (
     ValidationError,
 )
 from hub.principal import OrgKind, Principal, Role
-from marketplace import vetting
+from marketplace import frac_tags, vetting
 from storage.errors import ConcurrentUpdate
 from storage.ports import Document, Store
 from storage.timestamps import utcnow
@@ -95,11 +95,15 @@ def load_visible(store: Store, principal: Principal, course_id: str) -> Document
     return course
 
 
-def with_actions(principal: Principal, course: Document) -> Document:
-    """The course as the API shows it: plus the actions this caller may take now."""
+def with_actions(principal: Principal, course: Document, store: Store | None = None
+                 ) -> Document:
+    """The course as the API shows it: plus the actions this caller may take now and (given
+    the store) the ``tag_report`` of its tags the latest FRAC versions no longer validate."""
     shown = dict(course)
     shown["allowed_actions"] = vetting.allowed_actions(principal, course["state"],
                                                        course["provider_id"])
+    if store is not None:
+        shown["tag_report"] = frac_tags.tag_report(store, course)
     return shown
 
 
@@ -177,6 +181,7 @@ def create_course(store: Store, principal: Principal, content: Document) -> Docu
     """``POST /courses``: a publisher of a provider organisation creates a draft."""
     check_provider_publisher(principal, "creates")
     check_delivery(store, principal.org_id, content)
+    content = frac_tags.validated_content(store, content)
     course, events = new_course(principal.org_id, content, principal.key, principal.org_id)
     store.courses.add(course, events[0])
     return course
@@ -195,7 +200,7 @@ def list_courses(store: Store, principal: Principal, states: list[str], provider
     rows = store.courses.list_for_provider(owner, states or None, limit + 1, after)
     page = rows[:limit]
     return {
-        "items": [with_actions(principal, c) for c in page],
+        "items": [with_actions(principal, c, store) for c in page],
         "next": page[-1]["id"] if len(rows) > limit else None,
     }
 
@@ -235,6 +240,7 @@ def edit_course(store: Store, principal: Principal, course_id: str, content: Doc
     check_if_match(course, if_match)
     vetting.check_editable(course["state"])
     check_delivery(store, course["provider_id"], content)
+    content = frac_tags.validated_content(store, content, course)
     now = utcnow()
     updated, action = with_revision(course, content, now, "edit")
     event = audit_event(course_id, principal.key, principal.org_id, course["state"],

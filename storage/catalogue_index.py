@@ -45,7 +45,25 @@ FACET_FIELDS: tuple[str, ...] = (
     "duration",
     "rating",
     "competency",
+    "competency_area",
+    "competency_theme",
+    "competency_level",
 )
+
+#: Facet fields whose filter is "one of these values" -> the :class:`CourseQuery` attribute
+#: holding the values (every facet field but ``duration`` and ``rating``, whose filters are
+#: ranges). Both adapters build these filters from this one table.
+VALUE_FILTERS: dict[str, str] = {
+    "provider": "providers",
+    "language": "languages",
+    "category": "categories",
+    "mode": "modes",
+    "level": "levels",
+    "competency": "competencies",
+    "competency_area": "competency_areas",
+    "competency_theme": "competency_themes",
+    "competency_level": "competency_levels",
+}
 
 #: Duration bands (facet ``duration``): id -> [min minutes, max minutes) ; max None = open.
 DURATION_BANDS: dict[str, tuple[int, int | None]] = {
@@ -198,7 +216,7 @@ def index_fields(course: dict[str, Any]) -> dict[str, Any]:
     live = course["live"]
     rating = course.get("rating") or {}
     minutes = live.get("duration_minutes")
-    competencies = [c["id"] for c in live.get("competencies") or [] if isinstance(c, dict)]
+    tags = [c for c in live.get("competencies") or [] if isinstance(c, dict)]
     title_terms = text_terms(live.get("title"))
     keyword_terms = text_terms(live.get("keywords"))
     description_terms = text_terms(live.get("description"))
@@ -210,7 +228,14 @@ def index_fields(course: dict[str, Any]) -> dict[str, Any]:
         "level": live.get("level"),
         "minutes": minutes,
         "duration_band": duration_band(minutes),
-        "competencies": sorted(set(competencies)),
+        # Competency tags are stored denormalised (marketplace.frac_tags): the area and theme
+        # of each tag are in the tag, so indexing needs no framework lookup. Tags stored
+        # before validation existed carry only id and level.
+        "competencies": sorted({str(c["id"]) for c in tags if c.get("id")}),
+        "competency_areas": sorted({str(c["area"]) for c in tags if c.get("area")}),
+        "competency_themes": sorted({str(c["theme"]) for c in tags if c.get("theme")}),
+        "competency_levels": sorted({str(c["level"]) for c in tags
+                                     if c.get("level") is not None}),
         "rating_average": rating.get("average"),
         "rating_count": int(rating.get("count") or 0),
         "title_sort": title_sort_key(live.get("title")),
@@ -233,6 +258,9 @@ FACET_OWN_FILTERS: dict[str, tuple[str, ...]] = {
     "duration": ("duration_bands", "min_minutes", "max_minutes"),
     "rating": ("min_rating",),
     "competency": ("competencies",),
+    "competency_area": ("competency_areas",),
+    "competency_theme": ("competency_themes",),
+    "competency_level": ("competency_levels",),
 }
 
 

@@ -35,6 +35,7 @@ from storage.catalogue_index import (
     RATING_BUCKETS,
     RELEVANCE_WEIGHTS,
     SORT_ORDERS,
+    VALUE_FILTERS,
     facet_filters_except,
     facet_order,
     parse_text_query,
@@ -51,6 +52,9 @@ FACET_PATHS: dict[str, str] = {
     "duration": "_idx.duration_band",
     "rating": "_idx.rating_buckets",
     "competency": "_idx.competencies",
+    "competency_area": "_idx.competency_areas",
+    "competency_theme": "_idx.competency_themes",
+    "competency_level": "_idx.competency_levels",
 }
 
 #: Score of a token by the field it prefixes a word of (best field wins).
@@ -107,17 +111,14 @@ def _prefix(token: str) -> str:
 def filter_conditions(query: CourseQuery) -> list[dict[str, Any]]:
     """The field filters of ``query`` (no text, no snapshot), to be AND-ed."""
     conditions: list[dict[str, Any]] = []
-    for values, path in (
-        (query.providers, "_idx.provider_id"),
-        (tuple(tag.lower() for tag in query.languages), "_idx.languages"),
-        (query.categories, "_idx.category"),
-        (query.modes, "_idx.mode"),
-        (query.levels, "_idx.level"),
-        (query.competencies, "_idx.competencies"),
-        (query.duration_bands, "_idx.duration_band"),
-    ):
+    for facet_field, attr in VALUE_FILTERS.items():
+        values = getattr(query, attr)
+        if facet_field == "language":  # BCP 47 tags match case-insensitively
+            values = tuple(tag.lower() for tag in values)
         if values:
-            conditions.append({path: {"$in": list(values)}})
+            conditions.append({FACET_PATHS[facet_field]: {"$in": list(values)}})
+    if query.duration_bands:
+        conditions.append({"_idx.duration_band": {"$in": list(query.duration_bands)}})
     if query.min_minutes is not None:
         conditions.append({"_idx.minutes_sort": {"$gte": int(query.min_minutes)}})
     if query.max_minutes is not None:

@@ -30,6 +30,9 @@ class CourseQuery:
     modes: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
     competencies: tuple[str, ...] = ()  # competency ids in the course's tags
+    competency_areas: tuple[str, ...] = ()  # areas of the tags (behavioural, functional, ...)
+    competency_themes: tuple[str, ...] = ()  # theme node ids of the tags
+    competency_levels: tuple[str, ...] = ()  # proficiency levels of the tags ("1".."5")
     duration_bands: tuple[str, ...] = ()  # keys of DURATION_BANDS
     min_minutes: int | None = None
     max_minutes: int | None = None
@@ -73,7 +76,9 @@ class CourseRepository(Protocol):
     A retired course has ``live`` None. Content fields used by search (in ``live``):
     ``title`` and ``description`` (language maps), ``keywords`` (list of str), ``category``,
     ``mode``, ``level``, ``languages`` (list), ``duration_minutes`` (int),
-    ``competencies`` (list of ``{"id", "level"}``).
+    ``competencies`` (list of ``{"id", "level"}``, with ``area`` and ``theme`` once validated
+    against a FRAC framework: :mod:`marketplace.frac_tags`). The competency filters match any
+    tag of the course each (a level filter and a competency filter may match different tags).
 
     ``search_seq`` is assigned by the repository from a monotonically increasing counter every
     time ``live`` changes to non-None (so a page snapshot excludes later publications).

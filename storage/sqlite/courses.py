@@ -2,8 +2,9 @@
 search index.
 
 Every write runs in one :meth:`SqliteStore.transaction`: the course row, its search index rows
-(``course_search``, ``course_languages``, ``course_competencies``, ``course_fts``) and its audit
-event commit together or not at all. Search itself is in :mod:`storage.sqlite.search`.
+(``course_search``, ``course_languages``, ``course_competencies``, ``course_tags``,
+``course_fts``) and its audit event commit together or not at all. Search itself is in
+:mod:`storage.sqlite.search`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from storage.ports import Document
 from storage.ports.catalogue import CourseQuery, CourseResults
 from storage.sqlite.json_columns import dumps, loads
 from storage.sqlite.search import search
-from storage.sqlite.search_bitmaps import BitmapCache
+from storage.sqlite.search_bitmaps import TAG_FACETS, BitmapCache
 
 if TYPE_CHECKING:
     from storage.sqlite.store import SqliteStore
@@ -47,7 +48,7 @@ def touched(conn: sqlite3.Connection, rid: int) -> None:
 
 def unindex(conn: sqlite3.Connection, rid: int) -> None:
     """Remove a course from every search table."""
-    for table in ("course_search", "course_languages", "course_competencies"):
+    for table in ("course_search", "course_languages", "course_competencies", "course_tags"):
         conn.execute(f"DELETE FROM {table} WHERE rid = ?", (rid,))
     conn.execute("DELETE FROM course_fts WHERE rowid = ?", (rid,))
 
@@ -67,6 +68,9 @@ def index(conn: sqlite3.Connection, rid: int, course: Document) -> None:
                      [(lang, rid) for lang in fields["languages"]])
     conn.executemany("INSERT INTO course_competencies VALUES (?, ?)",
                      [(comp, rid) for comp in fields["competencies"]])
+    conn.executemany("INSERT INTO course_tags VALUES (?, ?, ?)",
+                     [(facet, value, rid) for facet, name in TAG_FACETS.items()
+                      for value in fields[name]])
     # Pre-tokenised so that FTS5 sees exactly storage.catalogue_index's words (each once: the
     # relevance weights look at which field a word is in, not how often).
     conn.execute(

@@ -7,7 +7,8 @@ in :mod:`storage.sqlite.organisations`, :mod:`storage.sqlite.courses`,
 
 Documents are kept whole as JSON text (orjson); the fields that queries filter or sort on are
 copied into indexed columns. The search index of courses lives in ``course_search`` (one compact
-row per searchable course), ``course_languages``/``course_competencies`` (multi-valued fields)
+row per searchable course), ``course_languages``/``course_competencies``/``course_tags``
+(multi-valued fields)
 and the FTS5 table ``course_fts`` (see :mod:`storage.sqlite.courses`).
 """
 
@@ -23,7 +24,7 @@ from storage.sqlite.reviews import SqliteReviewRepository
 if TYPE_CHECKING:
     from storage.sqlite.store import SqliteStore
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS organisations (
@@ -64,6 +65,13 @@ SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS course_competencies (
         comp TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (comp, rid)) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS course_competencies_rid ON course_competencies (rid)",
+    # The other multi-valued facets of competency tags (storage.sqlite.courses.TAG_FACETS):
+    # area, theme and level of every tag. Version 4; a store written before indexes its
+    # courses' tags here as each course is next written (hub frac migrate-tags writes them).
+    """CREATE TABLE IF NOT EXISTS course_tags (
+        facet TEXT NOT NULL, value TEXT NOT NULL, rid INTEGER NOT NULL,
+        PRIMARY KEY (facet, value, rid)) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS course_tags_rid ON course_tags (rid)",
     # rowid = courses.rid. Text is fed already tokenised by storage.catalogue_index.tokenize.
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS course_fts USING fts5(
         title, keywords, description, tokenize="{FTS5_TOKENIZE}", prefix='2 3')""",

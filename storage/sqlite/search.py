@@ -26,6 +26,7 @@ from storage.catalogue_index import (
     FACET_FIELDS,
     RELEVANCE_WEIGHTS,
     SORT_ORDERS,
+    VALUE_FILTERS,
     facet_order,
     has_own_filter,
     parse_text_query,
@@ -49,18 +50,12 @@ def fts_expression(tokens: list[str], column: str | None = None) -> str:
 def filter_bitmaps(bm: CatalogueBitmaps, query: CourseQuery) -> dict[str, int]:
     """Facet field -> rows passing that field's own filters, for the fields ``query`` filters."""
     out: dict[str, int] = {}
-    if query.providers:
-        out["provider"] = bm.any_of("provider", query.providers)
-    if query.languages:
-        out["language"] = bm.any_of("language", {lang.lower() for lang in query.languages})
-    if query.categories:
-        out["category"] = bm.any_of("category", query.categories)
-    if query.modes:
-        out["mode"] = bm.any_of("mode", query.modes)
-    if query.levels:
-        out["level"] = bm.any_of("level", query.levels)
-    if query.competencies:
-        out["competency"] = bm.any_of("competency", query.competencies)
+    for facet_field, attr in VALUE_FILTERS.items():
+        values = getattr(query, attr)
+        if values:
+            if facet_field == "language":  # BCP 47 tags match case-insensitively
+                values = {lang.lower() for lang in values}
+            out[facet_field] = bm.any_of(facet_field, values)
     if has_own_filter(query, "duration"):
         bits = bm.everything
         if query.duration_bands:

@@ -42,6 +42,16 @@ ORDERS: dict[str, tuple[tuple[str, bool], ...]] = {
 COLUMNS: dict[str, str] = {"provider": "provider", "category": "category", "mode": "mode",
                            "level": "level", "duration": "band"}
 
+#: Multi-valued facet fields in side tables -> (table, value column).
+SIDE_TABLES: dict[str, tuple[str, str]] = {"language": ("course_languages", "lang"),
+                                           "competency": ("course_competencies", "comp")}
+
+#: Multi-valued facet fields kept in ``course_tags`` (one row per facet, value and course) ->
+#: their :func:`storage.catalogue_index.index_fields` entry.
+TAG_FACETS: dict[str, str] = {"competency_area": "competency_areas",
+                              "competency_theme": "competency_themes",
+                              "competency_level": "competency_levels"}
+
 _ROW_COLUMNS = ("rid", "id", "seq", "provider", "category", "mode", "level", "minutes", "band",
                 "rating", "rating_key", "rating_count", "title_sort", "published_at")
 
@@ -179,8 +189,8 @@ class CatalogueBitmaps:
 
     generation: int
     rows: dict[int, tuple[Any, ...]]  # rid -> row (columns of _ROW_COLUMNS)
-    languages: dict[int, tuple[str, ...]]
-    competencies: dict[int, tuple[str, ...]]
+    #: multi-valued facet field (SIDE_TABLES, TAG_FACETS) -> rid -> values
+    multi: dict[str, dict[int, tuple[str, ...]]]
     size: int = 1
     everything: int = 0
     values: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -195,8 +205,7 @@ class CatalogueBitmaps:
         """Read the search tables (inside the caller's read transaction) and build."""
         rows = {row[0]: row for row in conn.execute(
             f"SELECT {', '.join(_ROW_COLUMNS)} FROM course_search")}
-        bm = cls(generation, rows, _multi(conn, "course_languages", "lang"),
-                 _multi(conn, "course_competencies", "comp"))
+        bm = cls(generation, rows, _multi(conn))
         bm.size = max(rows, default=0) + 1
         bm.everything = bitmap(rows, bm.size)
         bm.values = {f: {v: bitmap(rids, bm.size) for v, rids in by_value.items()}
@@ -216,18 +225,16 @@ class CatalogueBitmaps:
 
     def _groups(self, rows: Iterable[int]) -> dict[str, dict[str, list[int]]]:
         """Facet field -> value -> rids, over the given rids."""
-        groups: dict[str, dict[str, list[int]]] = {f: {} for f in (*COLUMNS, "language",
-                                                                   "competency")}
+        groups: dict[str, dict[str, list[int]]] = {f: {} for f in (*COLUMNS, *self.multi)}
         columns = [(f, _ROW_COLUMNS.index(c)) for f, c in COLUMNS.items()]
         for rid in rows:
             row = self.rows[rid]
             for facet_field, i in columns:
                 if row[i] is not None:
                     groups[facet_field].setdefault(row[i], []).append(rid)
-            for value in self.languages.get(rid, ()):
-                groups["language"].setdefault(value, []).append(rid)
-            for value in self.competencies.get(rid, ()):
-                groups["competency"].setdefault(value, []).append(rid)
+            for facet_field, by_rid in self.multi.items():
+                for value in by_rid.get(rid, ()):
+                    groups[facet_field].setdefault(value, []).append(rid)
         return groups
 
     def _buckets(self) -> dict[str, int]:
@@ -247,17 +254,17 @@ class CatalogueBitmaps:
         if len(changed) > MAX_PATCH:
             return None
         rows = dict(self.rows)
-        bm = CatalogueBitmaps(generation, rows, dict(self.languages), dict(self.competencies))
+        bm = CatalogueBitmaps(generation, rows, {f: dict(v) for f, v in self.multi.items()})
         for rid in changed:
             rows.pop(rid, None)
-            bm.languages.pop(rid, None)
-            bm.competencies.pop(rid, None)
+            for by_rid in bm.multi.values():
+                by_rid.pop(rid, None)
         marks, params = ", ".join("?" * len(changed)), list(changed)
         rows.update((row[0], row) for row in conn.execute(
             f"SELECT {', '.join(_ROW_COLUMNS)} FROM course_search WHERE rid IN ({marks})",
             params))
-        bm.languages.update(_multi(conn, "course_languages", "lang", marks, params))
-        bm.competencies.update(_multi(conn, "course_competencies", "comp", marks, params))
+        for facet_field, by_rid in _multi(conn, marks, params).items():
+            bm.multi[facet_field].update(by_rid)
         present = [rid for rid in changed if rid in rows]
         bm.size = max(self.size, max(present, default=0) + 1)
         clear = ~bitmap(changed, bm.size)
@@ -331,16 +338,22 @@ def _resorted(items: list[tuple[Any, int]], stale: list[tuple[Any, int]],
     return out
 
 
-def _multi(conn: sqlite3.Connection, table: str, column: str, marks: str = "",
-           params: list[Any] | None = None) -> dict[int, tuple[str, ...]]:
-    """rid -> values of a side table (all rows, or the rids in ``params``)."""
-    sql = f"SELECT rid, {column} FROM {table}"
-    if marks:
-        sql += f" WHERE rid IN ({marks})"
-    out: dict[int, list[str]] = {}
-    for rid, value in conn.execute(sql, params or []):
-        out.setdefault(rid, []).append(value)
-    return {rid: tuple(values) for rid, values in out.items()}
+def _multi(conn: sqlite3.Connection, marks: str = "", params: list[Any] | None = None
+           ) -> dict[str, dict[int, tuple[str, ...]]]:
+    """Multi-valued facet field -> rid -> values, from the side tables and ``course_tags``
+    (all rows, or the rids in ``params``)."""
+    where = f" WHERE rid IN ({marks})" if marks else ""
+    out: dict[str, dict[int, list[str]]] = {f: {} for f in (*SIDE_TABLES, *TAG_FACETS)}
+    for facet_field, (table, column) in SIDE_TABLES.items():
+        for rid, value in conn.execute(f"SELECT rid, {column} FROM {table}{where}",
+                                       params or []):
+            out[facet_field].setdefault(rid, []).append(value)
+    for rid, facet_field, value in conn.execute(
+            f"SELECT rid, facet, value FROM course_tags{where}", params or []):
+        if facet_field in out:
+            out[facet_field].setdefault(rid, []).append(value)
+    return {f: {rid: tuple(values) for rid, values in by_rid.items()}
+            for f, by_rid in out.items()}
 
 
 class BitmapCache:

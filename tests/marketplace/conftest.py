@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.frac_support import tag_framework  # noqa: F401  (tests that tag courses)
 from tests.marketplace.frac_api_support import frac  # noqa: F401  (the FRAC API cast)
 
 
@@ -25,7 +26,9 @@ def course_body(**overrides: Any) -> dict[str, Any]:
         "licence": "CC-BY-4.0",
         "price": {"amount": "0", "currency": "INR"},
         "certificate_offered": True,
-        "competencies": [{"id": "COMP-001", "level": 2}],
+        # Tags are validated against a published FRAC framework: tests that tag courses use
+        # the ``tag_framework`` fixture (tests.frac_support) and pass competencies explicitly.
+        "competencies": [],
         "version": "1.0",
     }
     body.update(copy.deepcopy(overrides))

@@ -99,7 +99,8 @@ def test_accept_tags_the_working_revision_with_an_audit_event(cast: Any,
     assert (res.json["decision"], res.json["level"], res.json["revision_number"]) == (
         "accept", 3, 1)
     got = cast.client.get(f"/courses/{course['id']}", headers=cast.a["headers"]).json
-    assert got["revision"]["competencies"] == [{"id": GEM_ID, "level": 3}]
+    assert [(t["id"], t["level"], t["code"]) for t in got["revision"]["competencies"]] == [
+        (GEM_ID, 3, "COMSUBTHEME-18")]  # stored validated (marketplace.frac_tags)
     assert got["state"] == "draft"
     audit = cast.client.get(f"/courses/{course['id']}/audit", headers=cast.a["headers"]).json
     assert audit["items"][-1]["action"] == "tag"
@@ -116,7 +117,8 @@ def test_accept_on_a_published_course_starts_a_new_revision(cast: Any,
     assert (got["state"], got["revision_number"], res.json["revision_number"]) == (
         "draft", 2, 2)
     assert got["live"]["competencies"] == []  # the published version keeps serving
-    assert got["revision"]["competencies"] == [{"id": GEM_ID, "level": 2}]
+    assert [(t["id"], t["level"], t["code"]) for t in got["revision"]["competencies"]] == [
+        (GEM_ID, 2, "COMSUBTHEME-18")]  # stored validated (marketplace.frac_tags)
 
 
 def test_accept_needs_a_level_the_competency_defines(cast: Any, framework: None) -> None:

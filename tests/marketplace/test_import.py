@@ -11,6 +11,7 @@ import orjson
 import pytest
 
 from marketplace import importer
+from tests.frac_support import node_id
 from tests.marketplace.conftest import Cast, course_body
 
 CSV_HEADER = ("title.en,title.hi,description.en,keywords,category,mode,level,duration,"
@@ -18,7 +19,7 @@ CSV_HEADER = ("title.en,title.hi,description.en,keywords,category,mode,level,dur
               "competencies,languages\n")
 CSV_GOOD = ('"RTI, in practice",सूचना का अधिकार,"Multi-line\ndescription",rti;law,course,'
             "self-paced,beginner,PT1H,external,https://x.example.org/rti,0,INR,yes,"
-            "C-1:2;C-2:3,en;hi\n")
+            "COMSUBTHEME-1:2;COMSUBTHEME-4:3,en;hi\n")
 CSV_BAD = ("Bad one,,,,webinar,self-paced,beginner,P1Y,external,https://x.example.org,,,,"
            "C-1:9,\n")
 CSV_GOOD2 = ("Ethics,नैतिकता,,,assessment,classroom,advanced,PT3H,external,"
@@ -58,7 +59,7 @@ def test_jsonl_import_reports_bad_rows_and_stores_good_ones(cast: Cast, client: 
     assert [e["action"] for e in store.courses.audit_trail(report["ids"][0])] == ["create"]
 
 
-def test_csv_import_with_submit(cast: Cast, client: Any, app: Any) -> None:
+def test_csv_import_with_submit(cast: Cast, client: Any, app: Any, tag_framework: Any) -> None:
     data = (CSV_HEADER + CSV_GOOD + CSV_BAD + CSV_GOOD2).encode("utf-8-sig")
     res = _upload(client, cast.a, data, "catalogue.csv", "?submit=true")
     assert res.status_code == 200
@@ -73,7 +74,9 @@ def test_csv_import_with_submit(cast: Cast, client: Any, app: Any) -> None:
     rev = rti["revision"]
     assert rti["state"] == "submitted"
     assert rev["keywords"] == ["rti", "law"] and rev["languages"] == ["en", "hi"]
-    assert rev["competencies"] == [{"id": "C-1", "level": 2}, {"id": "C-2", "level": 3}]
+    assert [(t["id"], t["code"], t["level"]) for t in rev["competencies"]] == [
+        (node_id("COMSUBTHEME-1"), "COMSUBTHEME-1", 2), (node_id("COMSUBTHEME-4"),
+                                                         "COMSUBTHEME-4", 3)]
     assert rev["certificate_offered"] is True and rev["description"]["en"] == \
         "Multi-line\ndescription"
     assert [e["action"] for e in store.courses.audit_trail(rti["id"])] == ["create", "submit"]
@@ -123,7 +126,7 @@ def test_service_takes_plain_dicts_and_reports_progress(cast: Cast, app: Any) ->
     assert {e["line"] for e in report["errors"]} == {2}
 
 
-def test_cli_import(cast: Cast, runner: Any, app: Any, tmp_path: Path) -> None:
+def test_cli_import(cast: Cast, runner: Any, app: Any, tmp_path: Path, tag_framework: Any) -> None:
     path = tmp_path / "courses.csv"
     path.write_text(CSV_HEADER + CSV_GOOD + CSV_GOOD2, encoding="utf-8")
     result = runner.invoke(args=["catalogue", "import", str(path), "--provider", "Provider B",

@@ -23,7 +23,7 @@ def _upload(client: Any, who: dict[str, Any], data: bytes, name: str) -> Any:
 
 @pytest.mark.parametrize("cell", ["C-1:" + HUGE, "C-1:²", HUGE])
 def test_huge_or_odd_competency_level_is_a_rejected_row(cast: Cast, client: Any,
-                                                        cell: str) -> None:
+                                                        cell: str, tag_framework: Any) -> None:
     row = (f"Bad,,,,course,self-paced,beginner,PT1H,external,https://x.example.org,0,INR,"
            f"yes,{cell},en\n")
     res = _upload(client, cast.a, (CSV_HEADER + CSV_GOOD + row).encode(), "c.csv")

@@ -9,8 +9,9 @@ import orjson
 from tests.marketplace.conftest import Cast
 
 
-def test_jsonld_by_suffix_and_by_accept(cast: Cast, client: Any) -> None:
-    cid = cast.publish(price={"amount": "499.00", "currency": "INR"})["id"]
+def test_jsonld_by_suffix_and_by_accept(cast: Cast, client: Any, tag_framework: Any) -> None:
+    cid = cast.publish(price={"amount": "499.00", "currency": "INR"},
+                       competencies=[{"id": "COMSUBTHEME-1", "level": 2}])["id"]
     client.post(f"/catalogue/courses/{cid}/reviews", json={"learner_id": "l", "rating": 4},
                 headers=cast.lms["headers"])
     by_suffix = client.get(f"/catalogue/courses/{cid}.jsonld")
@@ -33,7 +34,7 @@ def test_jsonld_by_suffix_and_by_accept(cast: Cast, client: Any) -> None:
     assert doc["hasCourseInstance"]["courseMode"] == "online"
     assert doc["aggregateRating"]["ratingValue"] == 4.0
     assert doc["educationalCredentialAwarded"]
-    assert doc["teaches"][0]["termCode"] == "COMP-001"
+    assert doc["teaches"][0]["termCode"] == "COMSUBTHEME-1"
 
     plain = client.get(f"/catalogue/courses/{cid}")
     assert plain.mimetype == "application/json" and plain.json["id"] == cid
@@ -57,13 +58,14 @@ def test_openapi_documents_the_marketplace(client: Any) -> None:
 
 
 def test_jsonld_and_public_course_match_their_documented_schemas(cast: Cast, client: Any,
-                                                                  ) -> None:
+                                                                  tag_framework: Any) -> None:
     # The schema of the .jsonld response refused 13 properties the response carries.
     from tests.openapi_support import conforms, documented_schema
 
     spec = client.get("/openapi.json").json
     bare = cast.publish(description={"en": "One language"}, certificate_offered=False)["id"]
-    full = cast.publish(price={"amount": "499.00", "currency": "INR"})["id"]
+    full = cast.publish(price={"amount": "499.00", "currency": "INR"},
+                        competencies=[{"id": "COMSUBTHEME-2", "level": 3}])["id"]
     client.post(f"/catalogue/courses/{full}/reviews", json={"learner_id": "l", "rating": 4},
                 headers=cast.lms["headers"])
     jsonld = documented_schema(spec, "/catalogue/courses/{course_id}.jsonld", "get", "200",
@@ -75,4 +77,5 @@ def test_jsonld_and_public_course_match_their_documented_schemas(cast: Cast, cli
         assert conforms(spec, jsonld, doc) == []
         assert conforms(spec, public, client.get(f"/catalogue/courses/{cid}").json) == []
     assert {"teaches", "aggregateRating", "educationalCredentialAwarded",
-            "disambiguatingDescription"} <= set(doc)
+            "disambiguatingDescription", "educationalAlignment"} <= set(doc)
+    assert doc["educationalAlignment"]

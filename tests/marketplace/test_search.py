@@ -10,17 +10,19 @@ import orjson
 import pytest
 
 from catalogue_schemas.search import PublicCourseSchema, SearchResultSchema
+from tests.frac_support import node_id
 from tests.marketplace.conftest import Cast
 
 
 @pytest.fixture
-def catalogue(cast: Cast) -> dict[str, str]:
-    """Six published courses (A: 4, B: 2) and one draft; returns name -> id."""
+def catalogue(cast: Cast, tag_framework: Any) -> dict[str, str]:
+    """Six published courses (A: 4, B: 2) and one draft, tagged against the test framework
+    (tests.frac_support); returns name -> id."""
     specs = {
         "finance": (cast.a, dict(title={"en": "Public Financial Management",
                                         "hi": "सार्वजनिक वित्तीय प्रबंधन"},
                                  duration="PT45M", level="beginner", mode="self-paced",
-                                 competencies=[{"id": "FIN", "level": 1}])),
+                                 competencies=[{"id": "COMSUBTHEME-1", "level": 1}])),
         "rti": (cast.a, dict(title={"en": "Right to Information", "ta": "தகவல் உரிமை"},
                              description={"en": "Transparency law"}, keywords=["rti"],
                              duration="PT3H", level="intermediate", category="assessment",
@@ -28,7 +30,8 @@ def catalogue(cast: Cast) -> dict[str, str]:
         "cyber": (cast.a, dict(title={"en": "Cyber Security Awareness"},
                                description={"en": "Phishing and passwords"},
                                keywords=["security"], duration="PT8H", level="advanced",
-                               mode="instructor-led", competencies=[{"id": "SEC", "level": 3}])),
+                               mode="instructor-led",
+                               competencies=[{"id": "COMSUBTHEME-6", "level": 3}])),
         "admin": (cast.a, dict(title={"en": "Administrative Law"},
                                description={"en": "Rules of administration"},
                                keywords=["law"], duration="PT20H", level="advanced")),
@@ -38,7 +41,8 @@ def catalogue(cast: Cast) -> dict[str, str]:
                                 duration="PT50H", category="program")),
         "budget": (cast.b, dict(title={"en": "Outcome Budgeting", "hi": "परिणाम बजट"},
                                 description={"en": "Budget monitoring"}, keywords=["budget"],
-                                duration="PT1H30M", competencies=[{"id": "FIN", "level": 2}])),
+                                duration="PT1H30M",
+                                competencies=[{"id": "COMSUBTHEME-1", "level": 2}])),
     }
     ids = {name: cast.publish(who, **kw)["id"] for name, (who, kw) in specs.items()}
     ids["draft"] = cast.create(title={"en": "Secret Draft Finance"})["id"]
@@ -62,7 +66,8 @@ def test_response_shape_and_facets(client: Any, catalogue: dict[str, str],
     assert item["url"] == f"http://hub.test/catalogue/courses/{item['id']}"
     assert "revision" not in item and "tool.example.org" not in orjson.dumps(item).decode()
     assert set(body["facets"]) == {"provider", "language", "category", "mode", "level",
-                                   "duration", "rating", "competency"}
+                                   "duration", "rating", "competency", "competency_area",
+                                   "competency_theme", "competency_level"}
     providers = {f["value"]: f for f in body["facets"]["provider"]}
     assert providers[cast.a["org"]["id"]] == {"value": cast.a["org"]["id"], "count": 4,
                                               "label": "Provider A"}
@@ -72,7 +77,7 @@ def test_response_shape_and_facets(client: Any, catalogue: dict[str, str],
     durations = {f["value"]: f["count"] for f in body["facets"]["duration"]}
     assert durations == {"lt1h": 1, "1-4h": 2, "4-10h": 1, "10-40h": 1, "gt40h": 1}
     competencies = {f["value"]: f["count"] for f in body["facets"]["competency"]}
-    assert competencies == {"FIN": 2, "SEC": 1, "COMP-001": 3}
+    assert competencies == {node_id("COMSUBTHEME-1"): 2, node_id("COMSUBTHEME-6"): 1}
     assert item["provider"]["name"] in ("Provider A", "Provider B")
 
 
@@ -101,7 +106,8 @@ def test_filters_or_within_and_across_fields(client: Any, catalogue: dict[str, s
     assert ids(language="hi") == {catalogue["finance"], catalogue["budget"]}
     assert ids(language="HI") == {catalogue["finance"], catalogue["budget"]}
     assert ids(category=["assessment", "program"]) == {catalogue["rti"], catalogue["ethics"]}
-    assert ids(competency="FIN") == {catalogue["finance"], catalogue["budget"]}
+    assert ids(competency="COMSUBTHEME-1") == {catalogue["finance"], catalogue["budget"]}
+    assert ids(competency=node_id("COMSUBTHEME-1")) == {catalogue["finance"], catalogue["budget"]}
     assert ids(duration=["lt1h", "gt40h"]) == {catalogue["finance"], catalogue["ethics"]}
     assert ids(min_minutes=90, max_minutes=480) == {catalogue["rti"], catalogue["cyber"],
                                                     catalogue["budget"]}

@@ -44,7 +44,7 @@ def content(
     level: str = "beginner",
     languages: list[str] | None = None,
     minutes: int = 90,
-    competencies: list[str] | None = None,
+    competencies: list[str | dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Course content (``live`` / ``revision``) as the marketplace schemas produce it."""
     return {
@@ -57,7 +57,9 @@ def content(
         "languages": languages or ["en"],
         "duration": f"PT{minutes // 60}H{minutes % 60}M",
         "duration_minutes": minutes,
-        "competencies": [{"id": c, "level": 2} for c in competencies or []],
+        # a bare id is a tag at level 2; a dict is a whole (stored, denormalised) tag
+        "competencies": [c if isinstance(c, dict) else {"id": c, "level": 2}
+                         for c in competencies or []],
         "delivery": {"type": "external", "url": "https://learn.example.org/x"},
         "licence": {"licence": "CC-BY-4.0", "price": None},
         "certificate": True,

@@ -22,6 +22,12 @@ def ids(results: Any) -> list[str]:
     return [item["id"] for item in results.items]
 
 
+def tag(competency: str, level: int, area: str, theme: str) -> dict[str, Any]:
+    """A competency tag as stored once validated (marketplace.frac_tags): denormalised."""
+    return {"id": competency, "level": level, "framework": "fw", "version": 1,
+            "code": "COMSUBTHEME-" + competency, "area": area, "theme": theme}
+
+
 def at(day: int) -> str:
     """A publication time on day ``day`` of 2026-03."""
     return f"2026-03-{day:02d}T10:00:00.000000Z"
@@ -31,17 +37,21 @@ CATALOGUE = [
     course_doc("crs_admin", "org_a", title={"en": "Public Administration", "hi": "लोक प्रशासन"},
                description={"en": "Foundations for new officers", "hi": "नए अधिकारियों के लिए"},
                keywords=["governance"], languages=["en", "hi"], category="course",
-               mode="self-paced", level="beginner", minutes=45, competencies=["C1"],
+               mode="self-paced", level="beginner", minutes=45,
+               competencies=[tag("C1", 1, "behavioural", "T1")],
                rating=(4.5, 10), published_at=at(1)),
     course_doc("crs_fin", "org_b", title={"en": "Public Finance Essentials"},
                description={"en": "Budgets and audit for administration staff"},
                keywords=["budget"], languages=["en"], category="program", mode="classroom",
-               level="advanced", minutes=300, competencies=["C2"], rating=(3.2, 4),
+               level="advanced", minutes=300, competencies=[tag("C2", 3, "functional", "T2")],
+               rating=(3.2, 4),
                published_at=at(2)),
     course_doc("crs_ethics", "org_a", title={"en": "ethics in Governance", "hi": "शासन में नैतिकता"},
                description={"en": "Integrity and conduct rules"}, keywords=["administration"],
                languages=["hi"], category="course", mode="instructor-led", level="intermediate",
-               minutes=1200, competencies=["C1", "C3"], published_at=at(3)),
+               minutes=1200, competencies=[tag("C1", 2, "behavioural", "T1"),
+                                           tag("C3", 2, "behavioural", "T3")],
+               published_at=at(3)),
     course_doc("crs_tamil", "org_c", title={"ta": "பொது நிர்வாகம்", "en": "Tamil Public Management"},
                description={"ta": "தமிழ்நாடு அரசு ஊழியர்களுக்கு"}, languages=["ta", "en"],
                category="learning-resource", mode="self-paced", level="beginner", minutes=3000,
@@ -137,6 +147,14 @@ def test_drafts_and_retired_courses_are_not_searchable(catalogue: Any) -> None:
     ({"levels": ("advanced", "intermediate")}, {"crs_fin", "crs_ethics"}),
     ({"competencies": ("C1",)}, {"crs_admin", "crs_ethics"}),
     ({"competencies": ("C2", "C3")}, {"crs_fin", "crs_ethics"}),
+    ({"competency_areas": ("functional",)}, {"crs_fin"}),
+    ({"competency_areas": ("behavioural", "functional")}, {"crs_admin", "crs_fin", "crs_ethics"}),
+    ({"competency_themes": ("T3",)}, {"crs_ethics"}),
+    ({"competency_themes": ("T1", "T2")}, {"crs_admin", "crs_fin", "crs_ethics"}),
+    ({"competency_levels": ("2",)}, {"crs_ethics"}),
+    ({"competency_levels": ("1", "3")}, {"crs_admin", "crs_fin"}),
+    ({"competencies": ("C1",), "competency_levels": ("2",)}, {"crs_ethics"}),
+    ({"competency_levels": ("5",)}, set()),
     ({"duration_bands": ("lt1h", "gt40h")}, {"crs_admin", "crs_tamil"}),
     ({"duration_bands": ("4-10h",)}, {"crs_fin"}),
     ({"min_minutes": 300}, {"crs_fin", "crs_ethics", "crs_tamil"}),
@@ -170,6 +188,9 @@ def test_facets_over_everything(catalogue: Any) -> None:
                                           ("gt40h", 1)]
     assert results.facets["rating"] == [("4+", 1), ("3+", 2), ("2+", 3), ("1+", 3)]
     assert facet(results, "competency") == {"C1": 2, "C2": 1, "C3": 1}
+    assert results.facets["competency_area"] == [("behavioural", 2), ("functional", 1)]
+    assert facet(results, "competency_theme") == {"T1": 2, "T2": 1, "T3": 1}
+    assert facet(results, "competency_level") == {"1": 1, "2": 1, "3": 1}
 
 
 def test_facet_counts_are_disjunctive(catalogue: Any) -> None:
@@ -182,6 +203,35 @@ def test_facet_counts_are_disjunctive(catalogue: Any) -> None:
     # other fields apply both filters
     assert facet(results, "language") == {"en": 1, "hi": 1}
     assert facet(results, "competency") == {"C1": 1}
+
+
+def test_competency_facets_are_disjunctive(catalogue: Any) -> None:
+    results = search(catalogue, competency_areas=("behavioural",), competency_levels=("2",))
+    assert ids(results) == ["crs_ethics"]
+    # each competency facet ignores its own filter and keeps the others
+    assert facet(results, "competency_area") == {"behavioural": 1}
+    assert facet(results, "competency_level") == {"1": 1, "2": 1}
+    assert facet(results, "competency") == {"C1": 1, "C3": 1}
+    assert facet(results, "competency_theme") == {"T1": 1, "T3": 1}
+    by_theme = search(catalogue, competency_themes=("T2",))
+    assert facet(by_theme, "competency_theme") == {"T1": 2, "T2": 1, "T3": 1}
+    assert facet(by_theme, "competency_area") == {"functional": 1}
+
+
+def test_retagging_a_course_moves_it_between_competency_facets(catalogue: Any) -> None:
+    assert facet(search(catalogue), "competency_area") == {"behavioural": 2, "functional": 1}
+    fin = catalogue.courses.get("crs_fin")
+    live = {**fin["live"], "competencies": [tag("C4", 4, "domain", "T4"), {"id": "OLD-1",
+                                                                          "level": 5}]}
+    catalogue.courses.replace({**fin, "live": live, "revision": live}, fin["row_version"])
+    results = search(catalogue)
+    assert facet(results, "competency_area") == {"behavioural": 2, "domain": 1}
+    assert facet(results, "competency_theme") == {"T1": 2, "T3": 1, "T4": 1}
+    assert facet(results, "competency_level") == {"1": 1, "2": 1, "4": 1, "5": 1}
+    # a tag stored before validation existed (id and level only) still counts by id and level
+    assert facet(results, "competency") == {"C1": 2, "C3": 1, "C4": 1, "OLD-1": 1}
+    assert ids(search(catalogue, competency_themes=("T4",))) == ["crs_fin"]
+    assert search(catalogue, competency_areas=("functional",)).total == 0
 
 
 def test_duration_and_rating_facets_ignore_their_own_filters(catalogue: Any) -> None:
