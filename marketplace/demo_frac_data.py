@@ -5,8 +5,10 @@ Three areas, ten themes, forty sub-themes (the competencies a course is tagged w
 positions with three roles each, two activities per role. Every entry is a dict keyed by its
 code (CASE humanCodingScheme); parents, requirements and activities name codes, and
 :func:`node_id` turns a code into the node's stable id, so nothing here depends on storage.
-Text is a language map with "en" and "hi"; sub-themes carry keywords and the descriptions of
-the proficiency levels they define (1 Basic ... 5 Ustad; COMSUBTHEME-6, -21 and -40 stop at 4).
+Text is a language map with "en" and "hi"; themes and sub-themes also have "ta", "bn" and "mr"
+names, descriptions and keywords (``demo_frac_regional``). Sub-themes carry keywords and the
+descriptions of the proficiency levels they define, en+hi (1 Basic ... 5 Ustad;
+COMSUBTHEME-6, -21 and -40 stop at 4).
 """
 
 from __future__ import annotations
@@ -14,7 +16,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from marketplace import demo_frac_behavioural, demo_frac_domain, demo_frac_functional
+from marketplace import (
+    demo_frac_behavioural,
+    demo_frac_domain,
+    demo_frac_functional,
+    demo_frac_regional,
+)
 
 #: Prefix of the URLs the demo ids are derived from (RFC 9562 §5.5, name-based UUID v5).
 ID_BASE = "https://karmayogi.example/frac/"
@@ -306,6 +313,10 @@ SUBTHEMES: tuple[Entry, ...] = tuple(
      "levels": {str(level): _text(*text) for level, text in enumerate(levels, start=1)}}
     for rows in _LEVEL_ROWS
     for n, theme, name, description, kw_en, kw_hi, levels in rows)
+
+# Tamil, Bengali and Marathi names, descriptions and keywords join the language maps.
+THEMES = tuple(map(demo_frac_regional.merge, THEMES))
+SUBTHEMES = tuple(map(demo_frac_regional.merge, SUBTHEMES))
 
 POSITIONS: tuple[Entry, ...] = tuple(
     {"code": f"POS-{n}", "type": "position", "parent": None,

@@ -35,13 +35,52 @@ def test_codes_are_unique_and_numbered_from_one() -> None:
                                                     for n in range(1, len(items) + 1)]
 
 
+#: Unicode block of each language's script: Devanagari (hi, mr), Tamil, Bengali.
+_SCRIPTS = {"hi": ("\u0900", "\u097f"), "mr": ("\u0900", "\u097f"),
+            "ta": ("\u0b80", "\u0bff"), "bn": ("\u0980", "\u09ff")}
+
+
+def _in_script(text: str, lang: str) -> bool:
+    low, high = _SCRIPTS[lang]
+    return any(low <= char <= high for char in text)
+
+
 @pytest.mark.parametrize("item", data.ENTRIES, ids=lambda item: item["code"])
 def test_every_langmap_has_english_and_hindi(item: dict) -> None:
-    """Every human-readable text is given in en and hi, non-empty; Hindi is in Devanagari."""
-    for langmap in _langmaps(item):
-        assert set(langmap) == {"en", "hi"}
+    """Every human-readable text is given in en and hi, non-empty, each Indian language in its
+    script; themes' and sub-themes' names and descriptions also in ta, bn and mr, the rest
+    (level descriptions, positions, roles, activities) exactly en and hi."""
+    regional = item["type"] in ("theme", "subtheme")
+    for index, langmap in enumerate(_langmaps(item)):
+        expected = {"en", "hi", "ta", "bn", "mr"} if regional and index < 2 else {"en", "hi"}
+        assert set(langmap) == expected
         assert all(text.strip() for text in langmap.values())
-        assert any("\u0900" <= char <= "\u097f" for char in langmap["hi"])
+        assert all(_in_script(text, lang) for lang, text in langmap.items() if lang != "en")
+
+
+@pytest.mark.parametrize("item", data.THEMES + data.SUBTHEMES, ids=lambda item: item["code"])
+def test_themes_and_subthemes_have_tamil_bengali_marathi(item: dict) -> None:
+    """ta, bn and mr: a name, a one-sentence description and 4-6 distinct keywords in the
+    language's script (Latin acronyms such as GeM allowed beside them), all different from
+    the English and Hindi text (not copied)."""
+    for lang in ("ta", "bn", "mr"):
+        name, description = item["name"][lang], item["description"][lang]
+        assert _in_script(name, lang) and _in_script(description, lang)
+        assert name not in (item["name"]["en"], item["name"]["hi"])
+        # One sentence: a full stop (or the Bengali dari) at the end and nowhere before it.
+        assert description.endswith((".", "।")) and not any(
+            stop in description[:-1] for stop in (". ", "। "))
+        keywords = item["keywords"][lang]
+        assert 4 <= len(keywords) <= 6 and len(set(keywords)) == len(keywords)
+        assert sum(_in_script(keyword, lang) for keyword in keywords) >= 4
+
+
+def test_regional_text_covers_exactly_themes_and_subthemes() -> None:
+    """The regional module names every theme and sub-theme code and nothing else."""
+    from marketplace import demo_frac_regional
+
+    assert set(demo_frac_regional.REGIONAL) == {i["code"] for i in data.THEMES + data.SUBTHEMES}
+    assert all(set(langs) == {"ta", "bn", "mr"} for langs in demo_frac_regional.REGIONAL.values())
 
 
 def test_parents_name_an_entry_of_the_right_type() -> None:
@@ -70,7 +109,9 @@ def test_themes_and_subthemes_follow_the_plan() -> None:
 
 @pytest.mark.parametrize("sub", data.SUBTHEMES, ids=lambda item: item["code"])
 def test_subtheme_keywords_and_levels(sub: dict) -> None:
-    """5-8 keywords per language; levels are "1".."4" or "1".."5", each described."""
+    """5-8 keywords in en and hi (4-6 in ta, bn, mr, tested above); levels are "1".."4" or
+    "1".."5", each described."""
+    assert set(sub["keywords"]) == {"en", "hi", "ta", "bn", "mr"}
     for lang in ("en", "hi"):
         assert 5 <= len(sub["keywords"][lang]) <= 8
         assert len(set(sub["keywords"][lang])) == len(sub["keywords"][lang])
@@ -131,7 +172,8 @@ def test_every_demo_topic_maps_to_a_subtheme() -> None:
 def test_data_module_imports_no_storage() -> None:
     """The data modules import only the standard library and each other (G reads them)."""
     for name in ("demo_frac_data", "demo_frac_behavioural", "demo_frac_functional",
-                 "demo_frac_domain"):
+                 "demo_frac_domain", "demo_frac_regional", "demo_frac_regional_behavioural",
+                 "demo_frac_regional_functional", "demo_frac_regional_domain"):
         path = Path(__file__).parents[2] / "marketplace" / f"{name}.py"
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom):

@@ -108,13 +108,14 @@ def test_model_for_reads_a_framework_version_and_is_cached_per_version() -> None
 
 
 def test_quality_on_the_labelled_set_does_not_regress() -> None:
-    # Measured 0.517 / 0.877 (benchmarks/frac_suggestions.py); a change to tokenising or
-    # weights that loses more than a couple of points fails here before the benchmark runs.
+    # Measured 0.544 / 0.924 with the framework's ta/bn/mr text (0.517 / 0.877 en+hi only;
+    # benchmarks/frac_suggestions.py); a change to tokenising, weights or the demo text that
+    # loses precision fails here before the benchmark runs.
     from benchmarks.frac_suggestions import evaluate
 
     figures = evaluate(SuggestionModel(competency_texts(FrameworkVersion(
         demo_version_document()))))
     precision, recall, n = figures["all"]
     assert n >= 150
-    assert precision >= 0.50 and recall >= 0.85
+    assert precision >= 0.54 and recall >= 0.92
     assert figures["paraphrase"][1] >= 0.90
