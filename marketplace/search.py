@@ -110,7 +110,9 @@ def public_course(course: Document, provider_name: str, base_url: str,
     item["delivery"] = {"type": (live.get("delivery") or {}).get("type")}
     item["published_at"] = course.get("published_at")
     item["rating"] = course.get("rating") or {"average": None, "count": 0}
-    item["url"] = f"{base_url}/catalogue/courses/{course['id']}"
+    # A curated program (marketplace.programs) has its own page, listing its items.
+    page = "programs" if isinstance(live.get("program"), dict) else "courses"
+    item["url"] = f"{base_url}/catalogue/{page}/{course['id']}"
     return item
 
 
