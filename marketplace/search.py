@@ -32,6 +32,7 @@ _MULTI = {
     "mode": "modes", "level": "levels", "competency": "competencies",
     "competency_area": "competency_areas", "competency_theme": "competency_themes",
     "competency_level": "competency_levels", "duration": "duration_bands",
+    "program_items": "program_items", "blended": "blended",
 }
 
 #: Filters whose values may be FRAC reference codes (resolved to node ids, as indexed).
