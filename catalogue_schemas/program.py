@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from catalogue_schemas.course import (
     LEVELS,
@@ -63,6 +63,16 @@ class ProgramPartSchema(Schema):
                         validate=validate.Length(1, 200))
     blended = fields.Boolean(load_default=False, metadata={
         "description": "classroom batches and sessions complement the items"})
+
+    @validates_schema
+    def _each_once(self, data: dict[str, Any], **_: Any) -> None:
+        seen: dict[str, int] = {}
+        for index, item in enumerate(data.get("items") or []):
+            target = item.get("course") or item.get("url")
+            first = seen.setdefault(str(target), index)
+            if first != index:
+                raise ValidationError({str(index): {"course" if item.get("course") else "url": [
+                    f"already listed as item {first}"]}}, "items")
 
 
 class ProgramContentSchema(Schema):
@@ -128,6 +138,9 @@ class ProgramSchema(Schema):
 
 class ProgramListArgs(Schema):
     """Query of ``GET /programs``."""
+
+    class Meta:
+        unknown = EXCLUDE
 
     state = fields.List(fields.String(validate=validate.OneOf(STATES)), load_default=list)
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
