@@ -6,7 +6,7 @@ program adds. No try/except: errors surface as problem+json through :mod:`hub.er
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask import request
 
@@ -23,6 +23,7 @@ from catalogue_schemas.workflow import AuditTrailSchema, TransitionSchema
 from hub.auth import current_principal
 from hub.context import get_config, get_store
 from hub.docs import HubBlueprint
+from hub.principal import Principal
 from marketplace import programs, service
 from marketplace.routes import IF_MATCH, SECURED, _json, _language, _search_state
 
@@ -32,8 +33,13 @@ public_programs = HubBlueprint("catalogue_programs", __name__, url_prefix="/cata
                                description="Published programs with their items (no auth).")
 
 
+def _caller() -> Principal:
+    """The authenticated caller (``required=True`` answers 401 without credentials)."""
+    return cast(Principal, current_principal(required=True))
+
+
 def _shown(program: dict[str, Any], status: int = 200) -> tuple[Any, int, dict[str, str]]:
-    principal = current_principal(required=True)
+    principal = _caller()
     return (service.with_actions(principal, program, get_store()), status,
             {"ETag": service.etag(program)})
 
@@ -44,7 +50,7 @@ def _shown(program: dict[str, Any], status: int = 200) -> tuple[Any, int, dict[s
 @program_api.doc(**SECURED)
 def create_program(content: dict[str, Any]) -> Any:
     """Create a draft program (curator of an institution or a department)."""
-    program = programs.create_program(get_store(), current_principal(required=True), content)
+    program = programs.create_program(get_store(), _caller(), content)
     body, status, headers = _shown(program, 201)
     headers["Location"] = f"/programs/{program['id']}"
     return body, status, headers
@@ -56,7 +62,7 @@ def create_program(content: dict[str, Any]) -> Any:
 @program_api.doc(**SECURED)
 def list_programs(args: dict[str, Any]) -> Any:
     """The organisation's programs (every one for reviewers), filtered by state."""
-    return programs.list_programs(get_store(), current_principal(required=True),
+    return programs.list_programs(get_store(), _caller(),
                                   args["state"], args["limit"], args.get("after"))
 
 
@@ -65,7 +71,7 @@ def list_programs(args: dict[str, Any]) -> Any:
 @program_api.doc(**SECURED)
 def item_report() -> Any:
     """The organisation's programs whose items were retired (or withdrawn) since."""
-    return programs.items_needing_care(get_store(), current_principal(required=True))
+    return programs.items_needing_care(get_store(), _caller())
 
 
 @program_api.route("/programs/<program_id>", methods=["GET"])
@@ -73,7 +79,7 @@ def item_report() -> Any:
 @program_api.doc(**SECURED)
 def get_program(program_id: str) -> Any:
     """One program: working revision, live version, allowed actions, tag and item reports."""
-    return _shown(programs.load_program(get_store(), current_principal(required=True),
+    return _shown(programs.load_program(get_store(), _caller(),
                                         program_id))
 
 
@@ -83,7 +89,7 @@ def get_program(program_id: str) -> Any:
 @program_api.doc(**SECURED, **IF_MATCH)
 def edit_program(content: dict[str, Any], program_id: str) -> Any:
     """Replace the working revision (a published program gets a new draft revision)."""
-    program = programs.edit_program(get_store(), current_principal(required=True), program_id,
+    program = programs.edit_program(get_store(), _caller(), program_id,
                                     content, request.headers.get("If-Match"))
     return _shown(program)
 
@@ -95,7 +101,7 @@ def edit_program(content: dict[str, Any], program_id: str) -> Any:
 def transition_program(body: dict[str, Any], program_id: str) -> Any:
     """Take a workflow action (the courses' workflow; submit and publish need every catalogue
     item published)."""
-    store, principal = get_store(), current_principal(required=True)
+    store, principal = get_store(), _caller()
     programs.load_program(store, principal, program_id)
     program = service.transition_course(store, principal, program_id, body["action"],
                                         body.get("comment"), request.headers.get("If-Match"))
@@ -107,7 +113,7 @@ def transition_program(body: dict[str, Any], program_id: str) -> Any:
 @program_api.doc(**SECURED)
 def program_audit(program_id: str) -> Any:
     """Every audit event of the program, oldest first."""
-    store, principal = get_store(), current_principal(required=True)
+    store, principal = get_store(), _caller()
     programs.load_program(store, principal, program_id)
     return {"items": service.audit_trail(store, principal, program_id)}
 
