@@ -10,7 +10,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from catalogue_schemas.course import CATEGORIES, LEVELS, MODES, PriceSchema, RatingSchema
 from catalogue_schemas.fields import LanguageTag
-from storage.catalogue_index import DURATION_BANDS, SORT_ORDERS
+from storage.catalogue_index import DURATION_BANDS, PROGRAM_ITEM_BANDS, SORT_ORDERS
 
 #: FRAC competency areas (marketplace.frac_model.AREAS; schemas sit below the marketplace).
 COMPETENCY_AREAS = ("behavioural", "functional", "domain")
@@ -44,6 +44,10 @@ class SearchArgs(Schema):
                              "proficiency level of a competency tag (1-5)")
     duration = _many(fields.String(validate=validate.OneOf(tuple(DURATION_BANDS))),
                      "duration band")
+    program_items = _many(fields.String(validate=validate.OneOf(tuple(PROGRAM_ITEM_BANDS))),
+                          "item count band of a curated program")
+    blended = _many(fields.String(validate=validate.OneOf(("true", "false"))),
+                    "curated programs with (true) or without (false) classroom batches")
     min_minutes = fields.Integer(load_default=None, validate=validate.Range(0, 10**6))
     max_minutes = fields.Integer(load_default=None, validate=validate.Range(0, 10**6))
     min_rating = fields.Float(load_default=None, validate=validate.Range(0, 5))

@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     """Register the marketplace blueprints on the app's flask-smorest ``Api``, its commands on
     ``app.cli``, and set up the per-process search state (cursor codecs, provider-name
     cache)."""
-    from marketplace import frac_routes
+    from marketplace import frac_routes, program_routes
     from marketplace.cli import catalogue, demo
     from marketplace.routes import blueprints
     from marketplace.search import CursorCodec, ProviderNames
@@ -33,6 +33,8 @@ def init_app(app: Flask) -> None:
     for blp in blueprints():
         api.register_blueprint(blp)
     api.register_blueprint(frac_routes.frac)  # FRAC frameworks, review, versions, search
+    for blp in program_routes.blueprints():  # curated programs (catalogue items too)
+        api.register_blueprint(blp)
     # The public catalogue is read by browsers on other sites (course widgets, search pages).
     cors.allow_cross_origin(app, "/catalogue/", cors.CATALOGUE_CORS_HEADERS)
     app.cli.add_command(catalogue)

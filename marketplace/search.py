@@ -32,6 +32,7 @@ _MULTI = {
     "mode": "modes", "level": "levels", "competency": "competencies",
     "competency_area": "competency_areas", "competency_theme": "competency_themes",
     "competency_level": "competency_levels", "duration": "duration_bands",
+    "program_items": "program_items", "blended": "blended",
 }
 
 #: Filters whose values may be FRAC reference codes (resolved to node ids, as indexed).
@@ -110,7 +111,9 @@ def public_course(course: Document, provider_name: str, base_url: str,
     item["delivery"] = {"type": (live.get("delivery") or {}).get("type")}
     item["published_at"] = course.get("published_at")
     item["rating"] = course.get("rating") or {"average": None, "count": 0}
-    item["url"] = f"{base_url}/catalogue/courses/{course['id']}"
+    # A curated program (marketplace.programs) has its own page, listing its items.
+    page = "programs" if isinstance(live.get("program"), dict) else "courses"
+    item["url"] = f"{base_url}/catalogue/{page}/{course['id']}"
     return item
 
 

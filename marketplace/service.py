@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from hub.errors import (
+    Conflict,
     NotFound,
     PermissionDenied,
     PreconditionFailed,
@@ -21,7 +22,7 @@ from hub.errors import (
     ValidationError,
 )
 from hub.principal import OrgKind, Principal, Role
-from marketplace import frac_tags, vetting
+from marketplace import frac_tags, program_items, vetting
 from storage.errors import ConcurrentUpdate
 from storage.ports import Document, Store
 from storage.timestamps import utcnow
@@ -95,15 +96,24 @@ def load_visible(store: Store, principal: Principal, course_id: str) -> Document
     return course
 
 
+def owner_role(course: Document) -> str:
+    """The role whose holders in the owning organisation write the item and take its owner's
+    workflow actions: ``curator`` for a curated program, ``publisher`` for a course."""
+    return Role.CURATOR if program_items.is_program(course) else Role.PUBLISHER
+
+
 def with_actions(principal: Principal, course: Document, store: Store | None = None
                  ) -> Document:
     """The course as the API shows it: plus the actions this caller may take now and (given
-    the store) the ``tag_report`` of its tags the latest FRAC versions no longer validate."""
+    the store) the ``tag_report`` of its tags the latest FRAC versions no longer validate and,
+    for a program, the ``item_report`` of its items no longer published."""
     shown = dict(course)
     shown["allowed_actions"] = vetting.allowed_actions(principal, course["state"],
-                                                       course["provider_id"])
+                                                       course["provider_id"],
+                                                       owner_role(course))
     if store is not None:
         shown["tag_report"] = frac_tags.tag_report(store, course)
+        shown["item_report"] = program_items.item_report(store, course)
     return shown
 
 
@@ -235,15 +245,25 @@ def edit_course(store: Store, principal: Principal, course_id: str, content: Doc
     course starts a new revision in ``draft`` while ``live`` keeps serving the published one.
     """
     course = load_visible(store, principal, course_id)
+    if program_items.is_program(course):
+        raise Conflict(f"{course_id} is a curated program: edit it with PUT /programs/{course_id}")
     if not principal.holds_in(course["provider_id"], Role.PUBLISHER):
         raise PermissionDenied("only the provider's publishers edit a course")
     check_if_match(course, if_match)
     vetting.check_editable(course["state"])
     check_delivery(store, course["provider_id"], content)
     content = frac_tags.validated_content(store, content, course)
+    return save_revision(store, principal, course, content)
+
+
+def save_revision(store: Store, principal: Principal, course: Document,
+                  content: Document) -> Document:
+    """Store ``content`` as the working revision of the (checked, editable) ``course`` with its
+    audit event: edited in place, or a new revision of a published item (see
+    :func:`with_revision`). Courses and programs are revised alike."""
     now = utcnow()
     updated, action = with_revision(course, content, now, "edit")
-    event = audit_event(course_id, principal.key, principal.org_id, course["state"],
+    event = audit_event(course["id"], principal.key, principal.org_id, course["state"],
                         updated["state"], action, None, updated["revision_number"], now)
     return replace_checked(store, course, updated, event)
 
@@ -255,16 +275,22 @@ def transition_course(store: Store, principal: Principal, course_id: str, action
     readers see either the old live version or the new one, never a mix."""
     course = load_visible(store, principal, course_id)
     check_if_match(course, if_match)
-    edge = vetting.find_transition(principal, course["state"], action, course["provider_id"])
+    edge = vetting.find_transition(principal, course["state"], action, course["provider_id"],
+                                   owner_role(course))
     comment = (comment or "").strip() or None
     if edge.needs_comment and comment is None:
         raise ValidationError.for_field("comment", f"a reason is required to {action}")
     now = utcnow()
     updated = copy.deepcopy(course)
+    if program_items.is_program(course) and action in program_items.GUARDED_ACTIONS:
+        # A program is offered only with published items; its duration is re-derived from
+        # their live durations at this moment, so what goes live matches what it lists.
+        program_items.check_published(store, course["revision"], course_id)
+        updated["revision"] = program_items.with_derived(store, course["revision"])
     updated["state"] = edge.target
     updated["updated_at"] = now
     if action == "publish":
-        updated["live"] = copy.deepcopy(course["revision"])
+        updated["live"] = copy.deepcopy(updated["revision"])
         updated["live_version"] = course["revision_number"]
         updated["published_at"] = now
     elif action == "retire":

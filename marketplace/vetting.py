@@ -11,7 +11,8 @@
     Editing a published course starts a new revision in state draft; live is kept.
 
 Only reviewers (or admins) take the actions past ``submitted``; the owning provider's publishers
-take the others. ``retire`` is open to both: a provider may withdraw its offer, a reviewer may
+take the others (a curated program's are its curating organisation's ``curator``s: callers
+pass ``owner_role``). ``retire`` is open to both: a provider may withdraw its offer, a reviewer may
 pull a course. Nothing here touches storage: :mod:`marketplace.service` applies the result.
 """
 
@@ -51,13 +52,15 @@ EDITABLE_STATES = frozenset({"draft", "changes_requested"})
 REVISABLE_STATES = frozenset({"published"})
 
 
-def may_act(principal: Principal, transition: Transition, owner_id: str) -> bool:
+def may_act(principal: Principal, transition: Transition, owner_id: str,
+            owner_role: str = Role.PUBLISHER) -> bool:
     """Whether the caller may take ``transition`` on a course of provider ``owner_id``.
 
-    Publisher actions belong to the owning organisation only; reviewer actions to any reviewer
-    (or admin), whose organisation is the review board, not the provider.
+    Publisher actions belong to the owning organisation only, taken by its ``owner_role``
+    (``publisher`` of a provider's course, ``curator`` of a program); reviewer actions to any
+    reviewer (or admin), whose organisation is the review board, not the provider.
     """
-    if Role.PUBLISHER in transition.roles and principal.holds_in(owner_id, Role.PUBLISHER):
+    if Role.PUBLISHER in transition.roles and principal.holds_in(owner_id, owner_role):
         return True
     return Role.REVIEWER in transition.roles and principal.has(Role.REVIEWER)
 
@@ -67,17 +70,19 @@ def actions_from(state: str) -> list[str]:
     return sorted({t.action for t in TRANSITIONS if t.source == state})
 
 
-def allowed_actions(principal: Principal, state: str, owner_id: str) -> list[str]:
+def allowed_actions(principal: Principal, state: str, owner_id: str,
+                    owner_role: str = Role.PUBLISHER) -> list[str]:
     """The actions this caller may take now, plus ``edit`` when the revision is editable."""
     actions = {t.action for t in TRANSITIONS
-               if t.source == state and may_act(principal, t, owner_id)}
+               if t.source == state and may_act(principal, t, owner_id, owner_role)}
     if (state in EDITABLE_STATES or state in REVISABLE_STATES) \
-            and principal.holds_in(owner_id, Role.PUBLISHER):
+            and principal.holds_in(owner_id, owner_role):
         actions.add("edit")
     return sorted(actions)
 
 
-def find_transition(principal: Principal, state: str, action: str, owner_id: str) -> Transition:
+def find_transition(principal: Principal, state: str, action: str, owner_id: str,
+                    owner_role: str = Role.PUBLISHER) -> Transition:
     """The transition for ``action`` from ``state``, checked against the caller's roles.
 
     409 naming the allowed actions when the workflow has no such edge from ``state``; 403 when
@@ -91,8 +96,9 @@ def find_transition(principal: Principal, state: str, action: str, owner_id: str
             f"{', '.join(allowed) if allowed else 'none'}",
             state=state, allowed_actions=allowed,
         )
-    if not may_act(principal, edge, owner_id):
-        raise PermissionDenied(f"{action} needs the {' or '.join(edge.roles)} role")
+    if not may_act(principal, edge, owner_id, owner_role):
+        roles = [owner_role if r == Role.PUBLISHER else r for r in edge.roles]
+        raise PermissionDenied(f"{action} needs the {' or '.join(roles)} role")
     return edge
 
 

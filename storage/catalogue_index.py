@@ -48,6 +48,8 @@ FACET_FIELDS: tuple[str, ...] = (
     "competency_area",
     "competency_theme",
     "competency_level",
+    "program_items",
+    "blended",
 )
 
 #: Facet fields whose filter is "one of these values" -> the :class:`CourseQuery` attribute
@@ -63,6 +65,17 @@ VALUE_FILTERS: dict[str, str] = {
     "competency_area": "competency_areas",
     "competency_theme": "competency_themes",
     "competency_level": "competency_levels",
+    "program_items": "program_items",
+    "blended": "blended",
+}
+
+#: Bands of a curated program's item count (facet ``program_items``): id -> [min, max];
+#: max None = open. Courses have no value (a program is content with a ``program`` part).
+PROGRAM_ITEM_BANDS: dict[str, tuple[int, int | None]] = {
+    "1-5": (1, 5),
+    "6-10": (6, 10),
+    "11-20": (11, 20),
+    "gt20": (21, None),
 }
 
 #: Duration bands (facet ``duration``): id -> [min minutes, max minutes) ; max None = open.
@@ -202,6 +215,18 @@ def duration_band(minutes: int | None) -> str | None:
     return None
 
 
+def program_facets(content: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(item count band, blended ``"true"``/``"false"``) of a program's content, each a list
+    of at most one value; empty for a course."""
+    part = content.get("program")
+    if not isinstance(part, dict):
+        return [], []
+    count = len(part.get("items") or [])
+    band = next((b for b, (low, high) in PROGRAM_ITEM_BANDS.items()
+                 if count >= low and (high is None or count <= high)), None)
+    return ([band] if band else []), ["true" if part.get("blended") else "false"]
+
+
 def title_sort_key(title: Any) -> str:
     """Case-folded English title, else the first title of the map (sort ``title``)."""
     if isinstance(title, dict):
@@ -220,6 +245,7 @@ def index_fields(course: dict[str, Any]) -> dict[str, Any]:
     title_terms = text_terms(live.get("title"))
     keyword_terms = text_terms(live.get("keywords"))
     description_terms = text_terms(live.get("description"))
+    program_items, blended = program_facets(live)
     return {
         "provider_id": course["provider_id"],
         "languages": sorted({str(tag).lower() for tag in live.get("languages") or []}),
@@ -236,6 +262,8 @@ def index_fields(course: dict[str, Any]) -> dict[str, Any]:
         "competency_themes": sorted({str(c["theme"]) for c in tags if c.get("theme")}),
         "competency_levels": sorted({str(c["level"]) for c in tags
                                      if c.get("level") is not None}),
+        "program_items": program_items,
+        "blended": blended,
         "rating_average": rating.get("average"),
         "rating_count": int(rating.get("count") or 0),
         "title_sort": title_sort_key(live.get("title")),
@@ -261,6 +289,8 @@ FACET_OWN_FILTERS: dict[str, tuple[str, ...]] = {
     "competency_area": ("competency_areas",),
     "competency_theme": ("competency_themes",),
     "competency_level": ("competency_levels",),
+    "program_items": ("program_items",),
+    "blended": ("blended",),
 }
 
 
@@ -270,6 +300,8 @@ def facet_order(field: str, counts: dict[str, int]) -> list[tuple[str, int]]:
     fixed: dict[str, Any] | None = None
     if field == "duration":
         fixed = DURATION_BANDS
+    elif field == "program_items":
+        fixed = PROGRAM_ITEM_BANDS
     elif field == "rating":
         fixed = RATING_BUCKETS
     if fixed is not None:

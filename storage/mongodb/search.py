@@ -55,6 +55,8 @@ FACET_PATHS: dict[str, str] = {
     "competency_area": "_idx.competency_areas",
     "competency_theme": "_idx.competency_themes",
     "competency_level": "_idx.competency_levels",
+    "program_items": "_idx.program_items",
+    "blended": "_idx.blended",
 }
 
 #: Score of a token by the field it prefixes a word of (best field wins).

@@ -33,6 +33,8 @@ class CourseQuery:
     competency_areas: tuple[str, ...] = ()  # areas of the tags (behavioural, functional, ...)
     competency_themes: tuple[str, ...] = ()  # theme node ids of the tags
     competency_levels: tuple[str, ...] = ()  # proficiency levels of the tags ("1".."5")
+    program_items: tuple[str, ...] = ()  # item count bands of programs (PROGRAM_ITEM_BANDS)
+    blended: tuple[str, ...] = ()  # "true" / "false": blended programs (courses have neither)
     duration_bands: tuple[str, ...] = ()  # keys of DURATION_BANDS
     min_minutes: int | None = None
     max_minutes: int | None = None

@@ -50,7 +50,9 @@ SIDE_TABLES: dict[str, tuple[str, str]] = {"language": ("course_languages", "lan
 #: their :func:`storage.catalogue_index.index_fields` entry.
 TAG_FACETS: dict[str, str] = {"competency_area": "competency_areas",
                               "competency_theme": "competency_themes",
-                              "competency_level": "competency_levels"}
+                              "competency_level": "competency_levels",
+                              # a curated program's item count band and blended flag
+                              "program_items": "program_items", "blended": "blended"}
 
 _ROW_COLUMNS = ("rid", "id", "seq", "provider", "category", "mode", "level", "minutes", "band",
                 "rating", "rating_key", "rating_count", "title_sort", "published_at")

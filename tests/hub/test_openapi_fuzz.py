@@ -117,10 +117,16 @@ class FuzzHub:
         # The CASE paths read the demo framework; CASE imports need a curator.
         self.real_ids["identifier"] = demo_frac_data.FRAMEWORK["id"]
         self.curator = tenants.make("Commission", "department", ("curator",))
+        # A curated program of the published course (the /programs paths need a curator).
+        program = client.post("/programs", headers=self.curator["headers"], json={
+            "title": {"en": "Program"}, "level": "beginner",
+            "program": {"items": [{"kind": "course", "course": self.course_id}]}})
+        assert program.status_code == 201, program.get_json()
+        self.real_ids["program_id"] = program.get_json()["id"]
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
-        if path == "/frac/imports":
+        if path == "/frac/imports" or path.startswith("/programs"):
             return self.curator
         if path.startswith("/admin/"):
             return self.admin

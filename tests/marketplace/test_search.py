@@ -67,7 +67,8 @@ def test_response_shape_and_facets(client: Any, catalogue: dict[str, str],
     assert "revision" not in item and "tool.example.org" not in orjson.dumps(item).decode()
     assert set(body["facets"]) == {"provider", "language", "category", "mode", "level",
                                    "duration", "rating", "competency", "competency_area",
-                                   "competency_theme", "competency_level"}
+                                   "competency_theme", "competency_level", "program_items",
+                                   "blended"}
     providers = {f["value"]: f for f in body["facets"]["provider"]}
     assert providers[cast.a["org"]["id"]] == {"value": cast.a["org"]["id"], "count": 4,
                                               "label": "Provider A"}
