@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 from marketplace import demo_frac_data
 from tests.conftest import Tenants
 from tests.lti.platform_services_support import service_caller
+from tests.marketplace.blended_support import blended_ids
 from tests.marketplace.frac_suggestion_support import publish_demo_framework
 from tests.xapi.forwarding.support import FakeDNS
 
@@ -117,11 +118,16 @@ class FuzzHub:
         # The CASE paths read the demo framework; CASE imports need a curator.
         self.real_ids["identifier"] = demo_frac_data.FRAMEWORK["id"]
         self.curator = tenants.make("Commission", "department", ("curator",))
+        self.blended = tenants.make("Training Dept", "department",
+                                    ("coordinator", "department-approver"))
+        self.real_ids.update(blended_ids(client, self.blended, self.course_id))
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
         if path == "/frac/imports":
             return self.curator
+        if path.startswith("/blended/"):
+            return self.blended
         if path.startswith("/admin/"):
             return self.admin
         if path.startswith("/lti/platform/contexts/"):
