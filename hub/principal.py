@@ -33,6 +33,11 @@ class Role(StrEnum):
     # and publishes versions; ``curator`` writes the nodes.
     FRAC_REVIEWER = "frac-reviewer"
     FRAC_APPROVER = "frac-approver"
+    # Blended programs (issue 11): a department's approver approves its own learners'
+    # enrolment requests; a coordinator runs the batches and sessions of its organisation's
+    # blended programs and gives their final approval when a batch asks for it.
+    DEPARTMENT_APPROVER = "department-approver"
+    COORDINATOR = "coordinator"
     ADMIN = "admin"  # manages organisations and credentials; acts for every organisation
 
 

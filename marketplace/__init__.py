@@ -35,6 +35,9 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(frac_routes.frac)  # FRAC frameworks, review, versions, search
     for blp in program_routes.blueprints():  # curated programs (catalogue items too)
         api.register_blueprint(blp)
+    from marketplace.blended_routes import blended_blp
+
+    api.register_blueprint(blended_blp)  # blended programs: batches, sessions, enrolment
     # The public catalogue is read by browsers on other sites (course widgets, search pages).
     cors.allow_cross_origin(app, "/catalogue/", cors.CATALOGUE_CORS_HEADERS)
     app.cli.add_command(catalogue)

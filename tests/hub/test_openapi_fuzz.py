@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 from marketplace import demo_frac_data
 from tests.conftest import Tenants
 from tests.lti.platform_services_support import service_caller
+from tests.marketplace.blended_support import blended_ids
 from tests.marketplace.frac_suggestion_support import publish_demo_framework
 from tests.xapi.forwarding.support import FakeDNS
 
@@ -123,11 +124,16 @@ class FuzzHub:
             "program": {"items": [{"kind": "course", "course": self.course_id}]}})
         assert program.status_code == 201, program.get_json()
         self.real_ids["program_id"] = program.get_json()["id"]
+        self.blended = tenants.make("Training Dept", "department",
+                                    ("coordinator", "department-approver"))
+        self.real_ids.update(blended_ids(client, self.blended, self.course_id))
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
         if path == "/frac/imports" or path.startswith("/programs"):
             return self.curator
+        if path.startswith("/blended/"):
+            return self.blended
         if path.startswith("/admin/"):
             return self.admin
         if path.startswith("/lti/platform/contexts/"):

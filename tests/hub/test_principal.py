@@ -18,7 +18,8 @@ def test_vocabulary_is_the_documented_one() -> None:
     # DESIGN.md, domain model: the kinds and roles clients and stored documents use.
     assert ORG_KINDS == ("provider", "institution", "department", "lms", "platform-admin")
     assert ROLES == ("publisher", "reviewer", "curator", "lrs-writer", "lrs-reader",
-                     "lti-manager", "frac-reviewer", "frac-approver", "admin")
+                     "lti-manager", "frac-reviewer", "frac-approver", "department-approver",
+                     "coordinator", "admin")
     assert all(type(value) is str for value in ORG_KINDS + ROLES)
 
 

@@ -1,0 +1,95 @@
+"""The cast of the blended-program tests: an institution that runs batches, two departments
+and an LMS whose learners ask for seats, and helpers that write batches and sessions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tests.marketplace.conftest import Cast
+
+
+def moment(days: float) -> str:
+    """An ISO 8601 instant ``days`` from now (negative: in the past), with an offset."""
+    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
+
+
+def batch_body(program_id: str, **overrides: Any) -> dict[str, Any]:
+    """A batch starting in 10 days, deadline in 5, two seats."""
+    return {"program_id": program_id, "title": {"en": "Batch", "hi": "बैच"},
+            "starts_at": moment(10), "ends_at": moment(40), "enrolment_deadline": moment(5),
+            "capacity": 2, "coordinator": {"name": "Asha Rao", "email": "asha@academy.example"},
+            **overrides}
+
+
+def session_body(days: int = 12, start: str = "09:30", end: str = "12:30",
+                 timezone: str = "Asia/Kolkata", **overrides: Any) -> dict[str, Any]:
+    """A session ``days`` from today, local times in ``timezone``."""
+    day = (datetime.now(UTC) + timedelta(days=days)).date().isoformat()
+    return {"date": day, "start_time": start, "end_time": end, "timezone": timezone,
+            "venue": "Hall 1", "facilitators": ["Dr Iyer"], **overrides}
+
+
+class Blended:
+    """Who acts in the blended tests, with a published program to run."""
+
+    def __init__(self, tenants: Any, client: Any) -> None:
+        self.client = client
+        cast = Cast(tenants, client)
+        self.program_id = cast.publish()["id"]
+        self.coordinator = tenants.make("Academy", "institution", ("coordinator",))
+        self.academy_other = tenants.make("Academy", "institution", ("curator",))
+        self.dept = tenants.make("Revenue Dept", "department", ("curator",))
+        self.approver = tenants.make("Revenue Dept", "department", ("department-approver",))
+        self.other_dept = tenants.make("Health Dept", "department", ("department-approver",))
+        self.lms = cast.lms
+        self.provider = cast.a
+
+    def batch(self, status: int = 201, **overrides: Any) -> dict[str, Any]:
+        """``POST /blended/batches`` as the coordinator."""
+        body = batch_body(overrides.pop("program_id", self.program_id), **overrides)
+        res = self.client.post("/blended/batches", json=body,
+                               headers=self.coordinator["headers"])
+        assert res.status_code == status, res.get_json()
+        return res.get_json()  # type: ignore[no-any-return]
+
+    def session(self, batch_id: str, **kwargs: Any) -> dict[str, Any]:
+        """A session of a batch."""
+        res = self.client.post(f"/blended/batches/{batch_id}/sessions",
+                               json=session_body(**kwargs), headers=self.coordinator["headers"])
+        assert res.status_code == 201, res.get_json()
+        return res.get_json()  # type: ignore[no-any-return]
+
+    def request(self, batch_id: str, learner_id: str, who: dict[str, Any] | None = None) -> Any:
+        """``POST /blended/batches/<id>/enrolments`` (the department by default)."""
+        return self.client.post(f"/blended/batches/{batch_id}/enrolments",
+                                json={"learner_id": learner_id},
+                                headers=(who or self.dept)["headers"])
+
+    def act(self, enrolment_id: str, action: str, who: dict[str, Any],
+            reason: str | None = None) -> Any:
+        """One step of an enrolment."""
+        body = {"action": action} | ({"reason": reason} if reason else {})
+        return self.client.post(f"/blended/enrolments/{enrolment_id}/transitions", json=body,
+                                headers=who["headers"])
+
+    def seated(self, batch_id: str, learner_id: str) -> dict[str, Any]:
+        """A learner of the department requested and approved."""
+        enrolment = self.request(batch_id, learner_id).get_json()
+        done = self.act(enrolment["id"], "approve", self.approver)
+        assert done.status_code == 200, done.get_json()
+        return done.get_json()  # type: ignore[no-any-return]
+
+
+def blended_ids(client: Any, who: dict[str, Any], program_id: str) -> dict[str, str]:
+    """A batch with a session and a requested enrolment written as ``who`` (a department
+    credential with ``coordinator`` and ``department-approver``): their ids, as the OpenAPI
+    fuzz's path parameters name them."""
+    batch = client.post("/blended/batches", json=batch_body(program_id), headers=who["headers"])
+    batch_id = batch.get_json()["id"]
+    session = client.post(f"/blended/batches/{batch_id}/sessions", json=session_body(),
+                          headers=who["headers"])
+    enrolment = client.post(f"/blended/batches/{batch_id}/enrolments",
+                            json={"learner_id": "fuzz-learner"}, headers=who["headers"])
+    return {"batch_id": batch_id, "session_id": session.get_json()["id"],
+            "enrolment_id": enrolment.get_json()["id"]}
