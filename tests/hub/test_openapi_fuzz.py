@@ -117,10 +117,13 @@ class FuzzHub:
         # The CASE paths read the demo framework; CASE imports need a curator.
         self.real_ids["identifier"] = demo_frac_data.FRAMEWORK["id"]
         self.curator = tenants.make("Commission", "department", ("curator",))
+        from tests.marketplace.plan_support import fuzz_plan_ids
+
+        self.real_ids.update(fuzz_plan_ids(client, self.curator, self.course_id))  # /plans
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
-        if path == "/frac/imports":
+        if path == "/frac/imports" or path.startswith("/plans"):
             return self.curator
         if path.startswith("/admin/"):
             return self.admin
