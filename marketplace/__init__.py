@@ -38,6 +38,13 @@ def init_app(app: Flask) -> None:
     from marketplace.blended_routes import blended_blp
 
     api.register_blueprint(blended_blp)  # blended programs: batches, sessions, enrolment
+    from marketplace.plan_routes import blp as plans
+
+    api.register_blueprint(plans)  # capacity-building plans and the learner directory
+    from marketplace.demo import DEMO_LOADERS
+    from marketplace.demo_plans import load_demo_department
+
+    app.extensions.setdefault(DEMO_LOADERS, []).append(load_demo_department)
     # The public catalogue is read by browsers on other sites (course widgets, search pages).
     cors.allow_cross_origin(app, "/catalogue/", cors.CATALOGUE_CORS_HEADERS)
     app.cli.add_command(catalogue)

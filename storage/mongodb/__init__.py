@@ -38,6 +38,7 @@ from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platform import PlatformContextRepository
 from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.lti_tools import ToolRegistrationRepository
+from storage.ports.plans import DepartmentLearnerRepository, PlanRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
 T = TypeVar("T")
@@ -53,6 +54,7 @@ REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.frac",
     "storage.mongodb.frac_suggestions",
     "storage.mongodb.blended",
+    "storage.mongodb.plans",
 )
 
 #: Makes a client from a URL and options; tests swap in ``mongomock.MongoClient``.
@@ -122,6 +124,8 @@ class MongoStore:
     frac: FracRepository
     frac_suggestions: SuggestionDecisionRepository
     blended: BlendedRepository
+    department_learners: DepartmentLearnerRepository
+    plans: PlanRepository
 
     def __init__(self, url: str, db: Database[Any]) -> None:
         self.url = url

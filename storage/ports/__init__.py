@@ -20,6 +20,7 @@ Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each ad
 - :mod:`storage.ports.frac`: FRAC competency frameworks, their nodes and published versions;
 - :mod:`storage.ports.frac_suggestions`: decisions on competency suggestions;
 - :mod:`storage.ports.blended`: blended programs' batches, sessions and enrolments.
+- :mod:`storage.ports.plans`: departments' learner directories and capacity-building plans.
 
 This package gives the names every domain shares: :class:`Store` (what ``open_store`` returns)
 and :data:`Document` (see :mod:`storage.ports.document`). Everything else is imported from its
@@ -43,6 +44,7 @@ from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platform import PlatformContextRepository
 from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.lti_tools import ToolRegistrationRepository
+from storage.ports.plans import DepartmentLearnerRepository, PlanRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
 __all__ = ["Document", "Store"]
@@ -71,6 +73,8 @@ class Store(Protocol):
     frac: FracRepository
     frac_suggestions: SuggestionDecisionRepository
     blended: BlendedRepository
+    department_learners: DepartmentLearnerRepository
+    plans: PlanRepository
 
     def write(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` (repository writes) as one atomic write and return its result.

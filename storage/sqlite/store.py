@@ -41,6 +41,7 @@ from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platform import PlatformContextRepository
 from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.lti_tools import ToolRegistrationRepository
+from storage.ports.plans import DepartmentLearnerRepository, PlanRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 from storage.sqlite.group_commit import run_grouped
 
@@ -53,7 +54,8 @@ REPOSITORY_MODULES: tuple[str, ...] = ("storage.sqlite.marketplace", "storage.sq
                                        "storage.sqlite.lti_tools", "storage.sqlite.lti_platform",
                                        "storage.sqlite.frac",
                                        "storage.sqlite.frac_suggestions",
-                                       "storage.sqlite.blended")
+                                       "storage.sqlite.blended",
+                                       "storage.sqlite.plans")
 
 #: sqlite3 OperationalError messages that mean "the file cannot be used right now".
 _UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly", "read-only",
@@ -119,6 +121,8 @@ class SqliteStore:
     frac: FracRepository
     frac_suggestions: SuggestionDecisionRepository
     blended: BlendedRepository
+    department_learners: DepartmentLearnerRepository
+    plans: PlanRepository
 
     def __init__(self, path: Path, busy_timeout_ms: int = 5000,
                  modules: Sequence[str] = REPOSITORY_MODULES) -> None:

@@ -128,9 +128,13 @@ class FuzzHub:
                                     ("coordinator", "department-approver"))
         self.real_ids.update(blended_ids(client, self.blended, self.course_id))
 
+        from tests.marketplace.plan_support import fuzz_plan_ids
+
+        self.real_ids.update(fuzz_plan_ids(client, self.curator, self.course_id))  # /plans
+
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
-        if path == "/frac/imports" or path.startswith("/programs"):
+        if path == "/frac/imports" or path.startswith(("/programs", "/plans")):
             return self.curator
         if path.startswith("/blended/"):
             return self.blended
