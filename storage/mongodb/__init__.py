@@ -29,6 +29,7 @@ from pymongo.database import Database
 from storage.mongodb.errors import translate_errors
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
+from storage.ports.demands import DemandRepository
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.frac import FracRepository
 from storage.ports.frac_suggestions import SuggestionDecisionRepository
@@ -51,6 +52,7 @@ REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.lti_platform",
     "storage.mongodb.frac",
     "storage.mongodb.frac_suggestions",
+    "storage.mongodb.demands",
 )
 
 #: Makes a client from a URL and options; tests swap in ``mongomock.MongoClient``.
@@ -119,6 +121,7 @@ class MongoStore:
     lti_contexts: PlatformContextRepository
     frac: FracRepository
     frac_suggestions: SuggestionDecisionRepository
+    demands: DemandRepository
 
     def __init__(self, url: str, db: Database[Any]) -> None:
         self.url = url

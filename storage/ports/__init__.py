@@ -18,7 +18,8 @@ Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each ad
   access tokens;
 - :mod:`storage.ports.lti_tools`: the LTI platform side's tool registrations;
 - :mod:`storage.ports.frac`: FRAC competency frameworks, their nodes and published versions;
-- :mod:`storage.ports.frac_suggestions`: decisions on competency suggestions.
+- :mod:`storage.ports.frac_suggestions`: decisions on competency suggestions;
+- :mod:`storage.ports.demands`: departments' demand for content.
 
 This package gives the names every domain shares: :class:`Store` (what ``open_store`` returns)
 and :data:`Document` (see :mod:`storage.ports.document`). Everything else is imported from its
@@ -32,6 +33,7 @@ from typing import Protocol, TypeVar
 
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
+from storage.ports.demands import DemandRepository
 from storage.ports.document import Document
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.frac import FracRepository
@@ -68,6 +70,7 @@ class Store(Protocol):
     lti_contexts: PlatformContextRepository
     frac: FracRepository
     frac_suggestions: SuggestionDecisionRepository
+    demands: DemandRepository
 
     def write(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` (repository writes) as one atomic write and return its result.

@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover
 from storage.errors import DuplicateKey, StorageError, StoreUnavailable
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
+from storage.ports.demands import DemandRepository
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.frac import FracRepository
 from storage.ports.frac_suggestions import SuggestionDecisionRepository
@@ -51,7 +52,8 @@ REPOSITORY_MODULES: tuple[str, ...] = ("storage.sqlite.marketplace", "storage.sq
                                        "storage.sqlite.lti_grades", "storage.sqlite.lti_keys",
                                        "storage.sqlite.lti_tools", "storage.sqlite.lti_platform",
                                        "storage.sqlite.frac",
-                                       "storage.sqlite.frac_suggestions")
+                                       "storage.sqlite.frac_suggestions",
+                                       "storage.sqlite.demands")
 
 #: sqlite3 OperationalError messages that mean "the file cannot be used right now".
 _UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly", "read-only",
@@ -116,6 +118,7 @@ class SqliteStore:
     lti_contexts: PlatformContextRepository
     frac: FracRepository
     frac_suggestions: SuggestionDecisionRepository
+    demands: DemandRepository
 
     def __init__(self, path: Path, busy_timeout_ms: int = 5000,
                  modules: Sequence[str] = REPOSITORY_MODULES) -> None:
