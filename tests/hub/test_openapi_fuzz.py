@@ -117,11 +117,20 @@ class FuzzHub:
         # The CASE paths read the demo framework; CASE imports need a curator.
         self.real_ids["identifier"] = demo_frac_data.FRAMEWORK["id"]
         self.curator = tenants.make("Commission", "department", ("curator",))
+        demand = client.post("/demands", headers=self.curator["headers"], json={
+            "title": {"en": "GeM buying"}, "objective": {"en": "Buy on GeM"},
+            "target_learners": {"description": {"en": "Buyers"}},
+            "competencies": [{"id": self.real_ids["competency"], "level": 2}],
+            "learning_mode": "self-paced"})
+        assert demand.status_code == 201, demand.get_json()
+        self.real_ids["demand_id"] = demand.get_json()["id"]
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
         if path == "/frac/imports":
             return self.curator
+        if path.startswith("/demands"):  # raised by a department; providers list open ones
+            return self.provider if path == "/demands/open" else self.curator
         if path.startswith("/admin/"):
             return self.admin
         if path.startswith("/lti/platform/contexts/"):
