@@ -77,16 +77,6 @@ class DemandListArgs(Schema):
         "description": "language of competency names (else Accept-Language, else English)"})
 
 
-class DemandLanguageArgs(Schema):
-    """``?lang=`` of one demand."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    lang = LanguageTag(load_default=None, metadata={
-        "description": "language of competency names (else Accept-Language, else English)"})
-
-
 class FulfilmentSchema(Schema):
     """The catalogue item that fulfilled a demand."""
 

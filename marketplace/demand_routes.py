@@ -19,11 +19,11 @@ from catalogue_schemas.demand import (
     DemandActionSchema,
     DemandAuditSchema,
     DemandInSchema,
-    DemandLanguageArgs,
     DemandListArgs,
     DemandPageSchema,
     DemandSchema,
 )
+from catalogue_schemas.search import LanguageArgs
 from hub.auth import current_principal
 from hub.context import get_config, get_store
 from hub.docs import HubBlueprint
@@ -83,7 +83,7 @@ def list_open(args: dict[str, Any]) -> Any:
 
 
 @demands.route("/<demand_id>", methods=["GET"])
-@demands.arguments(DemandLanguageArgs, location="query")
+@demands.arguments(LanguageArgs, location="query")
 @demands.response(200, DemandSchema)
 @demands.doc(**SECURED)
 def get_demand(args: dict[str, Any], demand_id: str) -> Any:
