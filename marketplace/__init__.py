@@ -15,8 +15,9 @@ def init_app(app: Flask) -> None:
     """Register the marketplace blueprints on the app's flask-smorest ``Api``, its commands on
     ``app.cli``, and set up the per-process search state (cursor codecs, provider-name
     cache)."""
-    from marketplace import frac_routes
+    from marketplace import demand_routes, demo_demands, frac_routes
     from marketplace.cli import catalogue, demo
+    from marketplace.demo import DEMO_LOADERS
     from marketplace.routes import blueprints
     from marketplace.search import CursorCodec, ProviderNames
 
@@ -33,6 +34,8 @@ def init_app(app: Flask) -> None:
     for blp in blueprints():
         api.register_blueprint(blp)
     api.register_blueprint(frac_routes.frac)  # FRAC frameworks, review, versions, search
+    api.register_blueprint(demand_routes.demands)  # departments' demand for content
+    app.extensions.setdefault(DEMO_LOADERS, []).append(demo_demands.load_demo_demands)
     # The public catalogue is read by browsers on other sites (course widgets, search pages).
     cors.allow_cross_origin(app, "/catalogue/", cors.CATALOGUE_CORS_HEADERS)
     app.cli.add_command(catalogue)
