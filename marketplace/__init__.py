@@ -15,8 +15,17 @@ def init_app(app: Flask) -> None:
     """Register the marketplace blueprints on the app's flask-smorest ``Api``, its commands on
     ``app.cli``, and set up the per-process search state (cursor codecs, provider-name
     cache)."""
-    from marketplace import frac_routes, program_routes
+    from marketplace import (
+        blended_routes,
+        demand_routes,
+        demo_demands,
+        demo_plans,
+        frac_routes,
+        plan_routes,
+        program_routes,
+    )
     from marketplace.cli import catalogue, demo
+    from marketplace.demo import DEMO_LOADERS
     from marketplace.routes import blueprints
     from marketplace.search import CursorCodec, ProviderNames
 
@@ -35,16 +44,12 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(frac_routes.frac)  # FRAC frameworks, review, versions, search
     for blp in program_routes.blueprints():  # curated programs (catalogue items too)
         api.register_blueprint(blp)
-    from marketplace.blended_routes import blended_blp
-
-    api.register_blueprint(blended_blp)  # blended programs: batches, sessions, enrolment
-    from marketplace.plan_routes import blp as plans
-
-    api.register_blueprint(plans)  # capacity-building plans and the learner directory
-    from marketplace.demo import DEMO_LOADERS
-    from marketplace.demo_plans import load_demo_department
-
-    app.extensions.setdefault(DEMO_LOADERS, []).append(load_demo_department)
+    api.register_blueprint(blended_routes.blended_blp)  # batches, sessions, enrolment
+    api.register_blueprint(plan_routes.blp)  # capacity-building plans, the learner directory
+    api.register_blueprint(demand_routes.demands)  # departments' demand for content
+    loaders = app.extensions.setdefault(DEMO_LOADERS, [])
+    loaders.append(demo_plans.load_demo_department)
+    loaders.append(demo_demands.load_demo_demands)
     # The public catalogue is read by browsers on other sites (course widgets, search pages).
     cors.allow_cross_origin(app, "/catalogue/", cors.CATALOGUE_CORS_HEADERS)
     app.cli.add_command(catalogue)

@@ -30,6 +30,7 @@ from storage.mongodb.errors import translate_errors
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.blended import BlendedRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
+from storage.ports.demands import DemandRepository
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.frac import FracRepository
 from storage.ports.frac_suggestions import SuggestionDecisionRepository
@@ -55,6 +56,7 @@ REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.frac_suggestions",
     "storage.mongodb.blended",
     "storage.mongodb.plans",
+    "storage.mongodb.demands",
 )
 
 #: Makes a client from a URL and options; tests swap in ``mongomock.MongoClient``.
@@ -126,6 +128,7 @@ class MongoStore:
     blended: BlendedRepository
     department_learners: DepartmentLearnerRepository
     plans: PlanRepository
+    demands: DemandRepository
 
     def __init__(self, url: str, db: Database[Any]) -> None:
         self.url = url

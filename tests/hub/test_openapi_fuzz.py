@@ -131,6 +131,13 @@ class FuzzHub:
         from tests.marketplace.plan_support import fuzz_plan_ids
 
         self.real_ids.update(fuzz_plan_ids(client, self.curator, self.course_id))  # /plans
+        demand = client.post("/demands", headers=self.curator["headers"], json={
+            "title": {"en": "GeM buying"}, "objective": {"en": "Buy on GeM"},
+            "target_learners": {"description": {"en": "Buyers"}},
+            "competencies": [{"id": self.real_ids["competency"], "level": 2}],
+            "learning_mode": "self-paced"})
+        assert demand.status_code == 201, demand.get_json()
+        self.real_ids["demand_id"] = demand.get_json()["id"]
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
@@ -138,6 +145,8 @@ class FuzzHub:
             return self.curator
         if path.startswith("/blended/"):
             return self.blended
+        if path.startswith("/demands"):  # raised by a department; providers list open ones
+            return self.provider if path == "/demands/open" else self.curator
         if path.startswith("/admin/"):
             return self.admin
         if path.startswith("/lti/platform/contexts/"):
