@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from catalogue_schemas.links import catalogue_item_url
+
 
 def course_activity_id(public_url: str, course_id: str) -> str:
     """The xAPI activity IRI of a catalogue course: its public catalogue page (the same URL that
     catalogue search gives as the course's ``url``)."""
-    return f"{public_url}/catalogue/courses/{quote(course_id, safe='')}"
+    return catalogue_item_url(public_url, course_id)
 
 
 def course_target_link(public_url: str, course_id: str) -> str:

@@ -71,7 +71,11 @@ def demo_load(if_empty: bool) -> None:
     credentials = demo_data.load_demo(store)
     # Upper layers (the LTI hub) add their own demo data through loaders they register.
     for loader in current_app.extensions.get(demo_data.DEMO_LOADERS, ()):
-        credentials.update(loader(store))
+        added = loader(store)
+        # Two loaders naming one credential alike would hide the first one's secret for good.
+        clash = set(added) & set(credentials)
+        assert not clash, f"demo loaders clash on {sorted(clash)}"
+        credentials.update(added)
     click.echo("Demo data loaded. These credentials are shown once (HTTP Basic key:secret):",
                err=True)
     _echo_json(credentials)

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
-
 from catalogue_schemas.demand import (
     DemandActionSchema,
     DemandAuditSchema,
@@ -28,6 +26,7 @@ from hub.auth import current_principal
 from hub.context import get_config, get_store
 from hub.docs import HubBlueprint
 from marketplace import demands as service
+from marketplace.request_language import preferred_language
 
 SECURED: dict[str, Any] = {"security": [{"basic": []}]}
 
@@ -40,14 +39,8 @@ def _principal() -> Any:
     return current_principal(required=True)
 
 
-def _language(args: dict[str, Any]) -> str | None:
-    """``?lang=``, else the best of Accept-Language (RFC 9110 §12.5.4), else None."""
-    best = args.get("lang") or request.accept_languages.best
-    return best if best and best != "*" else None
-
-
 def _shower(args: dict[str, Any]) -> Any:
-    store, principal, lang = get_store(), _principal(), _language(args)
+    store, principal, lang = get_store(), _principal(), preferred_language(args)
     base_url = get_config().public_url
     return lambda demand: service.shown(store, principal, demand, lang, base_url)
 

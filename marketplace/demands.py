@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from catalogue_schemas.links import catalogue_item_url
 from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from hub.principal import OrgKind, Principal, Role
 from marketplace import demand_workflow, frac_tags
@@ -70,7 +71,7 @@ def shown(store: Store, principal: Principal, demand: Document, lang: str | None
     out["allowed_actions"] = demand_workflow.allowed_actions(principal, demand)
     if demand.get("fulfilment"):
         out["fulfilment"] = {**demand["fulfilment"], "url": (
-            f"{base_url}/catalogue/courses/{demand['fulfilment']['catalogue_id']}")}
+            catalogue_item_url(base_url, demand["fulfilment"]["catalogue_id"]))}
     return out
 
 

@@ -26,7 +26,7 @@ def _principal(store: Store, key: str) -> Principal:
 
 def load_demo_demands(store: Store) -> Document:
     """The demo department, its curator credential and two demands in different states;
-    returns ``{"department": credential}``."""
+    returns ``{"demand_department": credential}``."""
     department = create_organisation(store, DEMO_DEPARTMENT, OrgKind.DEPARTMENT, country="IN")
     cred = create_credential(store, department["id"], [Role.CURATOR], "demo")
     curator = _principal(store, cred["key"])
@@ -53,4 +53,4 @@ def load_demo_demands(store: Store) -> Document:
     demands.transition(store, provider, taken["id"], "accept")
     demands.transition(store, provider, taken["id"], "start",
                        comment="a Hindi edition of our course is in production")
-    return {"department": {**cred, "org": department["name"]}}
+    return {"demand_department": {**cred, "org": department["name"]}}

@@ -40,6 +40,7 @@ from hub.docs import HubBlueprint
 from hub.principal import Principal
 from hub.tokens import TokenCodec
 from marketplace import frac_frameworks, frac_nodes, frac_review, frac_search, frac_versions
+from marketplace.request_language import preferred_language
 
 SECURED: dict[str, Any] = {"security": [{"basic": []}]}
 #: Public endpoints that show more to a credential of the framework's organisation.
@@ -59,12 +60,6 @@ def _principal() -> Principal:
     principal = current_principal(required=True)
     assert principal is not None
     return principal
-
-
-def _language(args: dict[str, Any]) -> str | None:
-    """``?lang=`` else the best of Accept-Language (RFC 9110 §12.5.4)."""
-    best = request.accept_languages.best
-    return args.get("lang") or (best if best and best != "*" else None)
 
 
 def _node(node: dict[str, Any], status: int = 200) -> tuple[Any, int, dict[str, str]]:
@@ -225,7 +220,7 @@ def get_version(framework_id: str, number: int) -> Any:
 @frac.response(200, FracSearchResultSchema)
 def search(args: dict[str, Any]) -> Any:
     """Nodes of the published frameworks by code, words in any language, type, area, theme."""
-    args["lang"] = _language(args)
+    args["lang"] = preferred_language(args)
     return frac_search.search(get_store(), args, _cursor_codec())
 
 
@@ -234,7 +229,7 @@ def search(args: dict[str, Any]) -> Any:
 @frac.response(200, RequirementTreeSchema)
 def role_requirements(args: dict[str, Any], role_id: str) -> Any:
     """A published role's position, activities with resources, and required competencies."""
-    return frac_search.role_requirements(get_store(), role_id, _language(args))
+    return frac_search.role_requirements(get_store(), role_id, preferred_language(args))
 
 
 def blueprints() -> list[HubBlueprint]:

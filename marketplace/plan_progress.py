@@ -24,8 +24,8 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from urllib.parse import quote
 
+from catalogue_schemas.links import catalogue_item_url
 from marketplace.frac_model import pick_text
 from storage.ports import Document, Store
 from storage.ports.xapi import StatementQuery
@@ -44,8 +44,8 @@ CSV_COLUMNS = ("learner_id", "name", "designation", "plan_id", "plan_version", "
 
 def item_activity_id(public_url: str, item_id: str) -> str:
     """The xAPI activity IRI of a catalogue item: its public catalogue page, the IRI the hub's
-    launches, packages and search use for a course (and a program, a catalogue item too)."""
-    return f"{public_url}/catalogue/courses/{quote(item_id, safe='')}"
+    launches, packages and search use (:mod:`catalogue_schemas.links`)."""
+    return catalogue_item_url(public_url, item_id)
 
 
 def agent_key(home_page: str, learner_id: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 
 from catalogue_schemas.plan import (
     LangArgs,
@@ -32,6 +32,7 @@ from hub.docs import HubBlueprint
 from hub.principal import Principal
 from marketplace import plan_progress
 from marketplace import plans as service
+from marketplace.request_language import preferred_language
 
 SECURED: dict[str, Any] = {"security": [{"basic": []}]}
 
@@ -45,12 +46,6 @@ def _principal() -> Principal:
     principal = current_principal(required=True)
     assert principal is not None
     return principal
-
-
-def _language(args: dict[str, Any]) -> str | None:
-    """``?lang=``, else the best of Accept-Language (RFC 9110 §12.5.4)."""
-    best = args.get("lang") or request.accept_languages.best
-    return best if best and best != "*" else None
 
 
 # -- learner directory ---------------------------------------------------------------------
@@ -105,7 +100,7 @@ def learner_items(args: dict[str, Any], learner_id: str) -> Any:
     learner = service.get_learner(store, principal, learner_id)
     items = plan_progress.mandated_items(
         store, learner, get_config().public_url, store.plans.list(principal.org_id, "live"),
-        plan_progress.today(), _language(args))
+        plan_progress.today(), preferred_language(args))
     return {"learner": learner, "items": items}
 
 
@@ -116,7 +111,7 @@ def _overdue(args: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]]:
     service.check_department_curator(principal)
     on = args.get("on") or plan_progress.today()
     rows = plan_progress.overdue_report(store, principal.org_id, get_config().public_url, on,
-                                        _language(args))
+                                        preferred_language(args))
     return principal.org_id, on, rows
 
 
@@ -152,7 +147,7 @@ def overdue_csv(args: dict[str, Any]) -> Any:
 def create_plan(body: dict[str, Any]) -> Any:
     """A new plan of the department, its content as the draft."""
     plan = service.create_plan(get_store(), _principal(), body)
-    return (service.shown(plan, _language({})), 201,
+    return (service.shown(plan, preferred_language({})), 201,
             {"Location": f"/plans/{plan['id']}"})
 
 
@@ -163,7 +158,7 @@ def create_plan(body: dict[str, Any]) -> Any:
 def list_plans(args: dict[str, Any]) -> Any:
     """The department's plans, oldest first (``state`` filters)."""
     found = service.list_plans(get_store(), _principal(), args.get("state"))
-    return {"plans": [service.shown(p, _language(args)) for p in found]}
+    return {"plans": [service.shown(p, preferred_language(args)) for p in found]}
 
 
 @blp.route("/<plan_id>", methods=["GET"])
@@ -173,7 +168,7 @@ def list_plans(args: dict[str, Any]) -> Any:
 def get_plan(args: dict[str, Any], plan_id: str) -> Any:
     """One plan: its live version and its working draft."""
     return service.shown(service.get_plan(get_store(), _principal(), plan_id),
-                         _language(args))
+                         preferred_language(args))
 
 
 @blp.route("/<plan_id>/draft", methods=["PUT"])
@@ -184,7 +179,7 @@ def put_draft(body: dict[str, Any], plan_id: str) -> Any:
     """Replace the working draft; a live plan keeps serving its live version until the
     draft goes live."""
     plan = service.edit_draft(get_store(), _principal(), plan_id, body)
-    return service.shown(plan, _language({}))
+    return service.shown(plan, preferred_language({}))
 
 
 @blp.route("/<plan_id>/transitions", methods=["POST"])
@@ -194,7 +189,7 @@ def put_draft(body: dict[str, Any], plan_id: str) -> Any:
 def transition(body: dict[str, Any], plan_id: str) -> Any:
     """``go_live`` (the draft becomes the next live version) or ``retire``."""
     plan = service.transition(get_store(), _principal(), plan_id, body["action"])
-    return service.shown(plan, _language({}))
+    return service.shown(plan, preferred_language({}))
 
 
 @blp.route("/<plan_id>/audit", methods=["GET"])

@@ -25,7 +25,8 @@ from hub.context import get_config, get_store
 from hub.docs import HubBlueprint
 from hub.principal import Principal
 from marketplace import programs, service
-from marketplace.routes import IF_MATCH, SECURED, _json, _language, _search_state
+from marketplace.request_language import preferred_language
+from marketplace.routes import IF_MATCH, SECURED, _json, _search_state
 
 program_api = HubBlueprint("programs", __name__, url_prefix="",
                            description="Curated programs and their vetting (curators, reviewers).")
@@ -125,7 +126,7 @@ def public_program(args: dict[str, Any], program_id: str) -> Any:
     """A published program's live version with its items and their live versions now
     (competency names in ``lang``)."""
     return _json(programs.public_program(get_store(), program_id, _search_state()["names"],
-                                         get_config().public_url, _language(args)))
+                                         get_config().public_url, preferred_language(args)))
 
 
 def blueprints() -> list[HubBlueprint]:

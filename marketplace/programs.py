@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from catalogue_schemas.links import PROGRAM_ID_PREFIX
 from hub.errors import NotFound, PermissionDenied
 from hub.principal import OrgKind, Principal, Role
 from marketplace import frac_tags, program_items, service, vetting
@@ -74,7 +75,8 @@ def create_program(store: Store, principal: Principal, content: Document) -> Doc
     check_curator(principal)
     content = stored_content(store, content)
     program, events = service.new_course(principal.org_id, content, principal.key,
-                                         principal.org_id, course_id="prg_" + uuid.uuid4().hex)
+                                         principal.org_id,
+                                         course_id=PROGRAM_ID_PREFIX + uuid.uuid4().hex)
     store.courses.add(program, events[0])
     return program
 

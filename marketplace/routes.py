@@ -43,6 +43,7 @@ from hub.context import get_config, get_store
 from hub.docs import HubBlueprint
 from marketplace import frac_tags, importer, jsonld, reviews, service
 from marketplace.frac_suggestion_routes import suggestions
+from marketplace.request_language import preferred_language
 from marketplace.search import public_course, search_catalogue
 
 SECURED: dict[str, Any] = {"security": [{"basic": []}]}
@@ -68,13 +69,6 @@ def _with_etag(course: dict[str, Any], status: int = 200) -> tuple[Any, int, dic
 
 def _search_state() -> dict[str, Any]:
     return current_app.extensions["marketplace.search"]  # type: ignore[no-any-return]
-
-
-def _language(args: dict[str, Any]) -> str | None:
-    """The language names are shown in: ``?lang=``, else the best of Accept-Language (RFC 9110
-    §12.5.4), else None (English, then the first name: frac_model.pick_text)."""
-    best = args.get("lang") or request.accept_languages.best
-    return best if best and best != "*" else None
 
 
 def _json(body: Any, mimetype: str = "application/json") -> Response:
@@ -182,7 +176,7 @@ def search(args: dict[str, Any]) -> Any:
     """Full-text search over published courses with filters, facets and a signed cursor."""
     state = _search_state()
     result = search_catalogue(get_store(), args, state["codec"], state["names"],
-                              get_config().public_url, _language(args))
+                              get_config().public_url, preferred_language(args))
     return _json(result)
 
 
@@ -201,7 +195,7 @@ def _public(course_id: str, lang: str | None) -> tuple[dict[str, Any], list[dict
 @catalogue.response(200, CourseJsonLdSchema, content_type=jsonld.JSONLD_MIMETYPE)
 def course_jsonld(args: dict[str, Any], course_id: str) -> Any:
     """schema.org ``Course`` JSON-LD of a published course (competency names in ``lang``)."""
-    item, alignments = _public(course_id, _language(args))
+    item, alignments = _public(course_id, preferred_language(args))
     return _json(jsonld.course_jsonld(item, alignments), jsonld.JSONLD_MIMETYPE)
 
 
@@ -211,7 +205,7 @@ def course_jsonld(args: dict[str, Any], course_id: str) -> Any:
 def public_course_view(args: dict[str, Any], course_id: str) -> Any:
     """The live version of a published course (JSON-LD for ``Accept: application/ld+json``),
     its competency tags with names and codes in ``lang``."""
-    item, alignments = _public(course_id, _language(args))
+    item, alignments = _public(course_id, preferred_language(args))
     best = request.accept_mimetypes.best_match(["application/json", jsonld.JSONLD_MIMETYPE])
     if best == jsonld.JSONLD_MIMETYPE:
         return _json(jsonld.course_jsonld(item, alignments), jsonld.JSONLD_MIMETYPE)

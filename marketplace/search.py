@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from catalogue_schemas.links import catalogue_item_url
 from hub.errors import ValidationError
 from hub.tokens import KeySource, TokenCodec, b64
 from marketplace import frac_tags
@@ -112,8 +113,7 @@ def public_course(course: Document, provider_name: str, base_url: str,
     item["published_at"] = course.get("published_at")
     item["rating"] = course.get("rating") or {"average": None, "count": 0}
     # A curated program (marketplace.programs) has its own page, listing its items.
-    page = "programs" if isinstance(live.get("program"), dict) else "courses"
-    item["url"] = f"{base_url}/catalogue/{page}/{course['id']}"
+    item["url"] = catalogue_item_url(base_url, course["id"])
     return item
 
 

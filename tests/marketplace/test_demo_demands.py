@@ -14,7 +14,7 @@ def test_demo_department_has_two_demands_in_different_states(runner: Any, client
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     creds = orjson.loads(result.stdout)
-    dept = basic(creds["department"]["key"], creds["department"]["secret"])
+    dept = basic(creds["demand_department"]["key"], creds["demand_department"]["secret"])
     items = client.get("/demands?lang=hi", headers=dept).json["items"]
     assert sorted(d["status"] for d in items) == ["in_progress", "unassigned"]
     taken = next(d for d in items if d["status"] == "in_progress")
