@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from storage.timestamps import format_timestamp
 from tests.marketplace.conftest import Cast
 
 
@@ -47,6 +48,22 @@ def publish_blended_program(client: Any, curator: dict[str, Any], reviewer: dict
                            headers={**who["headers"], "If-Match": etag})
         assert done.status_code == 200, done.get_json()
     return program_id
+
+
+def store_of(client: Any) -> Any:
+    """The app's store."""
+    return client.application.extensions["hub.store"]
+
+
+def held(client: Any, session_id: str, starts: float, ends: float) -> None:
+    """Move a session to run from ``starts`` to ``ends`` days from now (through the store: the
+    API refuses sessions outside the batch, and seats are taken before a batch starts)."""
+    store_of(client).blended.update_session(session_id, {
+        "starts_at": _stored(moment(starts)), "ends_at": _stored(moment(ends))})
+
+
+def _stored(instant: str) -> str:
+    return format_timestamp(datetime.fromisoformat(instant))
 
 
 class Blended:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.marketplace.blended_support import Blended, moment
+from tests.marketplace.blended_support import Blended, held, store_of
 
 ATTENDED = "http://adlnet.gov/expapi/verbs/attended"
 XAPI = {"X-Experience-API-Version": "1.0.3"}
@@ -19,25 +19,6 @@ XAPI = {"X-Experience-API-Version": "1.0.3"}
 @pytest.fixture
 def blended(tenants: Any, client: Any) -> Blended:
     return Blended(tenants, client)
-
-
-def store_of(client: Any) -> Any:
-    return client.application.extensions["hub.store"]
-
-
-def held(client: Any, session_id: str, starts: float, ends: float) -> None:
-    """Move a session to run from ``starts`` to ``ends`` days from now (through the store: the
-    API refuses sessions outside the batch, and seats are taken before a batch starts)."""
-    store_of(client).blended.update_session(session_id, {
-        "starts_at": _stored(moment(starts)), "ends_at": _stored(moment(ends))})
-
-
-def _stored(instant: str) -> str:
-    from datetime import datetime
-
-    from storage.timestamps import format_timestamp
-
-    return format_timestamp(datetime.fromisoformat(instant))
 
 
 class Room:
