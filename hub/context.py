@@ -20,6 +20,11 @@ BLOBS = "hub.blobs"
 CONFIG = "hub.config"
 STATEMENT_SINK = "hub.statement_sink"
 
+#: The hub as an xAPI agent (an account on ``HUB_PUBLIC_URL``, Data 2.4.2.4): the authority of
+#: the statements it writes itself (Data 2.4.9) and the actor of those it voids.
+HUB_NAME = "Karmayogi Hub"
+HUB_ACCOUNT = "hub"
+
 
 class StatementSink(Protocol):
     """Where layers beside the LRS (``marketplace``) hand the statements the hub writes itself

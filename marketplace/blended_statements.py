@@ -21,6 +21,7 @@ import uuid
 from typing import Any
 
 from catalogue_schemas.links import catalogue_item_url
+from hub.context import HUB_ACCOUNT, HUB_NAME
 from storage.ports import Document
 
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -30,8 +31,6 @@ VOIDED = ADL + "voided"
 MEETING = "http://adlnet.gov/expapi/activities/meeting"
 #: Context extension naming how the attendance was recorded (``coordinator`` | ``check-in``).
 METHOD_EXTENSION = "https://karmayogi.example/xapi/extensions/blended/attendance-method"
-#: The hub's account name, as the actor of the voiding statements it writes.
-HUB_ACCOUNT = "hub"
 
 
 def session_iri(public_url: str, session_id: str) -> str:
@@ -70,7 +69,7 @@ def voiding(public_url: str, statement_id: str) -> dict[str, Any]:
     StatementRef), by the hub."""
     return {
         "id": str(uuid.uuid4()),
-        "actor": {"objectType": "Agent", "name": "Karmayogi Hub",
+        "actor": {"objectType": "Agent", "name": HUB_NAME,
                   "account": {"homePage": public_url, "name": HUB_ACCOUNT}},
         "verb": {"id": VOIDED, "display": {"en": "voided"}},
         "object": {"objectType": "StatementRef", "id": statement_id},

@@ -12,15 +12,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from hub.context import get_blobs, get_config
+from hub.context import HUB_ACCOUNT, HUB_NAME, get_blobs, get_config
 from hub.principal import Principal, Role
 from storage.ports import Store
 from xapi.statements import store_statements
 
-#: The hub's name as the authority of the statements it writes itself.
-HUB_NAME = "Karmayogi Hub"
-#: The ``account.name`` of that authority.
-HUB_ACCOUNT = "hub"
+__all__ = ["HUB_ACCOUNT", "HUB_NAME", "hub_principal", "record", "sink"]
 
 
 def hub_principal(org_id: str) -> Principal:

@@ -215,6 +215,24 @@ def test_a_lost_sheet_race_voids_the_statements_it_wrote(room: Room, client: Any
     assert kept == [record["statement_id"]] and len(calls) == 2
 
 
+def test_racing_check_ins_and_corrections_leave_one_live_statement(
+        room: Room, client: Any, tenants: Any) -> None:
+    """Check-ins of one learner from threads while the coordinator marks them absent: however
+    the writes interleave, the record and the LRS agree (a present record's statement is the
+    one attended statement not voided; absent leaves none)."""
+    from tests.racing import race
+
+    reader = tenants.make("Revenue Dept", "department", ("lrs-reader",))
+    held(client, room.sid, -0.01, 0.1)
+    calls = [lambda: room.check_in("l1", room.code) for _ in range(3)]
+    calls.append(lambda: room.put([room.row("l1", "absent")]))
+    results = race(*calls)
+    assert all(r.status_code in (200, 409) for r in results), [r.status_code for r in results]
+    record = next(r for r in room.sheet()["learners"] if r["learner_id"] == "l1")
+    live = [s["id"] for s in statements(client, reader) if s["verb"]["id"] == ATTENDED]
+    assert live == ([record["statement_id"]] if record["status"] == "present" else [])
+
+
 def test_the_sheet_as_json_and_csv(room: Room, client: Any) -> None:
     held(client, room.sid, -0.5, -0.4)
     room.put([room.row("=SUM(A1)")])
