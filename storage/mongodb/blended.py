@@ -6,6 +6,9 @@ holders than it, this enrolment not among them) and then the enrolment's compare
 state; when that second write loses a race the seat is given back. So the batch's seat count
 can never pass its capacity; the worst a crash between the two writes leaves is a seat held for
 an enrolment that is not approved (``seat_holders`` names it, for repair).
+
+Attendance: one document per session's sheet, so its rows change together in one
+single-document write, conditional on the revision read.
 """
 
 from __future__ import annotations
