@@ -3,8 +3,9 @@
 Documents as JSON with the columns that lookups use. A seat is taken inside one write
 transaction (``BEGIN IMMEDIATE``, and the store's writer lock shared by every process on the
 file): the check of the enrolment's state, the check of the batch's free seats and both
-updates are serialised with every other writer, so racing approvals cannot over-allocate. A session's attendance sheet is one row (its records as
-JSON, its revision), compared and written in one write transaction.
+updates are serialised with every other writer, so racing approvals cannot over-allocate.
+A session's attendance sheet is one row (its records as JSON, its revision), compared and
+written in one write transaction.
 """
 
 from __future__ import annotations
