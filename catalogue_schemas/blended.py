@@ -50,6 +50,10 @@ def _batch_fields(required: bool) -> dict[str, Any]:
         "coordinator_approval": fields.Boolean(
             **default(False),
             metadata={"description": "whether the coordinator approves after the department"}),
+        "min_attendance": fields.Integer(
+            strict=True, validate=validate.Range(0, 100), **default(100),
+            metadata={"description": "percent of the sessions a learner attends to complete "
+                                     "the program (rounded up to whole sessions)"}),
     }
 
 
@@ -105,6 +109,8 @@ class SessionSchema(Schema):
     online_url = fields.String(allow_none=True)
     facilitators = fields.List(fields.String())
     handouts = fields.List(fields.Nested(HandoutSchema))
+    check_in_code = fields.String(metadata={
+        "description": "learners' check-in code (only the batch's coordinators see it)"})
     created_at = fields.String()
 
 
@@ -123,6 +129,7 @@ class BatchSchema(Schema):
     invitees = fields.List(fields.Nested(InviteeSchema))
     coordinator = fields.Nested(CoordinatorSchema)
     coordinator_approval = fields.Boolean()
+    min_attendance = fields.Integer()
     seats_taken = fields.Integer()
     seat_holders = fields.List(fields.String())
     created_at = fields.String()

@@ -5,7 +5,8 @@ the organisation, forwarded and queried like any other statement.
 
 - The actor is the learner as an account on the hub (xAPI Data 2.4.2.4): ``homePage`` is the
   hub's public URL, ``name`` the hub's stable learner id (never the LMS's ``sub`` or an e-mail).
-- The authority is the hub itself (Data 2.4.9): name "Karmayogi Hub", account name ``hub``.
+- The authority is the hub itself (Data 2.4.9): name "Karmayogi Hub", account name ``hub``
+  (:mod:`xapi.hub_statements`).
 - The object is the catalogue course (:func:`lti.links.course_activity_id`), the same IRI the
   course's packaged content and catalogue search use, so a course's statements are found
   together whichever way it was launched.
@@ -19,20 +20,18 @@ The statements are stored under ``org_id`` (the launching LMS's organisation, DE
 
 from __future__ import annotations
 
-import copy
 import uuid
 from typing import Any
 
-from hub.principal import Principal, Role
 from lti.links import course_activity_id
-from storage.ports import Store
 from storage.timestamps import utcnow
-from xapi.statements import store_statements
 
-#: The hub's name as the authority of the statements it writes itself.
-HUB_NAME = "Karmayogi Hub"
-#: The ``account.name`` of that authority.
-HUB_ACCOUNT = "hub"
+# The hub as authority lives with the LRS (marketplace's statements use it too); the LTI
+# sides keep naming it through this module.
+from xapi.hub_statements import HUB_ACCOUNT as HUB_ACCOUNT
+from xapi.hub_statements import HUB_NAME as HUB_NAME
+from xapi.hub_statements import hub_principal as hub_principal
+from xapi.hub_statements import record as record
 
 #: ADL verbs (the ADL vocabulary, http://adlnet.gov/expapi/verbs/) the LTI sides record.
 VERBS: dict[str, str] = {
@@ -60,22 +59,6 @@ def learner_agent(public_url: str, learner_id: str) -> dict[str, Any]:
     """The learner as an xAPI Agent with an account on the hub (Data 2.4.2.4): no name or
     e-mail, which the LMS may not have sent and which would put personal data in the LRS."""
     return {"account": {"homePage": public_url, "name": learner_id}}
-
-
-def hub_principal(org_id: str) -> Principal:
-    """The hub itself, writing statements for organisation ``org_id``: only ``lrs-writer``,
-    and an organisation kind no role check knows (it never reads across organisations)."""
-    return Principal(key=HUB_ACCOUNT, org_id=org_id, org_kind="hub", org_name=HUB_NAME,
-                     roles=frozenset({Role.LRS_WRITER.value}))
-
-
-def record(store: Store, blobs: Any, public_url: str, org_id: str,
-           statements: list[dict[str, Any]]) -> list[str]:
-    """Store ``statements`` for ``org_id`` with the hub as authority, atomically, through the
-    LRS's own service (validation, forwarding, activity definitions); their ids in order.
-    The caller's dicts are not changed. A statement the LRS refuses raises its 400."""
-    return store_statements(store, blobs, hub_principal(org_id), public_url,
-                            copy.deepcopy(statements))
 
 
 def _context(registration: str, parties: dict[str, str | None]) -> dict[str, Any]:

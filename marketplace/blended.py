@@ -1,14 +1,18 @@
 """Batches and sessions of blended programs (issue 11, "Blended programs").
 
-A batch runs one published catalogue item (a program, P1; any published item is accepted, so
-this part needs nothing of the program code) for learners of any organisation: it belongs to
+A batch runs one published blended program (a catalogue item whose live version's ``program``
+part says ``blended``, :mod:`marketplace.programs`) for learners of any organisation, and
+learners complete it by attending at least ``min_attendance`` percent of its sessions
+(:mod:`marketplace.program_progress`): it belongs to
 the organisation that runs it, whose ``coordinator`` credentials write it and its sessions.
 Batches and their sessions are readable by every authenticated caller (departments and LMSes
 must see what their learners can ask for); who asked for a seat is not (the roster,
 :mod:`marketplace.blended_roster`), nor who is invited to an invite-only batch.
 
-The enrolment rules are in :mod:`marketplace.blended_enrolment`. Attendance (the next slice)
-hangs off session ids and the approved enrolments' ``(learner_org_id, learner_id)``.
+The enrolment rules are in :mod:`marketplace.blended_enrolment`; attendance, keyed by session
+id and the approved enrolments' ``(learner_org_id, learner_id)``, in
+:mod:`marketplace.blended_attendance`. Each session gets a check-in code when it is created
+(:func:`marketplace.blended_codes.new_code`), shown to its coordinators only.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from catalogue_schemas.links import is_program_id
 from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from hub.principal import Principal, Role
+from marketplace.blended_codes import CODE_FIELD, new_code
 from marketplace.blended_times import instant, session_interval
 from storage.errors import DuplicateKey
 from storage.ports import Document, Store
@@ -58,9 +64,12 @@ def _forbidden() -> PermissionDenied:
 
 
 def _check_program(store: Store, program_id: str) -> None:
-    item = store.courses.get(program_id)
-    if item is None or item.get("live") is None:
-        raise ValidationError.for_field("program_id", "is not a published catalogue item")
+    """400 naming ``program_id`` unless it names a published blended program (its live
+    version, the one learners see, says so; a draft revision turning blended does not)."""
+    item = store.courses.get(program_id) if is_program_id(program_id) else None
+    live = (item or {}).get("live") or {}
+    if not (live.get("program") or {}).get("blended"):
+        raise ValidationError.for_field("program_id", "is not a published blended program")
 
 
 def _instants(data: Document) -> Document:
@@ -89,7 +98,8 @@ def create_batch(store: Store, principal: Principal, data: Document) -> Document
         "capacity": data["capacity"], "mode": data["mode"],
         "invitees": _invitees(data.get("invitees", [])),
         "coordinator": data["coordinator"],
-        "coordinator_approval": data["coordinator_approval"], **_instants(data),
+        "coordinator_approval": data["coordinator_approval"],
+        "min_attendance": data["min_attendance"], **_instants(data),
         "seats_taken": 0, "seat_holders": [], "created_at": now, "created_by": principal.key,
         "updated_at": None}
     _check_order(batch)
@@ -112,7 +122,7 @@ def update_batch(store: Store, principal: Principal, batch_id: str, changes: Doc
     batch = coordinated_batch(store, principal, batch_id)
     fields: Document = {k: v for k, v in changes.items()
                         if k in ("title", "capacity", "mode", "coordinator",
-                                 "coordinator_approval")}
+                                 "coordinator_approval", "min_attendance")}
     fields.update(_instants(changes))
     if "invitees" in changes:
         fields["invitees"] = _invitees(changes["invitees"])
@@ -127,10 +137,19 @@ def update_batch(store: Store, principal: Principal, batch_id: str, changes: Doc
     return updated
 
 
+def session_view(session: Document, principal: Principal) -> Document:
+    """A session as the caller sees it: the check-in code only for a coordinator of its
+    organisation (learners get it in the room, not from the API)."""
+    if principal.acts_for(session["org_id"]) and principal.has(Role.COORDINATOR):
+        return session
+    return {k: v for k, v in session.items() if k != CODE_FIELD}
+
+
 def get_batch(store: Store, principal: Principal, batch_id: str) -> Document:
     """A batch with its sessions (invitees and seat holders only for its organisation)."""
     batch = _owner_view(visible_batch(store, batch_id), principal)
-    return {**batch, "sessions": store.blended.list_sessions([batch_id])}
+    return {**batch, "sessions": [session_view(s, principal)
+                                  for s in store.blended.list_sessions([batch_id])]}
 
 
 def list_batches(store: Store, principal: Principal, org_id: str | None = None,
@@ -159,7 +178,7 @@ def add_session(store: Store, principal: Principal, batch_id: str, data: Documen
     batch = coordinated_batch(store, principal, batch_id)
     session: Document = {"id": "ses_" + uuid.uuid4().hex[:16], "batch_id": batch_id,
                          "org_id": batch["org_id"], **_session_fields(data, batch),
-                         "handouts": [], "created_at": utcnow()}
+                         "handouts": [], CODE_FIELD: new_code(), "created_at": utcnow()}
     try:
         store.blended.add_session(session)
     except DuplicateKey as exc:  # pragma: no cover - a random id never repeats
@@ -167,8 +186,10 @@ def add_session(store: Store, principal: Principal, batch_id: str, data: Documen
     return session
 
 
-def _coordinated_session(store: Store, principal: Principal, session_id: str
-                         ) -> tuple[Document, Document]:
+def coordinated_session(store: Store, principal: Principal, session_id: str
+                        ) -> tuple[Document, Document]:
+    """(batch, session) when the caller coordinates the session's batch; 404/403 as
+    :func:`coordinated_batch`."""
     session = store.blended.get_session(session_id)
     if session is None:
         raise NotFound(f"no session {session_id}")
@@ -178,7 +199,7 @@ def _coordinated_session(store: Store, principal: Principal, session_id: str
 def replace_session(store: Store, principal: Principal, session_id: str, data: Document
                     ) -> Document:
     """Move or change a session (date, times, zone, venue, link, facilitators)."""
-    batch, _ = _coordinated_session(store, principal, session_id)
+    batch, _ = coordinated_session(store, principal, session_id)
     updated = store.blended.update_session(session_id, _session_fields(data, batch))
     if updated is None:
         raise NotFound(f"no session {session_id}")
@@ -187,7 +208,7 @@ def replace_session(store: Store, principal: Principal, session_id: str, data: D
 
 def delete_session(store: Store, principal: Principal, session_id: str) -> None:
     """Remove a session."""
-    _coordinated_session(store, principal, session_id)
+    coordinated_session(store, principal, session_id)
     store.blended.delete_session(session_id)
 
 
@@ -197,3 +218,4 @@ def get_session(store: Store, session_id: str) -> Any:
     if session is None:
         raise NotFound(f"no session {session_id}")
     return session
+

@@ -48,7 +48,8 @@ def roster(store: Store, principal: Principal, batch_id: str, lang: str | None) 
             "seats_taken": batch["seats_taken"], "states": counts, "enrolments": rows}
 
 
-def _cell(value: object) -> str:
+def cell(value: object) -> str:
+    """A CSV cell of ``value``: empty for None, and never a formula."""
     text = "" if value is None else str(value)
     # Learner ids come from clients: a cell a spreadsheet would run as a formula (OWASP "CSV
     # injection") is kept as text by a leading apostrophe.
@@ -61,5 +62,5 @@ def roster_csv(report: Document) -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in report["enrolments"]:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+        writer.writerow({k: cell(v) for k, v in row.items()})
     return out.getvalue()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 
 from catalogue_schemas.blended import (
     BatchArgs,
@@ -27,17 +27,32 @@ from catalogue_schemas.blended import (
     SessionInSchema,
     SessionSchema,
 )
+from catalogue_schemas.blended_attendance import (
+    AttendanceInSchema,
+    AttendanceRecordSchema,
+    AttendanceSheetSchema,
+    CheckInSchema,
+    CompletionSchema,
+)
 from hub.auth import current_principal
-from hub.context import get_blobs, get_store
+from hub.context import get_blobs, get_config, get_statement_sink, get_store
 from hub.docs import HubBlueprint
-from marketplace import blended, blended_enrolment, blended_handouts, blended_roster
+from marketplace import (
+    blended,
+    blended_attendance,
+    blended_enrolment,
+    blended_handouts,
+    blended_roster,
+    program_progress,
+)
+from marketplace.blended_codes import CheckInThrottle, new_code
 
 SECURED: dict[str, Any] = {"security": [{"basic": []}]}
 
 blended_blp = HubBlueprint(
     "blended", __name__, url_prefix="/blended",
-    description="Blended programs: batches, sessions, enrolment with approvals, rosters "
-                "(authenticated).")
+    description="Blended programs: batches, sessions, enrolment with approvals, rosters, "
+                "attendance and check-in, completion (authenticated).")
 
 
 def _principal() -> Any:
@@ -94,9 +109,8 @@ def add_session(body: dict[str, Any], batch_id: str) -> Any:
 @blended_blp.response(200, SessionSchema)
 @blended_blp.doc(**SECURED)
 def get_session(session_id: str) -> Any:
-    """One session (attendance, the next slice, hangs off this id)."""
-    _principal()
-    return blended.get_session(get_store(), session_id)
+    """One session (its check-in code only for the batch's coordinators)."""
+    return blended.session_view(blended.get_session(get_store(), session_id), _principal())
 
 
 @blended_blp.route("/sessions/<session_id>", methods=["PUT"])
@@ -218,3 +232,71 @@ def roster_csv(args: dict[str, Any], batch_id: str) -> Any:
     return Response(blended_roster.roster_csv(report), mimetype="text/csv",
                     headers={"Content-Disposition":
                              f'attachment; filename="roster-{batch_id}.csv"'})
+
+
+def _throttle() -> CheckInThrottle:
+    # One per app (per process): wrong codes are counted in memory, as failed secrets are.
+    throttle = current_app.extensions.setdefault("marketplace.check_in_throttle",
+                                                 CheckInThrottle())
+    return throttle  # type: ignore[no-any-return]
+
+
+@blended_blp.route("/sessions/<session_id>/check-in-code", methods=["POST"])
+@blended_blp.response(200, SessionSchema)
+@blended_blp.doc(**SECURED)
+def rotate_check_in_code(session_id: str) -> Any:
+    """A new check-in code for the session (its coordinators); the old one stops working."""
+    return blended_attendance.rotate_code(get_store(), _principal(), session_id, new_code())
+
+
+@blended_blp.route("/sessions/<session_id>/attendance", methods=["PUT"])
+@blended_blp.arguments(AttendanceInSchema)
+@blended_blp.response(200, AttendanceSheetSchema)
+@blended_blp.doc(**SECURED)
+def put_attendance(body: dict[str, Any], session_id: str) -> Any:
+    """Record seated learners present or absent, all rows or none (the batch's coordinators,
+    from the session's start until 7 days after its end); the sheet after."""
+    return blended_attendance.record_attendance(
+        get_store(), get_statement_sink(), get_config().public_url, _principal(), session_id,
+        body["records"])
+
+
+@blended_blp.route("/sessions/<session_id>/attendance", methods=["GET"])
+@blended_blp.response(200, AttendanceSheetSchema)
+@blended_blp.doc(**SECURED)
+def get_attendance(session_id: str) -> Any:
+    """The session's sheet: every seated learner, present, absent or unmarked."""
+    return blended_attendance.sheet(get_store(), _principal(), session_id)
+
+
+@blended_blp.route("/sessions/<session_id>/attendance.csv", methods=["GET"])
+@blended_blp.doc(responses={"200": {"description": "the sheet as CSV, a header row first",
+                                    "content": {"text/csv": {"schema": {"type": "string"}}}}},
+                 **SECURED)
+def get_attendance_csv(session_id: str) -> Any:
+    """The sheet as CSV."""
+    report = blended_attendance.sheet(get_store(), _principal(), session_id)
+    return Response(blended_attendance.sheet_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="attendance-{session_id}.csv"'})
+
+
+@blended_blp.route("/sessions/<session_id>/check-in", methods=["POST"])
+@blended_blp.arguments(CheckInSchema)
+@blended_blp.response(200, AttendanceRecordSchema)
+@blended_blp.doc(**SECURED)
+def check_in(body: dict[str, Any], session_id: str) -> Any:
+    """The learner's organisation checks its learner in with the session's code, while the
+    session runs (409 ``session-not-open`` otherwise; 429 after repeated wrong codes)."""
+    return blended_attendance.check_in(
+        get_store(), get_statement_sink(), get_config().public_url, _throttle(), _principal(),
+        session_id, body["learner_id"], body["code"])
+
+
+@blended_blp.route("/enrolments/<enrolment_id>/completion", methods=["GET"])
+@blended_blp.response(200, CompletionSchema)
+@blended_blp.doc(**SECURED)
+def completion(enrolment_id: str) -> Any:
+    """The learner's state in the batch's program: required items and attended sessions."""
+    return program_progress.enrolment_completion(get_store(), _principal(),
+                                                 get_config().public_url, enrolment_id)

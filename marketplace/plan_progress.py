@@ -12,6 +12,10 @@ are one layer and may not import each other):
 - ``not-started`` otherwise. Voided statements never count (Data 2.3.2: the port leaves
   them out of every query).
 
+A program in a plan is followed by its items and sessions instead
+(:func:`marketplace.program_progress.program_state`): nobody sends statements about a program
+itself, its learners complete its items.
+
 The query keys are the LRS's index keys (:class:`storage.ports.xapi.StatementRecord`):
 ``agent|account|<homePage>|<name>`` for an Agent identified by an account (Data 2.4.2.4) and
 ``act|<activity IRI>`` for the Object Activity; ``tests/marketplace/test_plan_progress.py``
@@ -27,15 +31,14 @@ from datetime import UTC, datetime
 
 from catalogue_schemas.links import catalogue_item_url
 from marketplace.frac_model import pick_text
-from storage.ports import Document, Store
-from storage.ports.xapi import StatementQuery
 
-ADL = "http://adlnet.gov/expapi/verbs/"
-COMPLETED_VERBS = frozenset(ADL + v for v in ("completed", "passed"))
-IN_PROGRESS_VERBS = frozenset(ADL + v for v in ("launched", "initialized", "progressed",
-                                                  "attempted"))
-#: Statements read per page while looking for a completion.
-PAGE = 200
+# The statement rules live in marketplace.learner_states (program completion reads them too);
+# this module's callers and tests keep naming them here.
+from marketplace.learner_states import ADL as ADL
+from marketplace.learner_states import agent_key as agent_key
+from marketplace.learner_states import item_state as item_state
+from marketplace.program_progress import activity_state
+from storage.ports import Document, Store
 
 #: Columns of the overdue report's CSV, in order.
 CSV_COLUMNS = ("learner_id", "name", "designation", "plan_id", "plan_version", "plan_title",
@@ -46,29 +49,6 @@ def item_activity_id(public_url: str, item_id: str) -> str:
     """The xAPI activity IRI of a catalogue item: its public catalogue page, the IRI the hub's
     launches, packages and search use (:mod:`catalogue_schemas.links`)."""
     return catalogue_item_url(public_url, item_id)
-
-
-def agent_key(home_page: str, learner_id: str) -> str:
-    """The LRS's index key of an Agent with an account (the canonical IFI, Data 2.4.2.3)."""
-    return f"agent|account|{home_page}|{learner_id}"
-
-
-def item_state(store: Store, org_id: str, learner: Document, activity_id: str) -> str:
-    """``completed``, ``in-progress`` or ``not-started`` for one learner and one activity."""
-    keys = (agent_key(learner["home_page"], learner["learner_id"]), "act|" + activity_id)
-    cursor: str | None = None
-    seen_progress = False
-    while True:
-        page = store.statements.query(StatementQuery(keys=keys, limit=PAGE, cursor=cursor,
-                                                     org_id=org_id))
-        for statement in page.statements:
-            verb = (statement.get("verb") or {}).get("id")
-            if verb in COMPLETED_VERBS:
-                return "completed"
-            seen_progress = seen_progress or verb in IN_PROGRESS_VERBS
-        cursor = page.cursor
-        if cursor is None:
-            return "in-progress" if seen_progress else "not-started"
 
 
 def assigned(version: Document, learner: Document) -> bool:
@@ -95,7 +75,7 @@ def mandated_items(store: Store, learner: Document, public_url: str, plans: Iter
             continue
         for item_id in version["items"]:
             activity = item_activity_id(public_url, item_id)
-            state = item_state(store, learner["org_id"], learner, activity)
+            state = activity_state(store, learner["org_id"], learner, public_url, item_id)
             rows.append({"plan_id": plan["id"], "plan_version": plan["live_version"],
                          "plan_title": pick_text(version["title"], lang), "item_id": item_id,
                          "activity_id": activity, "due_date": version["due_date"],

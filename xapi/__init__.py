@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
         attachment_upgrade,
         document_routes,
         forwarding_routes,
+        hub_statements,
         openapi,
         statement_routes,
         transport,
@@ -49,3 +50,5 @@ def init_app(app: Flask) -> None:
     attachment_upgrade.init_app(app)
     forwarding_routes.init_app(app)
     openapi.document(app)  # the LRS and forwarding in /openapi.json
+    # marketplace's own statements (attendance, completion) come in through this port.
+    app.extensions["hub.statement_sink"] = hub_statements.sink

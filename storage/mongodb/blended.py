@@ -6,6 +6,9 @@ holders than it, this enrolment not among them) and then the enrolment's compare
 state; when that second write loses a race the seat is given back. So the batch's seat count
 can never pass its capacity; the worst a crash between the two writes leaves is a seat held for
 an enrolment that is not approved (``seat_holders`` names it, for repair).
+
+Attendance: one document per session's sheet, so its rows change together in one
+single-document write, conditional on the revision read.
 """
 
 from __future__ import annotations
@@ -16,10 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 from pymongo import ReturnDocument
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 
 from storage.mongodb.errors import translate_errors
 from storage.ports import Document
-from storage.ports.blended import BATCH_FIXED, SESSION_FIXED, BatchFull, active_slot
+from storage.ports.blended import (
+    BATCH_FIXED,
+    SESSION_FIXED,
+    BatchFull,
+    active_slot,
+    merged_records,
+)
 
 if TYPE_CHECKING:
     from storage.mongodb import MongoStore
@@ -41,6 +51,7 @@ def ensure_indexes(db: Database[Any]) -> None:
     db.blended_enrolments.create_index("batch_id", name="batch")
     db.blended_enrolments.create_index([("learner_org_id", 1), ("learner_id", 1)],
                                        name="learner")
+    db.blended_attendance.create_index("batch_id", name="batch")
 
 
 class MongoBlendedRepository:
@@ -50,6 +61,9 @@ class MongoBlendedRepository:
         self.batches = db.blended_batches
         self.sessions = db.blended_sessions
         self.enrolments = db.blended_enrolments
+        #: One document per session's sheet: ``{_id: session id, batch_id, revision,
+        #: records}``, so a sheet's rows change together in one single-document write.
+        self.attendance_sheets = db.blended_attendance
 
     @translate_errors
     def add_batch(self, batch: Document) -> None:
@@ -195,6 +209,39 @@ class MongoBlendedRepository:
         self.batches.update_one({"_id": batch_id, "seat_holders": enrolment_id},
                                 {"$inc": {"seats_taken": -1},
                                  "$pull": {"seat_holders": enrolment_id}})
+
+    @translate_errors
+    def attendance(self, session_id: str) -> tuple[int, builtins.list[Document]]:
+        """The sheet's revision and records."""
+        sheet = self.attendance_sheets.find_one({"_id": session_id})
+        return (sheet["revision"], sheet["records"]) if sheet else (0, [])
+
+    @translate_errors
+    def save_attendance(self, session_id: str, batch_id: str, revision: int,
+                        records: Sequence[Document]) -> bool:
+        """The first sheet is an insert (a racer's duplicate ``_id`` loses); later ones a
+        single-document update conditional on the revision read."""
+        sheet = self.attendance_sheets.find_one({"_id": session_id})
+        if (sheet["revision"] if sheet else 0) != revision:
+            return False
+        merged = merged_records(sheet["records"] if sheet else [], records)
+        if sheet is None:
+            try:
+                self.attendance_sheets.insert_one({"_id": session_id, "batch_id": batch_id,
+                                                   "revision": 1, "records": merged})
+            except DuplicateKeyError:
+                return False
+            return True
+        done = self.attendance_sheets.update_one({"_id": session_id, "revision": revision},
+                                                 {"$set": {"records": merged},
+                                                  "$inc": {"revision": 1}})
+        return done.modified_count == 1
+
+    @translate_errors
+    def batch_attendance(self, batch_id: str) -> builtins.list[Document]:
+        """The records of every sheet of the batch."""
+        sheets = self.attendance_sheets.find({"batch_id": batch_id}).sort("_id", 1)
+        return [record for sheet in sheets for record in sheet["records"]]
 
 
 def attach(store: MongoStore) -> None:

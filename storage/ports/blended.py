@@ -14,7 +14,15 @@ Shapes:
   [{"name", "key", "content_type", "size"}], "created_at"}``;
 - an enrolment: ``{"id", "batch_id", "batch_org_id", "learner_org_id", "learner_id", "state",
   "reason" | None, "events": [{"at", "by", "action", "state", "reason"}], "created_at",
-  "updated_at"}``.
+  "updated_at"}``;
+- an attendance record (one per session and seated learner, kept on the session's sheet):
+  ``{"session_id", "batch_id", "learner_org_id", "learner_id", "status": "present" |
+  "absent", "method": "coordinator" | "check-in", "at", "by", "statement_id" | None}``.
+
+A session's sheet has a ``revision`` (0 before its first record) that every write bumps:
+:meth:`BlendedRepository.save_attendance` is a compare-and-set on it, so a write computed from
+a sheet somebody changed since writes nothing (the statements the service wrote for it can then
+be voided, :mod:`marketplace.blended_attendance`).
 
 A seat is held by exactly the enrolments listed in the batch's ``seat_holders``; ``seats_taken``
 is their number and never exceeds ``capacity``: :meth:`BlendedRepository.transition` with
@@ -24,7 +32,7 @@ is their number and never exceeds ``capacity``: :meth:`BlendedRepository.transit
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
 from storage.errors import StorageError
@@ -38,6 +46,20 @@ ACTIVE_STATES = ("requested", "department-approved", "approved")
 BATCH_FIXED = ("id", "org_id", "program_id", "seats_taken", "seat_holders")
 #: Fields of a session that name it.
 SESSION_FIXED = ("id", "batch_id", "org_id")
+
+
+def learner_key(record: Document) -> tuple[str, str]:
+    """``(learner_org_id, learner_id)`` of an attendance record or an enrolment."""
+    return record["learner_org_id"], record["learner_id"]
+
+
+def merged_records(current: Iterable[Document], changes: Iterable[Document]
+                   ) -> builtins.list[Document]:
+    """A sheet's records with ``changes`` put in (one record per learner, a change replacing
+    the learner's record), ordered by learner: what every adapter stores."""
+    by_learner = {learner_key(r): r for r in current}
+    by_learner.update({learner_key(r): r for r in changes})
+    return [by_learner[k] for k in sorted(by_learner)]
 
 
 class BatchFull(StorageError):
@@ -122,4 +144,20 @@ class BlendedRepository(Protocol):
         ``seat=+1`` also takes a seat of its batch (``BatchFull``, and nothing written, when
         none is left); ``seat=-1`` gives its seat back. Seats are never over-allocated, however
         many approvals race (threads, processes, replicas)."""
+        ...
+
+    def attendance(self, session_id: str) -> tuple[int, builtins.list[Document]]:
+        """The session's sheet: its revision (0 when nothing was ever recorded) and its
+        records ordered by ``(learner_org_id, learner_id)``."""
+        ...
+
+    def save_attendance(self, session_id: str, batch_id: str, revision: int,
+                        records: Sequence[Document]) -> bool:
+        """Compare-and-set: when the sheet is still at ``revision``, put ``records`` in it (a
+        learner's record replaces the one it had, :func:`merged_records`) and bump the
+        revision, all or nothing; False, and nothing written, when someone wrote first."""
+        ...
+
+    def batch_attendance(self, batch_id: str) -> builtins.list[Document]:
+        """Every attendance record of every session of a batch."""
         ...

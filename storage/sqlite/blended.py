@@ -4,6 +4,8 @@ Documents as JSON with the columns that lookups use. A seat is taken inside one 
 transaction (``BEGIN IMMEDIATE``, and the store's writer lock shared by every process on the
 file): the check of the enrolment's state, the check of the batch's free seats and both
 updates are serialised with every other writer, so racing approvals cannot over-allocate.
+A session's attendance sheet is one row (its records as JSON, its revision), compared and
+written in one write transaction.
 """
 
 from __future__ import annotations
@@ -14,13 +16,19 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from storage.ports import Document
-from storage.ports.blended import BATCH_FIXED, SESSION_FIXED, BatchFull, active_slot
+from storage.ports.blended import (
+    BATCH_FIXED,
+    SESSION_FIXED,
+    BatchFull,
+    active_slot,
+    merged_records,
+)
 from storage.sqlite.json_columns import dumps, loads
 
 if TYPE_CHECKING:
     from storage.sqlite.store import SqliteStore
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS blended_batches (
@@ -39,6 +47,12 @@ SCHEMA: tuple[str, ...] = (
     "CREATE INDEX IF NOT EXISTS blended_enrolments_batch ON blended_enrolments (batch_id)",
     """CREATE INDEX IF NOT EXISTS blended_enrolments_learner
         ON blended_enrolments (learner_org_id, learner_id)""",
+    # One row per session's attendance sheet (schema version 2): the records as JSON and the
+    # revision the compare-and-set of save_attendance checks.
+    """CREATE TABLE IF NOT EXISTS blended_attendance (
+        session_id TEXT PRIMARY KEY, batch_id TEXT NOT NULL, revision INTEGER NOT NULL,
+        records TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS blended_attendance_batch ON blended_attendance (batch_id)",
 )
 
 
@@ -198,6 +212,33 @@ class SqliteBlendedRepository:
         batch["seat_holders"], batch["seats_taken"] = holders, len(holders)
         conn.execute("UPDATE blended_batches SET doc = ? WHERE id = ?",
                      (dumps(batch), batch["id"]))
+
+    def attendance(self, session_id: str) -> tuple[int, builtins.list[Document]]:
+        """The sheet's revision and records."""
+        rows = self.store.query("SELECT revision, records FROM blended_attendance "
+                                "WHERE session_id = ?", (session_id,))
+        return (rows[0][0], loads(rows[0][1])) if rows else (0, [])
+
+    def save_attendance(self, session_id: str, batch_id: str, revision: int,
+                        records: Sequence[Document]) -> bool:
+        """Read, compare and write in one write transaction."""
+        with self.store.transaction() as conn:
+            row = conn.execute("SELECT revision, records FROM blended_attendance "
+                               "WHERE session_id = ?", (session_id,)).fetchone()
+            if (row[0] if row else 0) != revision:
+                return False
+            merged = dumps(merged_records(loads(row[1]) if row else [], records))
+            conn.execute("INSERT INTO blended_attendance VALUES (?, ?, ?, ?) "
+                         "ON CONFLICT (session_id) DO UPDATE SET revision = excluded.revision, "
+                         "records = excluded.records", (session_id, batch_id, revision + 1,
+                                                        merged))
+        return True
+
+    def batch_attendance(self, batch_id: str) -> builtins.list[Document]:
+        """The records of every sheet of the batch."""
+        rows = self.store.query("SELECT records FROM blended_attendance WHERE batch_id = ? "
+                                "ORDER BY session_id", (batch_id,))
+        return [record for row in rows for record in loads(row[0])]
 
 
 def attach(store: SqliteStore) -> None:

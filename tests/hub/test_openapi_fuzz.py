@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 from marketplace import demo_frac_data
 from tests.conftest import Tenants
 from tests.lti.platform_services_support import service_caller
-from tests.marketplace.blended_support import blended_ids
+from tests.marketplace.blended_support import blended_ids, publish_blended_program
 from tests.marketplace.frac_suggestion_support import publish_demo_framework
 from tests.xapi.forwarding.support import FakeDNS
 
@@ -126,7 +126,9 @@ class FuzzHub:
         self.real_ids["program_id"] = program.get_json()["id"]
         self.blended = tenants.make("Training Dept", "department",
                                     ("coordinator", "department-approver"))
-        self.real_ids.update(blended_ids(client, self.blended, self.course_id))
+        blended_program = publish_blended_program(client, self.curator, self.reviewer,
+                                                  self.course_id)
+        self.real_ids.update(blended_ids(client, self.blended, blended_program))
 
         from tests.marketplace.plan_support import fuzz_plan_ids
 

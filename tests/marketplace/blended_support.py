@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from storage.timestamps import format_timestamp
 from tests.marketplace.conftest import Cast
 
 
@@ -30,13 +31,52 @@ def session_body(days: int = 12, start: str = "09:30", end: str = "12:30",
             "venue": "Hall 1", "facilitators": ["Dr Iyer"], **overrides}
 
 
+def publish_blended_program(client: Any, curator: dict[str, Any], reviewer: dict[str, Any],
+                            course_id: str, **program: Any) -> str:
+    """A blended program of ``course_id`` written by ``curator`` (a curator of an institution
+    or a department) and published by ``reviewer``, through ``/programs``; its id."""
+    res = client.post("/programs", headers=curator["headers"], json={
+        "title": {"en": "Blended induction"}, "level": "beginner",
+        "program": {"items": [{"kind": "course", "course": course_id}], "blended": True,
+                    **program}})
+    assert res.status_code == 201, res.get_json()
+    program_id: str = res.get_json()["id"]
+    for action, who in (("submit", curator), ("start_review", reviewer),
+                        ("publish", reviewer)):
+        etag = client.get(f"/programs/{program_id}", headers=who["headers"]).headers["ETag"]
+        done = client.post(f"/programs/{program_id}/transitions", json={"action": action},
+                           headers={**who["headers"], "If-Match": etag})
+        assert done.status_code == 200, done.get_json()
+    return program_id
+
+
+def store_of(client: Any) -> Any:
+    """The app's store."""
+    return client.application.extensions["hub.store"]
+
+
+def held(client: Any, session_id: str, starts: float, ends: float) -> None:
+    """Move a session to run from ``starts`` to ``ends`` days from now (through the store: the
+    API refuses sessions outside the batch, and seats are taken before a batch starts)."""
+    store_of(client).blended.update_session(session_id, {
+        "starts_at": _stored(moment(starts)), "ends_at": _stored(moment(ends))})
+
+
+def _stored(instant: str) -> str:
+    return format_timestamp(datetime.fromisoformat(instant))
+
+
 class Blended:
-    """Who acts in the blended tests, with a published program to run."""
+    """Who acts in the blended tests, with a published blended program to run."""
 
     def __init__(self, tenants: Any, client: Any) -> None:
         self.client = client
         cast = Cast(tenants, client)
-        self.program_id = cast.publish()["id"]
+        self.cast = cast
+        self.course_id = cast.publish()["id"]
+        self.curator = tenants.make("Academy", "institution", ("curator",))
+        self.program_id = publish_blended_program(client, self.curator, cast.reviewer,
+                                                  self.course_id)
         self.coordinator = tenants.make("Academy", "institution", ("coordinator",))
         self.academy_other = tenants.make("Academy", "institution", ("curator",))
         self.dept = tenants.make("Revenue Dept", "department", ("curator",))

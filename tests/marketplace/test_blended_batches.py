@@ -124,3 +124,25 @@ def test_handouts_are_blobs_listed_on_the_session(blended: Blended, client: Any)
     assert bad.status_code == 400
     assert client.delete(path, headers=blended.coordinator["headers"]).status_code == 204
     assert client.get(path, headers=blended.dept["headers"]).status_code == 404
+
+
+def test_a_batch_runs_only_a_published_blended_program(blended: Blended, client: Any) -> None:
+    from tests.marketplace.blended_support import publish_blended_program
+
+    # A published course, a published curated (not blended) program, a draft blended one.
+    curated = publish_blended_program(client, blended.curator, blended.cast.reviewer,
+                                      blended.course_id, blended=False)
+    draft = client.post("/programs", headers=blended.curator["headers"], json={
+        "title": {"en": "Draft"}, "level": "beginner",
+        "program": {"items": [{"kind": "course", "course": blended.course_id}],
+                    "blended": True}}).get_json()["id"]
+    for program_id in (blended.course_id, curated, draft):
+        refused = blended.batch(status=400, program_id=program_id)
+        assert list(refused["errors"]) == ["program_id"], program_id
+    assert blended.batch()["min_attendance"] == 100  # the default: every session
+    for bad in (-1, 101, "80"):
+        assert "min_attendance" in blended.batch(status=400, min_attendance=bad)["errors"]
+    batch = blended.batch(min_attendance=75)
+    changed = client.patch(f"/blended/batches/{batch['id']}", json={"min_attendance": 0},
+                           headers=blended.coordinator["headers"])
+    assert (changed.status_code, changed.get_json()["min_attendance"]) == (200, 0)

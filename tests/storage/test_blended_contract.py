@@ -224,3 +224,50 @@ def test_racing_processes_never_over_allocate(sqlite_url: str) -> None:
     assert got == ["approved", "approved", "full", "full", "full"]
     assert store.blended.get_batch("b1")["seats_taken"] == 2
     store.close()
+
+
+def record(learner_id: str, status: str = "present", session_id: str = "s1",
+           statement_id: str | None = "st-1") -> dict[str, Any]:
+    """An attendance record of a learner of ``dept``."""
+    return {"session_id": session_id, "batch_id": "b1", "learner_org_id": "dept",
+            "learner_id": learner_id, "status": status, "method": "coordinator",
+            "at": timestamp(), "by": "k", "statement_id": statement_id}
+
+
+def test_attendance_sheets_are_written_by_compare_and_set(store: Any) -> None:
+    repo = store.blended
+    assert repo.attendance("s1") == (0, [])
+    assert repo.save_attendance("s1", "b1", 0, [record("l2"), record("l1", "absent", None)])
+    revision, rows = repo.attendance("s1")
+    assert revision == 1
+    assert [(r["learner_id"], r["status"]) for r in rows] == [("l1", "absent"), ("l2", "present")]
+    # A writer that read revision 0 lost: nothing of its write is kept.
+    assert not repo.save_attendance("s1", "b1", 0, [record("l1"), record("l3")])
+    assert repo.attendance("s1") == (1, rows)
+    # A learner's new record replaces the old one; the others stay.
+    assert repo.save_attendance("s1", "b1", 1, [record("l1", statement_id="st-9")])
+    revision, rows = repo.attendance("s1")
+    assert revision == 2
+    assert [(r["learner_id"], r["status"], r["statement_id"]) for r in rows] == [
+        ("l1", "present", "st-9"), ("l2", "present", "st-1")]
+    assert not repo.save_attendance("s2", "b1", 3, [record("l1", session_id="s2")])
+    assert repo.attendance("s2") == (0, [])
+
+
+def test_a_first_sheet_written_by_two_racers_keeps_one(store: Any) -> None:
+    outcomes = race(*[lambda i=i: store.blended.save_attendance(
+        "s1", "b1", 0, [record(f"l{i}")]) for i in range(8)])
+    assert sorted(outcomes) == [False] * 7 + [True]
+    _, rows = store.blended.attendance("s1")
+    assert len(rows) == 1
+
+
+def test_batch_attendance_reads_every_session_of_the_batch(store: Any) -> None:
+    repo = store.blended
+    repo.save_attendance("s1", "b1", 0, [record("l1")])
+    repo.save_attendance("s2", "b1", 0, [record("l1", "absent", "s2", None)])
+    repo.save_attendance("s3", "b2", 0, [record("l1", session_id="s3") | {"batch_id": "b2"}])
+    found = repo.batch_attendance("b1")
+    assert sorted((r["session_id"], r["status"]) for r in found) == [
+        ("s1", "present"), ("s2", "absent")]
+    assert repo.batch_attendance("nope") == []
