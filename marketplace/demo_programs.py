@@ -7,7 +7,9 @@ training institute with two batches, their sessions and the department's learner
 - **Blended**: the institute's curator curates two courses into "Leading Teams in Public
   Service", blended; its coordinator runs batch 1 (started three days ago: two sessions are
   past, one is today, two to come; the department's learners hold seats, one still waits for
-  approval) and batch 2 (in two months, enrolment open, invite-only seats for two learners).
+  approval; the coordinator's sheets of the past sessions are in, so the department's LRS holds
+  ``attended`` statements) and batch 2 (in two months, enrolment open, invite-only seats for
+  two learners).
 
 Everything goes through the same functions as the API (schemas load the bodies, the workflow and
 seat rules apply), with principals of the demo organisations, so the demo shows what the API
@@ -24,7 +26,7 @@ from catalogue_schemas.blended import BatchInSchema, SessionInSchema
 from catalogue_schemas.program import ProgramContentSchema
 from hub.auth import create_credential, create_organisation
 from hub.principal import OrgKind, Principal, Role
-from marketplace import blended, blended_enrolment, programs, service
+from marketplace import blended, blended_attendance, blended_enrolment, programs, service
 from marketplace.demo import REVIEW_BOARD
 from storage.ports import Document, Store
 
@@ -128,6 +130,21 @@ def _session(store: Store, coordinator: Principal, batch_id: str, day: str, star
     return blended.add_session(store, coordinator, batch_id, body)
 
 
+def _attendance(store: Store, coordinator: Principal, department: Document,
+                learners: list[str], past: list[Document]) -> None:
+    """The coordinator's sheets of the two past sessions: the first learner attended both, the
+    second missed the first (``attended`` statements land in the department's LRS)."""
+    from hub.context import get_config, get_statement_sink
+
+    sink, public_url = get_statement_sink(), get_config().public_url
+    for number, session in enumerate(past):
+        rows = [{"org_id": department["id"], "learner_id": learner,
+                 "status": "absent" if (number, index) == (0, 1) else "present"}
+                for index, learner in enumerate(learners)]
+        blended_attendance.record_attendance(store, sink, public_url, coordinator,
+                                             session["id"], rows)
+
+
 def load_demo_programs(store: Store, department: Document, curator: Principal,
                        learners: list[str], course_ids: list[str]) -> Document:
     """The programs, batches, sessions and enrolments of the demo (``course_ids``: at least five
@@ -147,8 +164,8 @@ def load_demo_programs(store: Store, department: Document, curator: Principal,
     now = datetime.now(UTC).replace(microsecond=0)
     first = _batch(store, coordinator, leading["id"], now, 1, start=-3, length=14, capacity=25)
     hall = {"venue": "ISTM, Old JNU Campus, New Delhi — Hall 2"}
-    for offset, (start, end) in zip((-3, -1, 0, 4, 9), (("09:30", "12:30"),) * 5, strict=True):
-        _session(store, coordinator, first["id"], _day(now, offset), start, end, **hall)
+    sessions = [_session(store, coordinator, first["id"], _day(now, offset), "09:30", "12:30",
+                         **hall) for offset in (-3, -1, 0, 4, 9)]
     second = _batch(store, coordinator, leading["id"], now, 2, start=60, length=10, capacity=20,
                     mode="invite-only", invitees=[
                         {"org_id": department["id"], "learner_id": learner}
@@ -164,6 +181,7 @@ def load_demo_programs(store: Store, department: Document, curator: Principal,
                                                         now=asked)
         blended_enrolment.approve(store, approver, enrolment["id"], now=asked)
     blended_enrolment.request_enrolment(store, curator, first["id"], learners[2], now=asked)
+    _attendance(store, coordinator, department, learners[:2], sessions[:2])
     blended_enrolment.request_enrolment(store, curator, second["id"], learners[1])
     return {"credentials": {
         "institute": {**staff, "org": institute["name"]},

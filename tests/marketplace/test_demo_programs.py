@@ -46,6 +46,10 @@ def test_demo_blended_batches_have_sessions_and_seats(runner: Any, client: Any) 
                         headers=institute).get_json()
     assert sorted(row["state"] for row in roster["enrolments"]) == ["approved", "approved",
                                                                 "requested"]
+    sheets = [client.get(f"/blended/sessions/{s['id']}/attendance", headers=institute)
+              .get_json() for s in sessions[0][:3]]
+    assert [sorted(r["status"] for r in sheet["learners"]) for sheet in sheets] == [
+        ["absent", "present"], ["present", "present"], ["unmarked", "unmarked"]]
     approver = basic(creds["department_approver"]["key"],
                      creds["department_approver"]["secret"])
     queue = client.get("/blended/enrolments?state=requested", headers=approver).get_json()
