@@ -59,16 +59,24 @@ class StubServer:
 
 
 @contextmanager
-def serving(stub: StubServer | None = None) -> Iterator[StubServer]:
-    """Serve ``stub`` (a new one by default) on a free port of 127.0.0.1 until the block ends."""
-    stub = stub or StubServer()
-    server = make_server("127.0.0.1", 0, stub, threaded=True)
-    stub.base_url = f"http://127.0.0.1:{server.server_port}"
+def served_app(app: Any) -> Iterator[str]:
+    """Serve a WSGI app (the hub, a stub) on a free port of 127.0.0.1, a thread per request,
+    until the block ends; its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield stub
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@contextmanager
+def serving(stub: StubServer | None = None) -> Iterator[StubServer]:
+    """Serve ``stub`` (a new one by default) on a free port of 127.0.0.1 until the block ends."""
+    stub = stub or StubServer()
+    with served_app(stub) as base_url:
+        stub.base_url = base_url
+        yield stub

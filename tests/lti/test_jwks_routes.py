@@ -4,7 +4,6 @@ anyone, over real HTTP; ``hub lti rotate-keys`` publishes a new key."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -13,22 +12,16 @@ from typing import Any
 import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
-from werkzeug.serving import make_server
 
 from lti.keys import JWKS_MAX_AGE, hub_keys
+from tests.serving import served_app
 
 
 @pytest.fixture
 def served(app: Any) -> Iterator[str]:
     """The hub on a real HTTP server on 127.0.0.1; its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
+    with served_app(app) as base_url:
+        yield base_url
 
 
 def test_a_hub_token_verifies_with_the_jwks_fetched_over_http(app: Any, served: str) -> None:

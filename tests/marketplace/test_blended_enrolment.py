@@ -4,15 +4,13 @@ their reasons, withdrawal, audit, tenancy, and seats under concurrent approvals.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from tests.marketplace.blended_support import Blended, moment
+from tests.serving import served_app
 
 
 @pytest.fixture
@@ -153,20 +151,6 @@ def test_other_organisations_see_no_enrolment(blended: Blended, client: Any) -> 
     assert lms.status_code == 201
 
 
-@contextmanager
-def served(app: Any) -> Iterator[str]:
-    """The hub over real HTTP on a free loopback port, a thread per request."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-
-
 def test_parallel_approvals_over_http_never_over_allocate(blended: Blended, app: Any,
                                                           client: Any) -> None:
     batch = blended.batch(capacity=3)
@@ -174,7 +158,7 @@ def test_parallel_approvals_over_http_never_over_allocate(blended: Blended, app:
     barrier = threading.Barrier(len(ids))
     statuses: list[int] = []
     auth = (blended.approver["key"], blended.approver["secret"])
-    with served(app) as base:
+    with served_app(app) as base:
         def approve(enrolment_id: str) -> None:
             barrier.wait()
             res = requests.post(f"{base}/blended/enrolments/{enrolment_id}/transitions",
