@@ -129,13 +129,13 @@ def _check_entry(info: zipfile.ZipInfo, limits: PackageLimits) -> None:
         raise refuse(f"entry {name!r} is a symbolic link")
     if info.flag_bits & 0x1:  # APPNOTE 4.4.4 bit 0: encrypted
         raise refuse(f"entry {name!r} is encrypted")
-    if info.file_size > limits.max_file_bytes:
-        raise refuse(f"entry {name!r} is {info.file_size} bytes unzipped, over the limit of "
-                     f"{limits.max_file_bytes}")
     if (info.file_size >= RATIO_FLOOR
             and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
         raise refuse(f"entry {name!r} inflates {info.file_size // max(info.compress_size, 1)} "
                      f"times (over {limits.max_ratio}): a zip bomb?")
+    if info.file_size > limits.max_file_bytes:
+        raise refuse(f"entry {name!r} is {info.file_size} bytes unzipped, over the limit of "
+                     f"{limits.max_file_bytes}")
 
 
 def open_zip(stream: BinaryIO) -> zipfile.ZipFile:

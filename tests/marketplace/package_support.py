@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import stat
 import warnings
 import zipfile
@@ -126,14 +127,31 @@ def symlink_zip() -> bytes:
                      infos=[(info("intro/passwd", stat.S_IFLNK | 0o777), b"/etc/passwd")])
 
 
+def patch_central(data: bytes, name: str, offset: int, value: bytes) -> bytes:
+    """``data`` with ``value`` written at ``offset`` of the central directory record of
+    ``name`` (APPNOTE 4.3.12: flags at 8, uncompressed size at 24; the name at 46)."""
+    patched = bytearray(data)
+    encoded = name.encode()
+    at = patched.find(encoded, patched.find(b"PK\x01\x02"))
+    while at != -1 and patched[at - 46:at - 42] != b"PK\x01\x02":
+        at = patched.find(encoded, at + 1)
+    record = at - 46
+    patched[record + offset:record + offset + len(value)] = value
+    return bytes(patched)
+
+
+def noise(size: int) -> bytes:
+    """``size`` bytes that do not compress (so only a size limit can refuse them)."""
+    return random.Random(size).randbytes(size)
+
+
 def lying_size_zip() -> bytes:
-    """A package whose central directory says an entry is 10 bytes; it inflates to 2 MB."""
-    data = bytearray(build_zip({"cmi5.xml": cmi5_xml(), **CMI5_FILES,
-                                "media/big.bin": bytes(range(256)) * 8192}))
-    name = b"media/big.bin"
-    central = data.find(name, data.find(b"PK\x01\x02"))
-    while central != -1 and data[central - 46:central - 42] != b"PK\x01\x02":
-        central = data.find(name, central + 1)
-    record = central - 46
-    data[record + 24:record + 28] = (10).to_bytes(4, "little")  # uncompressed size
-    return bytes(data)
+    """A package whose central directory says an entry is 10 bytes; it inflates to 200 KB."""
+    data = build_zip({"cmi5.xml": cmi5_xml(), **CMI5_FILES, "media/big.bin": noise(200_000)})
+    return patch_central(data, "media/big.bin", 24, (10).to_bytes(4, "little"))
+
+
+def encrypted_zip() -> bytes:
+    """A package with an entry flagged encrypted (APPNOTE 4.4.4 bit 0)."""
+    data = build_zip({"cmi5.xml": cmi5_xml(), **CMI5_FILES, "secret.bin": b"x"})
+    return patch_central(data, "secret.bin", 8, (1).to_bytes(2, "little"))
