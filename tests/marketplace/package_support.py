@@ -5,9 +5,16 @@ from __future__ import annotations
 import io
 import random
 import stat
+import threading
 import warnings
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
 
 NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 COURSE_IRI = "https://provider.example/courses/pfm"
@@ -155,3 +162,38 @@ def encrypted_zip() -> bytes:
     """A package with an entry flagged encrypted (APPNOTE 4.4.4 bit 0)."""
     data = build_zip({"cmi5.xml": cmi5_xml(), **CMI5_FILES, "secret.bin": b"x"})
     return patch_central(data, "secret.bin", 8, (1).to_bytes(2, "little"))
+
+
+@pytest.fixture
+def make_app(store_url: str, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Builds the hub on the test's store with these blob URL and settings."""
+    from hub import create_app
+
+    built: list[Any] = []
+
+    def make(blob_url: str | None = None, endpoint: str | None = None, **settings: str) -> Any:
+        app = create_app({"TESTING": True, "HUB_STORE_URL": store_url,
+                          "HUB_BLOB_URL": blob_url or f"file://{tmp_path / 'blobs'}",
+                          "HUB_S3_ENDPOINT_URL": endpoint, "HUB_PUBLIC_URL": "http://hub.test",
+                          "HUB_FORWARDING_WORKER": "off", "HUB_LTI_SCORE_WORKER": "off",
+                          **settings})
+        built.append(app)
+        return app
+
+    yield make
+    for app in built:
+        app.extensions["hub.store"].close()
+
+
+@contextmanager
+def served(app: Any) -> Iterator[str]:
+    """The hub over real HTTP on a free loopback port (a browser's view of it)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

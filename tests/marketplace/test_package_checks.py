@@ -4,7 +4,7 @@ is written: neither blobs (directory and S3 stores) nor the revision."""
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -133,27 +133,6 @@ def _corrupt() -> bytes:
     at = data.find(b"console.log('intro')")
     data[at] = ord("C")
     return bytes(data)
-
-
-@pytest.fixture
-def make_app(store_url: str, tmp_path: Path) -> Iterator[Callable[..., Any]]:
-    """Builds the hub on the test's store with these blob URL and settings."""
-    from hub import create_app
-
-    built: list[Any] = []
-
-    def make(blob_url: str | None = None, endpoint: str | None = None, **settings: str) -> Any:
-        app = create_app({"TESTING": True, "HUB_STORE_URL": store_url,
-                          "HUB_BLOB_URL": blob_url or f"file://{tmp_path / 'blobs'}",
-                          "HUB_S3_ENDPOINT_URL": endpoint, "HUB_PUBLIC_URL": "http://hub.test",
-                          "HUB_FORWARDING_WORKER": "off", "HUB_LTI_SCORE_WORKER": "off",
-                          **settings})
-        built.append(app)
-        return app
-
-    yield make
-    for app in built:
-        app.extensions["hub.store"].close()
 
 
 def _put(cast: Cast, course_id: str, data: bytes) -> Any:
