@@ -49,8 +49,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(blended_routes.blended_blp)  # batches, sessions, enrolment
     api.register_blueprint(plan_routes.blp)  # capacity-building plans, the learner directory
     api.register_blueprint(demand_routes.demands)  # departments' demand for content
-    api.register_blueprint(package_routes.packages_api)  # cmi5/xAPI package upload
-    app.register_blueprint(package_routes.package_content)  # package files (not in OpenAPI)
+    api.register_blueprint(package_routes.packages_api)  # cmi5/xAPI packages and their files
     loaders = app.extensions.setdefault(DEMO_LOADERS, [])
     loaders.append(demo_plans.load_demo_department)
     loaders.append(demo_demands.load_demo_demands)

@@ -2,15 +2,15 @@
 preview its files (owner, reviewers) and serve a published package's files to learners'
 browsers (``/content/...``, public).
 
-The file routes answer bytes of any type, so they are plain Flask routes outside the OpenAPI
-document, like a static file server; the JSON routes are documented with their schemas.
+The file routes answer bytes of any type: the document lists them with their statuses
+(200, 206, 302, 304, 416) and a binary body, the JSON routes with their schemas.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, request
+from flask import request
 from werkzeug.wrappers import Response
 
 from catalogue_schemas.course import CourseSchema
@@ -30,9 +30,22 @@ ZIP_BODY = {"required": True, "description": "the package: a zip with cmi5.xml o
             "at its root", "content": {"application/zip": {
                 "schema": {"type": "string", "format": "binary"}}}}
 
+_BINARY = {"*/*": {"schema": {"type": "string", "format": "binary"}}}
+_RANGE = {"in": "header", "name": "Range", "required": False, "schema": {"type": "string"},
+          "description": "one byte range (RFC 9110 §14.2); several are answered whole"}
+FILE_DOC: dict[str, Any] = {
+    "parameters": [_RANGE],
+    "responses": {
+        "200": {"description": "the file, with its type, a strong ETag and caching headers",
+                "content": _BINARY},
+        "206": {"description": "the requested byte range (Content-Range)", "content": _BINARY},
+        "302": {"description": "a short-lived presigned URL of the file (HUB_PACKAGE_PRESIGN)"},
+        "304": {"description": "not modified (If-None-Match matched the ETag)"},
+    },
+}
+
 packages_api = HubBlueprint("packages", __name__, url_prefix="",
-                            description="cmi5 and xAPI packages of courses (authenticated).")
-package_content = Blueprint("package_content", __name__)
+                            description="cmi5 and xAPI packages of courses and their files.")
 
 
 def _principal() -> Any:
@@ -66,7 +79,8 @@ def get_package(course_id: str) -> Any:
     return package_files.package_view(get_store(), get_blobs(), _principal(), course_id)
 
 
-@package_content.route("/courses/<course_id>/package/files/<path:path>", methods=["GET"])
+@packages_api.route("/courses/<course_id>/package/files/<path:path>", methods=["GET"])
+@packages_api.doc(**SECURED, **FILE_DOC)
 def preview_file(course_id: str, path: str) -> Response:
     """A file of the working revision's package, for its owner and reviewers to preview."""
     served = package_files.preview_file(get_store(), get_blobs(), _principal(), course_id,
@@ -74,7 +88,8 @@ def preview_file(course_id: str, path: str) -> Response:
     return package_serving.file_response(get_blobs(), served, request.environ, public=False)
 
 
-@package_content.route("/content/<course_id>/<sha256>/<path:path>", methods=["GET"])
+@packages_api.route("/content/<course_id>/<sha256>/<path:path>", methods=["GET"])
+@packages_api.doc(**FILE_DOC)
 def content_file(course_id: str, sha256: str, path: str) -> Response:
     """A file of a published course's package, to any browser (no credential)."""
     served = package_files.live_file(get_store(), get_blobs(), course_id, sha256, path)

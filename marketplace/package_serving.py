@@ -5,8 +5,8 @@
   immutable`` (RFC 8246) and a revalidation answers 304 (RFC 9110 §13.1.2 If-None-Match).
 - ``Range: bytes=...`` answers 206 with ``Content-Range`` (RFC 9110 §14), media players seek
   with it; ``If-Range`` with another validator gets the whole file; an unsatisfiable range gets
-  416 with ``Content-Range: bytes */<length>`` (§15.5.17). A request for several ranges is
-  answered with the whole file (200), which §14.2 allows a server to do.
+  416 (a problem) with ``Content-Range: bytes */<length>`` (§15.5.17). A request for several
+  ranges is answered with the whole file (200), which §14.2 allows a server to do.
 - ``X-Content-Type-Options: nosniff``: the browser uses the type the hub names, never a guess
   (a package's ``.txt`` must not run as a script).
 - With ``HUB_PACKAGE_PRESIGN`` and a blob store that presigns (S3), a 302 to a URL valid for
@@ -21,6 +21,7 @@ from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.http import parse_range_header
 from werkzeug.wrappers import Response
 
+from hub.errors import RangeNotSatisfiable
 from marketplace.package_files import ServedFile
 from storage.ports.blobs import BlobStore
 
@@ -60,9 +61,9 @@ def file_response(blobs: BlobStore, served: ServedFile, environ: dict[str, Any],
         response.make_conditional(_one_range_only(environ), accept_ranges=True,
                                   complete_length=served.size)
     except RequestedRangeNotSatisfiable:
-        return Response(status=416, headers={"Content-Range": f"bytes */{served.size}",
-                                             "Cache-Control": cache_control,
-                                             "ETag": f'"{served.sha256}"'})
+        raise RangeNotSatisfiable(
+            f"the range is beyond the file's {served.size} bytes",
+            headers={"Content-Range": f"bytes */{served.size}"}) from None
     return response
 
 
