@@ -49,7 +49,7 @@ def package_upload_command(course_id: str, file: Path) -> None:
         click.echo(f"error: no course {course_id!r}", err=True)
         sys.exit(1)
     principal = _provider_publisher(course, org)
-    # Each byte is counted twice: once inflated and checked, once stored.
+    # Each file's zipped bytes are counted twice: once inflated and checked, once stored.
     with file.open("rb") as stream, tqdm(total=2 * file.stat().st_size, unit="B",
                                           unit_scale=True, desc="package",
                                           file=sys.stderr) as bar:
@@ -62,4 +62,5 @@ def package_upload_command(course_id: str, file: Path) -> None:
             bar.close()
             click.echo(f"error: {exc.detail}", err=True)
             sys.exit(2 if exc.status == 400 else 1)
+        bar.update(bar.total - bar.n)  # the zip's headers and directory: not files, but done
     click.echo(orjson.dumps(package_of(updated), option=orjson.OPT_INDENT_2).decode())

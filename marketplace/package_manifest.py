@@ -21,6 +21,7 @@ learner's browser would open it from inside the government network).
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Collection
 from functools import cache
 from pathlib import Path
@@ -39,6 +40,8 @@ XSD_PATH = Path(__file__).with_name("cmi5_CourseStructure.xsd")
 MAX_MANIFEST_BYTES = 5 * 1024 * 1024
 #: Language key of a ``langstring`` without ``lang`` (BCP 47 "undetermined").
 UNDETERMINED = "und"
+#: The shape of a BCP 47 tag (RFC 5646 §2.1), enough to keep odd keys out of the store.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 
 
 def _parser() -> etree.XMLParser:
@@ -66,14 +69,23 @@ def parse_xml(name: str, data: bytes) -> Any:
     return tree
 
 
-def _lang_map(element: Any, ns: str) -> dict[str, str]:
-    """A language map (BCP 47 keys) of the ``langstring`` children of ``element``."""
-    if element is None:
+def _lang_map(parent: Any, tag: str) -> dict[str, str]:
+    """A language map of the ``tag`` children of ``parent``: cmi5's ``<title><langstring
+    lang="en">`` (``tag`` names the container) or tincan.xml's repeated ``<name lang="en">``.
+    A missing or malformed ``lang`` is ``und`` (BCP 47 "undetermined"), so keys stay tags."""
+    if parent is None:
         return {}
+    items = parent.iterfind(tag)
     texts: dict[str, str] = {}
-    for item in element.iterfind(f"{{{ns}}}langstring"):
-        texts.setdefault(item.get("lang") or UNDETERMINED, (item.text or "").strip())
+    for item in items:
+        lang = item.get("lang") or ""
+        key = lang if _LANGUAGE_TAG.fullmatch(lang) else UNDETERMINED
+        texts.setdefault(key, (item.text or "").strip())
     return texts
+
+
+def _cmi5_text(element: Any, tag: str) -> dict[str, str]:
+    return _lang_map(element.find(f"{{{CMI5_NS}}}{tag}"), f"{{{CMI5_NS}}}langstring")
 
 
 def _text(element: Any, tag: str) -> str | None:
@@ -88,8 +100,8 @@ def _cmi5_au(element: Any) -> dict[str, Any]:
     url = _text(element, "url") or ""
     return {
         "id": element.get("id"),
-        "title": _lang_map(element.find(f"{{{CMI5_NS}}}title"), CMI5_NS),
-        "description": _lang_map(element.find(f"{{{CMI5_NS}}}description"), CMI5_NS),
+        "title": _cmi5_text(element, "title"),
+        "description": _cmi5_text(element, "description"),
         "url": url,
         "external": bool(urlsplit(url).scheme),
         # cmi5 §13.1.4: launchMethod defaults to AnyWindow, moveOn to NotApplicable.
@@ -113,8 +125,8 @@ def cmi5_structure(data: bytes) -> dict[str, Any]:
     course = root.find(f"{{{CMI5_NS}}}course")
     structure: dict[str, Any] = {
         "id": course.get("id"),
-        "title": _lang_map(course.find(f"{{{CMI5_NS}}}title"), CMI5_NS),
-        "description": _lang_map(course.find(f"{{{CMI5_NS}}}description"), CMI5_NS),
+        "title": _cmi5_text(course, "title"),
+        "description": _cmi5_text(course, "description"),
         "blocks": [], "aus": [],
     }
     ids = {structure["id"]: root.sourceline}
@@ -132,10 +144,8 @@ def cmi5_structure(data: bytes) -> dict[str, Any]:
             if child.tag.endswith("}au"):
                 structure["aus"].append(_cmi5_au(child))
                 continue
-            block = {"id": ident,
-                     "title": _lang_map(child.find(f"{{{CMI5_NS}}}title"), CMI5_NS),
-                     "description": _lang_map(child.find(f"{{{CMI5_NS}}}description"),
-                                              CMI5_NS)}
+            block = {"id": ident, "title": _cmi5_text(child, "title"),
+                     "description": _cmi5_text(child, "description")}
             structure["blocks"].append(block)
             block["children"] = walk(child)
         return children
@@ -159,8 +169,8 @@ def xapi_structure(data: bytes) -> dict[str, Any]:
         url = (activity.findtext(f"{{{TINCAN_NS}}}launch") or "").strip()
         aus.append({
             "id": activity.get("id"),
-            "title": _lang_map_tincan(activity, "name"),
-            "description": _lang_map_tincan(activity, "description"),
+            "title": _lang_map(activity, f"{{{TINCAN_NS}}}name"),
+            "description": _lang_map(activity, f"{{{TINCAN_NS}}}description"),
             "url": url, "external": bool(urlsplit(url).scheme),
             "launch_method": "AnyWindow", "move_on": "Completed", "mastery_score": None,
             "activity_type": activity.get("type"), "launch_parameters": None,
@@ -170,14 +180,6 @@ def xapi_structure(data: bytes) -> dict[str, Any]:
     return {"id": first.get("id"), "title": aus[0]["title"],
             "description": aus[0]["description"], "blocks": [],
             "children": [au["id"] for au in aus], "aus": aus}
-
-
-def _lang_map_tincan(activity: Any, tag: str) -> dict[str, str]:
-    """tincan.xml names and descriptions: ``<name lang="en-US">text</name>``, repeated."""
-    texts: dict[str, str] = {}
-    for item in activity.iterfind(f"{{{TINCAN_NS}}}{tag}"):
-        texts.setdefault(item.get("lang") or UNDETERMINED, (item.text or "").strip())
-    return texts
 
 
 def check_au_urls(structure: dict[str, Any], files: Collection[str],

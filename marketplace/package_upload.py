@@ -115,7 +115,7 @@ def _write_blobs(blobs: BlobStore, prefix: str, stream: BinaryIO,
         with item.local.open("rb") as data:
             blobs.put(key, data, item.content_type)
         if progress:
-            progress(item.size)
+            progress(item.compressed)
     stream.seek(0)
     written.append(zip_key(prefix))
     blobs.put(zip_key(prefix), stream, "application/zip")
@@ -142,7 +142,8 @@ def upload_package(store: Store, blobs: BlobStore, principal: Principal, course_
                    progress: Callable[[int], None] | None = None) -> Document:
     """``PUT /courses/<id>/package`` and ``hub package upload``: check the zip in ``stream``
     (seekable), store it and make it the delivery of the course's working revision; the
-    course. ``progress`` is called with byte counts (inflated, then stored)."""
+    course. ``progress`` is called with zipped byte counts of each file as it is inflated,
+    then as it is stored (twice the zip's size in all, less its headers)."""
     course = editable_course(store, principal, course_id, if_match)
     sha, _ = sha256_of(stream)
     archive = open_zip(stream)

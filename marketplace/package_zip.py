@@ -94,6 +94,7 @@ class PackageFile:
     size: int
     sha256: str
     content_type: str
+    compressed: int = 0  # its bytes in the zip, for progress reports
 
 
 def check_name(name: str) -> None:
@@ -212,7 +213,7 @@ def extract(archive: zipfile.ZipFile, workdir: Path, limits: PackageLimits,
         size, digest = _inflate(archive, info, local, limits, limits.max_bytes - total)
         total += size
         files[info.filename] = PackageFile(info.filename, local, size, digest,
-                                           content_type_of(info.filename))
+                                           content_type_of(info.filename), info.compress_size)
         if progress:
             progress(info.compress_size)
     return files

@@ -171,6 +171,7 @@ def test_hub_package_upload_uses_the_same_service(cast: Any, runner: Any, tmp_pa
     assert shown["revision"]["package"]["structure"]["id"] == COURSE_IRI
     assert shown["revision"]["package"]["uploaded_by"] == "cli:Provider A"
     assert '"sha256"' in result.stdout
+    assert "100%" in result.stderr  # the progress bar ran to its end
     audit = cast.client.get(f"/courses/{course['id']}/audit", headers=cast.a["headers"]).json
     assert audit["items"][-1]["actor"] == "cli:Provider A"
 
@@ -186,3 +187,13 @@ def test_hub_package_upload_refuses_a_bad_package_and_an_unknown_course(
     missing = runner.invoke(args=["package", "upload", "crs_nope", str(path)])
     assert missing.exit_code == 1
     assert "no course" in missing.stderr
+
+
+def test_language_keys_stay_bcp47_tags(cast: Any) -> None:
+    from tests.marketplace.package_support import TINCAN_XML, build_zip
+
+    odd = TINCAN_XML.replace('<name lang="en-US">Ethics', '<name lang="en.$US">Ethics')
+    data = build_zip({"tincan.xml": odd, "index.html": b"<p>Ethics"})
+    res = upload(cast, cast.create()["id"], data)
+    assert res.status_code == 200, res.json
+    assert res.json["revision"]["package"]["structure"]["title"] == {"und": "Ethics in Governance"}
