@@ -53,6 +53,8 @@ def _document() -> dict[str, Any]:
             app.extensions["hub.store"].close()
 
 
+# Package uploads (PUT /courses/{id}/package) take a zip: fuzzed bytes are sent as they are.
+schemathesis.serializer.alias("application/zip", "application/octet-stream")
 CONFIG = SchemathesisConfig.from_dict({"generation": {
     "mode": "positive", "deterministic": True, "with-security-parameters": False,
     "max-examples": EXAMPLES, "database": "none"}})
