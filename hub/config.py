@@ -46,6 +46,9 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
                                  "networks that every outbound fetch (LTI key sets and "
                                  "services, statement forwarding) may reach although they are "
                                  "internal"),
+    "HUB_CMI5_TOKEN_TTL": ("14400", "Seconds a cmi5 launch's fetch URL and the AU session "
+                           "token it hands out stay valid (cmi5 §8.2: the token lasts a "
+                           "session)"),
     "PORT": ("8000", "Port that 'make run' serves on"),
     "MONGODB_URI": (None, "Tests only: run the MongoDB contract tests against this server "
                     "instead of mongomock"),
@@ -71,6 +74,7 @@ class Config:
     forwarding_worker: bool = True
     lti_score_worker: bool = True
     lti_key_rotation_days: int = 90
+    cmi5_token_ttl: int = 14400
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Config:
@@ -95,4 +99,5 @@ class Config:
             lti_score_worker=str(env["HUB_LTI_SCORE_WORKER"]).strip().lower()
             not in ("off", "0", "false", "no"),
             lti_key_rotation_days=int(env["HUB_LTI_KEY_ROTATION_DAYS"] or 90),
+            cmi5_token_ttl=int(env["HUB_CMI5_TOKEN_TTL"] or 14400),
         )

@@ -29,8 +29,8 @@ from pymongo.database import Database
 from storage.mongodb.errors import translate_errors
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.blended import BlendedRepository
-from storage.ports.cmi5 import Cmi5Repository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
+from storage.ports.cmi5 import Cmi5Repository
 from storage.ports.demands import DemandRepository
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.frac import FracRepository

@@ -92,6 +92,7 @@ class MongoCmi5Repository:
                 upsert=True, return_document=ReturnDocument.AFTER)
         except DuplicateKeyError:  # a racing upsert inserted first: its value stands
             stored = self.registrations.find_one({"_id": doc_id})
+        assert stored is not None  # inserted by the racing upsert, never deleted
         return str(stored["registration"])
 
 

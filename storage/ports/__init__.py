@@ -36,8 +36,8 @@ from typing import Protocol, TypeVar
 
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.blended import BlendedRepository
-from storage.ports.cmi5 import Cmi5Repository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
+from storage.ports.cmi5 import Cmi5Repository
 from storage.ports.demands import DemandRepository
 from storage.ports.document import Document
 from storage.ports.forwarding import ForwardingRepository

@@ -32,8 +32,8 @@ except ImportError:  # pragma: no cover
 from storage.errors import DuplicateKey, StorageError, StoreUnavailable
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.blended import BlendedRepository
-from storage.ports.cmi5 import Cmi5Repository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
+from storage.ports.cmi5 import Cmi5Repository
 from storage.ports.demands import DemandRepository
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.frac import FracRepository
