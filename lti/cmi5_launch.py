@@ -36,9 +36,9 @@ from storage.ports import Store
 from storage.ports.xapi import DocumentKey
 from storage.timestamps import utcnow
 from xapi import cmi5_sessions, documents
+from xapi.cmi5_rules import launch_key
 from xapi.cmi5_vocabulary import (
     CATEGORY,
-    LAUNCH_DATA,
     LAUNCH_MODE,
     LAUNCH_MODES,
     LAUNCH_PARAMETERS,
@@ -170,8 +170,7 @@ def prepare_au_launch(store: Store, org_id: str, learner_id: str, course_id: str
     agent = _learner(public_url, learner_id)
     activity_id = au_activity_id(public_url, course_id, au["id"])
     data = launch_data(au, session_id, launch_mode, return_url)
-    _put_json(store, DocumentKey("state", LAUNCH_DATA, activity_id, agent_key(agent) or "",
-                                 registration, org_id=org_id), data)
+    _put_json(store, launch_key(org_id, activity_id, agent_key(agent) or "", registration), data)
     _ensure_preferences(store, org_id, agent)
     au_url = _absolute(str(au["url"]), content_base)
     record(store, blobs, public_url, org_id, [launched_statement(

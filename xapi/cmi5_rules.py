@@ -84,12 +84,15 @@ def _refuse(field_name: str, rule: str) -> ValidationError:
     return ValidationError.for_field(field_name, rule)
 
 
-def launch_data(store: Store, org_id: str, activity_id: str, agent: str,
-                registration: str) -> dict[str, Any] | None:
-    """The ``LMS.LaunchData`` State document (cmi5 §10) of a launch, None when there is none;
-    ``agent`` is the learner's IFI key."""
-    doc = store.xapi_documents.get(DocumentKey("state", LAUNCH_DATA, activity_id, agent,
-                                               registration.lower(), org_id=org_id))
+def launch_key(org_id: str, activity_id: str, agent: str, registration: str) -> DocumentKey:
+    """Where the ``LMS.LaunchData`` State document (cmi5 §10) of a launch lives; ``agent`` is
+    the learner's IFI key."""
+    return DocumentKey("state", LAUNCH_DATA, activity_id, agent, registration.lower(),
+                       org_id=org_id)
+
+
+def parse_launch_data(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The LaunchData document's JSON object (``{}`` when it is not one), None without one."""
     if doc is None:
         return None
     try:
@@ -147,15 +150,33 @@ def _apply(progress: AuProgress, stmt: dict[str, Any], name: str | None,
         setattr(progress, name, True)
 
 
+def _launch_of(principal: Principal, stmt: dict[str, Any]) -> DocumentKey | None:
+    """The LaunchData key a cmi5 defined statement names (None when it names none)."""
+    context = stmt["context"]
+    registration = context.get("registration")
+    agent = agent_key(stmt.get("actor"))
+    obj = stmt.get("object")
+    activity = obj.get("id") if isinstance(obj, dict) else None
+    if not isinstance(registration, str) or agent is None or not isinstance(activity, str):
+        return None
+    return launch_key(principal.org_id, activity, agent, registration)
+
+
 def check_batch(store: Store, principal: Principal, statements: list[Any]) -> None:
     """Refuse (400) the first statement of the batch that breaks a cmi5 rule; see the module
-    docstring for which statements the rules apply to."""
-    launches: dict[tuple[str, str], tuple[dict[str, Any] | None, AuProgress]] = {}
-    for index, stmt in enumerate(statements):
-        if not isinstance(stmt, dict) or not is_cmi5_defined(stmt):
-            continue
+    docstring for which statements the rules apply to. The batch's launches are looked up in
+    one query (this runs on every ingest of cmi5 defined statements)."""
+    defined = [(index, stmt) for index, stmt in enumerate(statements)
+               if isinstance(stmt, dict) and is_cmi5_defined(stmt)]
+    if not defined:
+        return
+    keys = [_launch_of(principal, stmt) for _, stmt in defined]
+    named = [key for key in keys if key is not None]
+    found = store.xapi_documents.get_many(named) if named else {}
+    progress: dict[DocumentKey, AuProgress] = {}
+    for (index, stmt), key in zip(defined, keys, strict=True):
         try:
-            _check_statement(store, principal, stmt, launches)
+            _check_statement(store, principal, stmt, key, found, progress)
         except ValidationError as exc:
             # Named like the validator's errors: "<index in the batch>.<field>".
             errors = {f"{index}.{name}": msgs for name, msgs in (exc.errors or {}).items()}
@@ -163,33 +184,27 @@ def check_batch(store: Store, principal: Principal, statements: list[Any]) -> No
 
 
 def _check_statement(store: Store, principal: Principal, stmt: dict[str, Any],
-                     launches: dict[tuple[str, str], tuple[dict[str, Any] | None,
-                                                        AuProgress]]) -> None:
+                     key: DocumentKey | None, found: dict[DocumentKey, Any],
+                     progresses: dict[DocumentKey, AuProgress]) -> None:
     token = principal.scope
-    context = stmt["context"]
-    registration = context.get("registration")
-    actor = stmt.get("actor")
-    agent = agent_key(actor)
-    obj = stmt.get("object")
-    activity = obj.get("id") if isinstance(obj, dict) else None
-    if not isinstance(registration, str) or agent is None or not isinstance(activity, str):
+    if key is None:
         if token is None:
             return  # no launch can be named: not a statement of a cmi5 launch of this LRS
         raise _refuse("context.registration",
                       "cmi5 §9.6.1: a cmi5 defined statement carries the launch's registration")
-    key = (registration.lower(), activity)
-    if key not in launches:
-        launch = launch_data(store, principal.org_id, activity, agent, registration)
-        if launch is None and token is None:
-            launches[key] = (None, AuProgress())
-        else:
-            launches[key] = (launch or {}, au_progress(store, principal.org_id, registration,
-                                                       activity))
-    launch, progress = launches[key]
-    if launch is None or stmt.get("id") in progress.ids:
-        return  # not a launch's statement; or one stored already (a retry: the store decides)
+    launch = parse_launch_data(found.get(key))
+    if launch is None:
+        if token is None:
+            return  # no LaunchData: not a launch (a token's always is; its data may be gone)
+        launch = {}
+    if key not in progresses:
+        progresses[key] = au_progress(store, principal.org_id, key.registration,
+                                      key.activity_id)
+    progress = progresses[key]
+    if stmt.get("id") in progress.ids:
+        return  # stored already (a retry: the store decides whether it is the same)
     name = _verb_name(stmt)
-    session_id = _required_context(stmt, actor, token)
+    session_id = _required_context(stmt, stmt.get("actor"), token)
     if token is not None and name in LMS_VERBS:
         raise _refuse("verb", f"cmi5 §9.3: {name} is an LMS verb; an AU may not send it")
     if name not in LMS_VERBS:
