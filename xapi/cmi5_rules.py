@@ -27,7 +27,14 @@ from hub.principal import Principal
 from storage.json_text import JSONTextError, loads
 from storage.ports import Store
 from storage.ports.xapi import DocumentKey, StatementQuery
-from xapi.cmi5_vocabulary import CATEGORY, LAUNCH_DATA, LMS_VERBS, SESSION_ID, VERB_NAMES
+from xapi.cmi5_vocabulary import (
+    CATEGORY,
+    LAUNCH_DATA,
+    LMS_VERBS,
+    MOVEON_CATEGORY,
+    SESSION_ID,
+    VERB_NAMES,
+)
 from xapi.index_keys import agent_key
 
 #: cmi5 §10.2.2: modes in which an AU records no satisfaction-related statements.
@@ -210,6 +217,8 @@ def _check_statement(store: Store, principal: Principal, stmt: dict[str, Any],
     if name not in LMS_VERBS:
         _check_session(progress.session(session_id), name)
         _check_judgement(progress, progress.session(session_id), name, stmt, launch)
+        if name is not None:
+            _check_result(name, stmt)
     _apply(progress, stmt, name, session_id)
 
 
@@ -295,3 +304,30 @@ def _check_mastery(name: str, result: dict[str, Any], mastery: Any) -> None:
     if name == "failed" and scaled >= mastery:
         raise _refuse("result.score.scaled", f"cmi5 §9.3.5: failed needs a scaled score below "
                       f"the masteryScore {mastery}, not {scaled}")
+
+
+#: cmi5 §9.5: which cmi5 defined AU statements may carry (or must carry) what in ``result``.
+_DURATION_REQUIRED = ("completed", "passed", "failed", "terminated")  # §9.5.4.1
+_SCORED = ("passed", "failed")  # §9.5.1: score only here
+_SUCCESS = ("passed", "failed")  # §9.5.2 (and the LMS's waived)
+_COMPLETION = ("completed",)  # §9.5.3 (and the LMS's waived)
+
+
+def _check_result(name: str, stmt: dict[str, Any]) -> None:
+    """cmi5 §9.5 result properties and §9.6.2.2 the moveOn category, for the AU's verbs."""
+    result = _result(stmt)
+    if name in _DURATION_REQUIRED and "duration" not in result:
+        raise _refuse("result.duration", f"cmi5 §9.5.4.1: {name} needs result.duration")
+    for prop, allowed, section in (("score", _SCORED, "§9.5.1"), ("success", _SUCCESS, "§9.5.2"),
+                                   ("completion", _COMPLETION, "§9.5.3")):
+        if prop in result and name not in allowed:
+            raise _refuse(f"result.{prop}", f"cmi5 {section}: {name} must not carry "
+                          f"result.{prop}")
+    judged = "success" in result or "completion" in result
+    category = stmt["context"]["contextActivities"].get("category")
+    ids = {c.get("id") for c in (category if isinstance(category, list) else [category])
+           if isinstance(c, dict)}
+    if judged != (MOVEON_CATEGORY in ids):
+        raise _refuse("context.contextActivities.category",
+                      "cmi5 §9.6.2.2: the moveOn category activity goes in exactly the "
+                      "statements whose result carries success or completion")

@@ -102,6 +102,14 @@ CASES: list[tuple[str, list[str], str, Any, dict[str, Any], str, str]] = [
      {"success": False, "score": {"scaled": 0.9}}, {}, "result.success", "§9.5.2"),
     ("failed with success true", ["initialized"], "failed",
      {"success": True, "score": {"scaled": 0.1}}, {}, "result.success", "§9.5.2"),
+    ("terminated without a duration", ["initialized"], "terminated", {}, {},
+     "result.duration", "§9.5.4.1"),
+    ("completed without a duration", ["initialized"], "completed", {"completion": True}, {},
+     "result.duration", "§9.5.4.1"),
+    ("initialized with a score", [], "initialized", {"score": {"scaled": 0.5}}, {},
+     "result.score", "§9.5.1"),
+    ("terminated with success", ["initialized"], "terminated",
+     {"success": True, "duration": "PT1M"}, {}, "result.success", "§9.5.2"),
     ("an LMS verb from the AU: waived", ["initialized"], "waived", {}, {}, "verb",
      "LMS verb"),
     ("an LMS verb from the AU: satisfied", ["initialized"], "satisfied", {}, {}, "verb",
@@ -210,3 +218,17 @@ def test_an_lms_writer_is_held_to_the_rules_of_a_launch(client: Any, au: Launche
                        data=orjson.dumps(statement(au, "completed", COMPLETED)),
                        content_type="application/json", headers={**lms["headers"], **VERSION})
     assert resp.status_code == 400 and "§9.3.2" in resp.get_data(as_text=True)
+
+
+def test_the_moveon_category_goes_with_success_or_completion(client: Any, au: Launched) -> None:
+    assert post(client, au, statement(au, "initialized")).status_code == 200
+    without = statement(au, "completed", COMPLETED)
+    without["context"]["contextActivities"]["category"].pop()  # the moveOn category
+    resp = post(client, au, without)
+    assert resp.status_code == 400 and "§9.6.2.2" in resp.get_data(as_text=True)
+    extra = statement(au, "terminated", TERMINATED)
+    extra["context"]["contextActivities"]["category"].append(
+        {"id": "https://w3id.org/xapi/cmi5/context/categories/moveon"})
+    resp = post(client, au, extra)
+    assert resp.status_code == 400 and "§9.6.2.2" in resp.get_data(as_text=True)
+    assert post(client, au, statement(au, "completed", COMPLETED)).status_code == 200
