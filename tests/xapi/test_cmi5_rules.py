@@ -232,3 +232,19 @@ def test_the_moveon_category_goes_with_success_or_completion(client: Any, au: La
     resp = post(client, au, extra)
     assert resp.status_code == 400 and "§9.6.2.2" in resp.get_data(as_text=True)
     assert post(client, au, statement(au, "completed", COMPLETED)).status_code == 200
+
+
+def test_au_progress_is_what_satisfaction_builds_on(app: Any, client: Any, au: Launched,
+                                                    lms: dict[str, Any]) -> None:
+    from xapi.cmi5_rules import au_progress
+
+    for verb in ("initialized", "completed", "passed", "terminated"):
+        assert post(client, au, statement(au, verb, _results(verb))).status_code == 200
+    again = fetch(client, launch(app, lms["org"]["id"]))
+    assert post(client, again, statement(again, "initialized")).status_code == 200
+    progress = au_progress(app.extensions["hub.store"], lms["org"]["id"], au.registration,
+                           au.activity_id)
+    assert (progress.completed, progress.passed, progress.failed) == (True, True, False)
+    assert progress.sessions[au.session].terminated
+    assert progress.sessions[again.session].initialized
+    assert not progress.sessions[again.session].terminated  # open: abandoned later, maybe
