@@ -56,6 +56,9 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "HUB_PACKAGE_PRESIGN": ("false", "Answer package content requests with a 302 to a "
                             "short-lived presigned S3 URL instead of streaming through the hub "
                             "(S3 blob store only)"),
+    "HUB_CMI5_TOKEN_TTL": ("14400", "Seconds a cmi5 launch's fetch URL and the AU session "
+                           "token it hands out stay valid (cmi5 §8.2: the token lasts a "
+                           "session)"),
     "PORT": ("8000", "Port that 'make run' serves on"),
     "MONGODB_URI": (None, "Tests only: run the MongoDB contract tests against this server "
                     "instead of mongomock"),
@@ -86,6 +89,7 @@ class Config:
     package_max_files: int = 10000
     package_max_ratio: int = 200
     package_presign: bool = False
+    cmi5_token_ttl: int = 14400
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Config:
@@ -116,4 +120,5 @@ class Config:
             package_max_ratio=int(env["HUB_PACKAGE_MAX_RATIO"] or 0),
             package_presign=str(env["HUB_PACKAGE_PRESIGN"]).strip().lower()
             in ("on", "1", "true", "yes"),
+            cmi5_token_ttl=int(env["HUB_CMI5_TOKEN_TTL"] or 14400),
         )
