@@ -20,9 +20,9 @@ class Cmi5Repository(Protocol):
 
     A session: ``{"key", "fetch_hash", "secret_hash": None | str, "org_id", "agent": {...},
     "agent_key", "registration", "activity_id", "au_id", "course_id", "session_id",
-    "launch_mode", "created_at", "expires_at", "fetched_at": None | str, "closed_at"?: str}``. ``key`` names the
-    token (stored plainly, like a credential key); the fetch id and the token secret are stored
-    only as hashes. ``secret_hash`` stays None until the fetch URL is used.
+    "launch_mode", "created_at", "expires_at", "fetched_at": None | str, "closed_at"?: str}``.
+    ``key`` names the token (stored plainly, like a credential key); the fetch id and the token
+    secret are stored only as hashes. ``secret_hash`` stays None until the fetch URL is used.
     """
 
     def add_session(self, session: Document) -> None:
