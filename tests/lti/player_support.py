@@ -73,3 +73,9 @@ def lms_statements(app: Any, org_id: str, registration: str, verb: str) -> list[
     page = store.statements.query(StatementQuery(keys=("reg|" + registration,),
                                                  ascending=True, limit=500, org_id=org_id))
     return [s for s in page.statements if s["verb"]["id"] == VERBS[verb]]
+
+
+def player_ids(tenants: Any, client: Any, lms: dict[str, Any]) -> dict[str, str]:
+    """A published cmi5 course launched once for ``lms``: the path ids of the /player API."""
+    done = launch(client, lms, published_cmi5(Cast(tenants, client)))
+    return {"registration": done["registration"], "session_id": done["session_id"]}
