@@ -221,6 +221,12 @@ class AbandonSweeper(PollingThread):
         """One sweep."""
         sweep(self.store, self.public_url, self.abandon_after)
 
+    def _run(self) -> None:
+        # The first pass after one poll, not at start: nothing launched since the process
+        # started is stale yet, and the first launch is not slowed by a sweep beside it.
+        if not self._stop.wait(self.poll):
+            self._loop()
+
 
 def start_sweeper(app: Any) -> None:
     """Start the app's :class:`AbandonSweeper` once (from the first launch of this process),

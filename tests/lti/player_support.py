@@ -17,10 +17,12 @@ from tests.xapi.cmi5_support import VERSION
 from xapi.cmi5_vocabulary import CATEGORY, MOVEON_CATEGORY, SESSION_ID, VERBS
 
 
-def published_cmi5(cast: Cast) -> str:
-    """Provider A's cmi5 course (package_support's structure), published; its id."""
+def published_cmi5(cast: Cast, package: bytes | None = None) -> str:
+    """Provider A's course with ``package`` (default: package_support's cmi5 course),
+    published; its id."""
     course = cast.create()
-    res = cast.client.put(f"/courses/{course['id']}/package", data=cmi5_zip(), headers={
+    res = cast.client.put(f"/courses/{course['id']}/package", data=package or cmi5_zip(),
+                          headers={
         **cast.a["headers"], **cast.etag(course["id"], cast.a), "Content-Type": "application/zip"})
     assert res.status_code == 200, res.json
     cast.act(course["id"], "submit", cast.a)

@@ -5,6 +5,7 @@ sweeper (§9.3.7), and other organisations answered 404."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -14,7 +15,7 @@ from lti.links import course_activity_id
 from tests.conftest import Tenants
 from tests.lti.player_support import Au, launch, lms_statements, published_cmi5
 from tests.marketplace.conftest import Cast
-from tests.marketplace.package_support import AU_EXTERNAL, AU_INTRO, AU_QUIZ, BLOCK
+from tests.marketplace.package_support import AU_EXTERNAL, AU_INTRO, AU_QUIZ, BLOCK, xapi_zip
 from xapi.cmi5_vocabulary import BLOCK_TYPE, COURSE_TYPE, SESSION_ID
 
 PASSED = {"success": True, "score": {"scaled": 0.9}, "duration": "PT5M"}
@@ -176,3 +177,21 @@ def test_abandon_by_route_on_relaunch_and_by_sweeper(app: Any, client: Any, cast
     assert player.sweep(store, public, abandon_after=0) == 0  # once
     assert client.post(f"/player/sessions/{third['session_id']}/abandon",
                        headers=cast.lms["headers"]).status_code == 409
+
+
+def test_an_xapi_package_launches_with_auth_and_the_sweeper_starts(app: Any, client: Any,
+                                                                   cast: Cast) -> None:
+    course_id = published_cmi5(cast, xapi_zip())
+    done = launch(client, cast.lms, course_id)
+    params = {k: v[0] for k, v in parse_qs(urlsplit(done["url"]).query).items()}
+    assert done["au_id"] == done["activity_id"] == "https://provider.example/xapi/ethics"
+    assert params["auth"].startswith("Basic ") and "fetch" not in params
+    assert params["activity_id"] == done["activity_id"]
+    assert params["registration"] == done["registration"]
+    path = urlsplit(done["url"]).path  # the package's own file, served by the hub
+    assert path.startswith(f"/content/{course_id}/") and path.endswith("/index.html")
+    assert client.get(path).status_code == 200
+    sweeper = app.extensions["lti.abandon_sweeper"]  # started by the first launch
+    assert sweeper.running
+    sweeper.stop()
+    assert not sweeper.running
