@@ -109,6 +109,10 @@ def launch(store: Store, config: Any, org_id: str, body: dict[str, Any],
     return_url = body.get("return_url") or player_url(public_url, course_id)
     kind = course["live"]["delivery"]["type"]
     base = _content_base(public_url, course)
+    if body.get("au_id") is not None and not any(
+            au["id"] == body["au_id"] for au in structure.get("aus", ())):
+        # checked before the write: a refused launch stores nothing, on every store
+        raise ValidationError.for_field("au_id", "is not an AU of the course")
 
     def write() -> Document:
         reg_id = store.cmi5.registration(org_id, learner_id, course_id,

@@ -88,6 +88,9 @@ def test_launch_refusals(client: Any, cast: Cast, tenants: Tenants, course_id: s
                                                 "au_id": "https://nowhere.example/au"},
                       headers=cast.lms["headers"])
     assert res.status_code == 400 and list(res.get_json()["errors"]) == ["au_id"]
+    store = client.application.extensions["hub.store"]
+    fresh = store.cmi5.registration(cast.lms["org"]["id"], "l1", course_id, "new-one")
+    assert fresh == "new-one"  # the refused launch stored no registration
     launch(client, cast.lms, "crs_missing", status=404)
     draft = cast.create()
     launch(client, cast.lms, draft["id"], status=404)  # unpublished
