@@ -11,8 +11,9 @@ AU's statement and the satisfaction it earns commit together or not at all. The 
 launch) and after a waiver.
 
 What a registration is evaluated against: its course id, learner and organisation come from its
-sessions (``store.cmi5``, written at every launch), the structure from the course's live
-revision (:func:`marketplace.packages.structure_of`).
+sessions (``store.cmi5``, written at every launch), the structure from the snapshot its first
+launch kept (:func:`keep_snapshot`: live version, package and structure, a State document of the
+course activity), so a new revision of the course does not move a started registration.
 
 Each ``satisfied`` statement is written once: the registration's stored statements are looked up
 first, and its id is derived from (registration, activity) (UUID v5), so a repeat is the same
@@ -24,17 +25,22 @@ score the launching LMS gets.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
+from hub.errors import PreconditionFailed
 from lti.cmi5_launch import au_activity_id
 from lti.links import course_activity_id
-from marketplace.packages import structure_of
+from marketplace.packages import package_of, structure_of
 from storage.ports import Document, Store
-from storage.ports.xapi import StatementQuery
+from storage.ports.xapi import DocumentKey, StatementQuery
 from storage.timestamps import utcnow
-from xapi.cmi5_rules import au_progress, is_cmi5_defined
+from xapi import documents
+from xapi.cmi5_rules import au_progress, is_cmi5_defined, parse_launch_data
 from xapi.cmi5_vocabulary import (
     BLOCK_TYPE,
     CATEGORY,
@@ -44,11 +50,14 @@ from xapi.cmi5_vocabulary import (
     VERBS,
 )
 from xapi.hub_statements import record
+from xapi.index_keys import agent_key
 
 #: The AU verbs that can satisfy an AU (cmi5 §10 moveOn): the listener looks at nothing else.
 _TRIGGERS = frozenset({VERBS["completed"], VERBS["passed"]})
 _SATISFIED = VERBS["satisfied"]
 _PAGE = 500
+#: The State id of a registration's structure snapshot (:func:`keep_snapshot`).
+SNAPSHOT_ID = "hub.cmi5.registration"
 
 
 @dataclass
@@ -81,20 +90,48 @@ class State:
     best_scaled: float | None = None
 
 
+def snapshot_key(org_id: str, public_url: str, course_id: str, learner_id: str,
+                 registration: str) -> DocumentKey:
+    """Where the registration's structure snapshot lives: a State document of the course
+    activity, the learner and the registration (an AU's token reaches only its AU's State)."""
+    agent = {"objectType": "Agent", "account": {"homePage": public_url, "name": learner_id}}
+    return DocumentKey("state", SNAPSHOT_ID, course_activity_id(public_url, course_id),
+                       agent_key(agent) or "", registration.lower(), org_id=org_id)
+
+
+def keep_snapshot(store: Store, key: DocumentKey, course: Document) -> None:
+    """At the registration's first launch: the live version, package and structure it is
+    evaluated against from then on (a later revision of the course does not change what a
+    started registration must satisfy)."""
+    if store.xapi_documents.get(key) is not None:
+        return
+    package = package_of(course.get("live")) or {}
+    snapshot = {"course_id": course["id"], "live_version": course.get("live_version"),
+                "package_sha256": package.get("sha256"), "structure": package.get("structure")}
+    with contextlib.suppress(PreconditionFailed):  # a concurrent first launch kept it
+        documents.put_document(store, key, orjson.dumps(snapshot), documents.JSON_TYPE,
+                               documents.Preconditions(if_none_match="*"))
+
+
 def registration_of(store: Store, org_id: str, registration: str) -> Registration | None:
-    """The registration of ``org_id`` as its sessions and its course's live revision tell it
-    (None when it has no session, or its course is no longer published with a structure)."""
+    """The registration of ``org_id`` as its sessions and its structure snapshot tell it
+    (the course's live structure for a registration from before snapshots); None when it has
+    no session or no structure."""
     sessions = store.cmi5.sessions(org_id, registration.lower())
     if not sessions:
         return None
     first = sessions[0]
     account = (first.get("agent") or {}).get("account") or {}
-    course = store.courses.get(str(first["course_id"]))
-    structure = structure_of((course or {}).get("live"))
+    learner, public_url = str(account.get("name") or ""), str(account.get("homePage") or "")
+    course_id = str(first["course_id"])
+    snapshot = parse_launch_data(store.xapi_documents.get(
+        snapshot_key(org_id, public_url, course_id, learner, registration)))
+    structure = (snapshot or {}).get("structure")
+    if not isinstance(structure, dict):
+        structure = structure_of((store.courses.get(course_id) or {}).get("live"))
     if structure is None:
         return None
-    return Registration(org_id, registration.lower(), str(first["course_id"]),
-                        str(account.get("name") or ""), str(account.get("homePage") or ""),
+    return Registration(org_id, registration.lower(), course_id, learner, public_url,
                         structure)
 
 

@@ -117,6 +117,8 @@ def launch(store: Store, config: Any, org_id: str, body: dict[str, Any],
     def write() -> Document:
         reg_id = store.cmi5.registration(org_id, learner_id, course_id,
                                          registration or str(uuid.uuid4())).lower()
+        sat.keep_snapshot(store, sat.snapshot_key(org_id, public_url, course_id, learner_id,
+                                                  reg_id), course)
         au = _choose_au(store, org_id, reg_id, course_id, structure, body.get("au_id"))
         if kind == "xapi":
             done = prepare_xapi_package_launch(

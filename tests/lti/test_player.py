@@ -198,3 +198,20 @@ def test_an_xapi_package_launches_with_auth_and_the_sweeper_starts(app: Any, cli
     assert sweeper.running
     sweeper.stop()
     assert not sweeper.running
+
+
+def test_a_started_registration_keeps_its_structure(app: Any, client: Any, cast: Cast,
+                                                    course_id: str) -> None:
+    done = launch(client, cast.lms, course_id)
+    store = app.extensions["hub.store"]
+    course = store.courses.get(course_id)
+    live = course["live"]
+    live["package"]["structure"]["aus"] = live["package"]["structure"]["aus"][:1]  # a revision
+    store.courses.replace(course, expected_version=course["row_version"])
+    state = client.get(f"/player/registrations/{done['registration']}",
+                       headers=cast.lms["headers"]).get_json()
+    assert [a["au_id"] for a in state["aus"]] == [AU_INTRO, AU_QUIZ, AU_EXTERNAL]
+    fresh = launch(client, cast.lms, course_id, learner="learner-2")  # a new registration
+    state = client.get(f"/player/registrations/{fresh['registration']}",
+                       headers=cast.lms["headers"]).get_json()
+    assert [a["au_id"] for a in state["aus"]] == [AU_INTRO]
