@@ -91,9 +91,9 @@ def _choose_au(store: Store, org_id: str, registration: str | None, course_id: s
         raise ValidationError.for_field("au_id", "the course has no AU")
     reg = sat.registration_of(store, org_id, registration) if registration else None
     if reg is not None:  # the first AU, in structure order, not satisfied yet
-        state = sat.evaluate(store, reg)
-        for au, seen in zip(aus, state.aus, strict=False):
-            if not seen["satisfied"]:
+        done = {seen["au_id"] for seen in sat.evaluate(store, reg).aus if seen["satisfied"]}
+        for au in aus:
+            if au["id"] not in done:
                 return au
     return aus[0]
 
