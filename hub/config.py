@@ -59,6 +59,9 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "HUB_CMI5_TOKEN_TTL": ("14400", "Seconds a cmi5 launch's fetch URL and the AU session "
                            "token it hands out stay valid (cmi5 §8.2: the token lasts a "
                            "session)"),
+    "HUB_CMI5_ABANDON_AFTER": ("14400", "Seconds after its launch a cmi5 session that never "
+                               "terminated is abandoned by the player's sweeper (cmi5 §9.3.7); "
+                               "0 turns the sweeper thread off"),
     "PORT": ("8000", "Port that 'make run' serves on"),
     "MONGODB_URI": (None, "Tests only: run the MongoDB contract tests against this server "
                     "instead of mongomock"),
@@ -90,6 +93,7 @@ class Config:
     package_max_ratio: int = 200
     package_presign: bool = False
     cmi5_token_ttl: int = 14400
+    cmi5_abandon_after: int = 14400
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Config:
@@ -121,4 +125,5 @@ class Config:
             package_presign=str(env["HUB_PACKAGE_PRESIGN"]).strip().lower()
             in ("on", "1", "true", "yes"),
             cmi5_token_ttl=int(env["HUB_CMI5_TOKEN_TTL"] or 14400),
+            cmi5_abandon_after=int(env["HUB_CMI5_ABANDON_AFTER"] or 0),
         )

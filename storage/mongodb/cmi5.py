@@ -82,6 +82,26 @@ class MongoCmi5Repository:
         return [doc for doc in (self._shown(d) for d in found) if doc is not None]
 
     @translate_errors
+    def session_by_id(self, org_id: str, session_id: str) -> Document | None:
+        """The session of a cmi5 session id."""
+        return self._shown(self.sessions_.find_one({"org_id": org_id, "session_id": session_id},
+                                                   NO_ID))
+
+    @translate_errors
+    def stale_sessions(self, created_before: str, limit: int) -> builtins.list[Document]:
+        """Open sessions created before ``created_before``, oldest first."""
+        found = self.sessions_.find({"created_at": {"$lt": created_before}, "closed_at": None},
+                                    NO_ID).sort("seq", ASCENDING).limit(limit)
+        return [doc for doc in (self._shown(d) for d in found) if doc is not None]
+
+    @translate_errors
+    def close_session(self, key: str, closed_at: str) -> bool:
+        """One conditional ``update_one``."""
+        done = self.sessions_.update_one({"_id": key, "closed_at": None},
+                                         {"$set": {"closed_at": closed_at}})
+        return done.modified_count == 1
+
+    @translate_errors
     def registration(self, org_id: str, learner_id: str, course_id: str, new: str) -> str:
         """Upsert with ``$setOnInsert``: the first value stays."""
         doc_id = {"org": org_id, "learner": learner_id, "course": course_id}

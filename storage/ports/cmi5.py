@@ -20,9 +20,9 @@ class Cmi5Repository(Protocol):
 
     A session: ``{"key", "fetch_hash", "secret_hash": None | str, "org_id", "agent": {...},
     "agent_key", "registration", "activity_id", "au_id", "course_id", "session_id",
-    "launch_mode", "created_at", "expires_at", "fetched_at": None | str}``. ``key`` names the
-    token (stored plainly, like a credential key); the fetch id and the token secret are stored
-    only as hashes. ``secret_hash`` stays None until the fetch URL is used.
+    "launch_mode", "created_at", "expires_at", "fetched_at": None | str, "closed_at"?: str}``.
+    ``key`` names the token (stored plainly, like a credential key); the fetch id and the token
+    secret are stored only as hashes. ``secret_hash`` stays None until the fetch URL is used.
     """
 
     def add_session(self, session: Document) -> None:
@@ -46,6 +46,20 @@ class Cmi5Repository(Protocol):
     def sessions(self, org_id: str, registration: str) -> builtins.list[Document]:
         """The sessions of one registration, oldest first (abandoning a session that never
         terminated needs them, cmi5 §9.3.6)."""
+        ...
+
+    def session_by_id(self, org_id: str, session_id: str) -> Document | None:
+        """The session whose cmi5 session id (§9.6.3.1) is ``session_id`` in ``org_id``."""
+        ...
+
+    def stale_sessions(self, created_before: str, limit: int) -> builtins.list[Document]:
+        """Up to ``limit`` sessions created before ``created_before`` and not closed (no
+        ``closed_at``), oldest first: the abandon sweeper's work (cmi5 §9.3.7)."""
+        ...
+
+    def close_session(self, key: str, closed_at: str) -> bool:
+        """Set ``closed_at`` on an open session (the player has settled it: terminated, or
+        abandoned written); False when it was closed already (of racing callers one wins)."""
         ...
 
     def registration(self, org_id: str, learner_id: str, course_id: str, new: str) -> str:

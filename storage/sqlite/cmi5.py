@@ -81,6 +81,29 @@ class SqliteCmi5Repository:
                                 "registration = ? ORDER BY rowid", (org_id, registration))
         return [loads(r[0]) for r in rows]
 
+    def session_by_id(self, org_id: str, session_id: str) -> Document | None:
+        """A scan of the organisation's sessions (index ``cmi5_sessions_reg`` narrows it to
+        the organisation): abandoning by session id is rare."""
+        rows = self.store.query("SELECT doc FROM cmi5_sessions WHERE org_id = ? AND "
+                                "json_extract(doc, '$.session_id') = ?", (org_id, session_id))
+        return loads(rows[0][0]) if rows else None
+
+    def stale_sessions(self, created_before: str, limit: int) -> builtins.list[Document]:
+        """Open sessions created before ``created_before``, oldest first."""
+        rows = self.store.query(
+            "SELECT doc FROM cmi5_sessions WHERE json_extract(doc, '$.created_at') < ? AND "
+            "json_extract(doc, '$.closed_at') IS NULL ORDER BY rowid LIMIT ?",
+            (created_before, limit))
+        return [loads(r[0]) for r in rows]
+
+    def close_session(self, key: str, closed_at: str) -> bool:
+        """One conditional UPDATE of the JSON document."""
+        with self.store.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE cmi5_sessions SET doc = json_set(doc, '$.closed_at', ?) WHERE key = ? "
+                "AND json_extract(doc, '$.closed_at') IS NULL", (closed_at, key))
+            return cur.rowcount == 1
+
     def registration(self, org_id: str, learner_id: str, course_id: str, new: str) -> str:
         """Insert unless present, then read what is stored."""
         with self.store.transaction() as conn:

@@ -115,3 +115,20 @@ def test_racing_registrations_agree(store: Any) -> None:
     for t in threads:
         t.join()
     assert len(set(seen)) == 1 and len(seen) == 5
+
+
+def test_session_by_id_stale_and_close(store: Any) -> None:
+    repo = store.cmi5
+    repo.add_session(session("t1"))
+    repo.add_session({**session("t2"), "created_at": LATER})
+    repo.add_session(session("t3", org_id="org_b"))
+    assert repo.session_by_id("org_a", "s-t1") == session("t1")
+    assert repo.session_by_id("org_b", "s-t1") is None  # another organisation's
+    assert repo.session_by_id("org_a", "s-missing") is None
+    assert [s["key"] for s in repo.stale_sessions(LATER, 10)] == ["t1", "t3"]
+    assert [s["key"] for s in repo.stale_sessions(AFTER, 1)] == ["t1"]
+    assert repo.close_session("t1", AFTER) is True
+    assert repo.close_session("t1", AFTER) is False  # closed once
+    assert repo.close_session("t-missing", AFTER) is False
+    assert repo.get_session("t1")["closed_at"] == AFTER
+    assert [s["key"] for s in repo.stale_sessions(AFTER, 10)] == ["t2", "t3"]
