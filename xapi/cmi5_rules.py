@@ -7,9 +7,11 @@ registration) in the writer's organisation, or any cmi5 defined statement an AU'
 sends. Statements without the category ("cmi5 allowed") pass untouched, and cost one dict
 lookup each: ingest stays fast.
 
-A statement breaking a rule raises :class:`hub.errors.ValidationError` (400, the status xAPI
-names for a bad statement, Communication 2.1.2) naming the field and the rule's section, and
-:func:`xapi.statements.store_statements` then stores nothing of the batch.
+A statement breaking a rule raises :class:`Cmi5RuleBroken`: 403 Forbidden, naming the field and
+the rule's section, and :func:`xapi.statements.store_statements` then stores nothing of the
+batch. The statement is well-formed xAPI (a malformed one is still a 400, Communication 2.1.2):
+what the LRS refuses is the cmi5 registration's rules, and 403 is what the ADL cmi5 LMS test
+suite expects of an LMS that rejects a statement (cmi5 §6.3 "SHOULD reject" names no code).
 
 Order is arrival order: statements are checked one after another against what the
 registration's stored cmi5 statements say (:func:`au_progress`) and the batch's earlier ones.
@@ -22,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from hub.errors import ValidationError
+from hub.errors import PermissionDenied
 from hub.principal import Principal
 from storage.json_text import JSONTextError, loads
 from storage.ports import Store
@@ -87,8 +89,16 @@ def is_cmi5_defined(stmt: dict[str, Any]) -> bool:
         isinstance(c, dict) and c.get("id") == CATEGORY for c in category)
 
 
-def _refuse(field_name: str, rule: str) -> ValidationError:
-    return ValidationError.for_field(field_name, rule)
+class Cmi5RuleBroken(PermissionDenied):
+    """A well-formed statement that a cmi5 registration's rules forbid (403, naming the
+    field and the rule, like a validation problem)."""
+
+    type = "cmi5-rule"
+    title = "Statement refused by the cmi5 rules of its registration"
+
+
+def _refuse(field_name: str, rule: str) -> Cmi5RuleBroken:
+    return Cmi5RuleBroken(f"{field_name}: {rule}", errors={field_name: [rule]})
 
 
 def launch_key(org_id: str, activity_id: str, agent: str, registration: str) -> DocumentKey:
@@ -184,10 +194,10 @@ def check_batch(store: Store, principal: Principal, statements: list[Any]) -> No
     for (index, stmt), key in zip(defined, keys, strict=True):
         try:
             _check_statement(store, principal, stmt, key, found, progress)
-        except ValidationError as exc:
+        except Cmi5RuleBroken as exc:
             # Named like the validator's errors: "<index in the batch>.<field>".
             errors = {f"{index}.{name}": msgs for name, msgs in (exc.errors or {}).items()}
-            raise ValidationError(f"{index}.{exc}", errors=errors) from None
+            raise Cmi5RuleBroken(f"{index}.{exc}", errors=errors) from None
 
 
 def _check_statement(store: Store, principal: Principal, stmt: dict[str, Any],
@@ -290,14 +300,14 @@ def _check_judgement(progress: AuProgress, session: SessionProgress, name: str |
 
 
 def _check_mastery(name: str, result: dict[str, Any], mastery: Any) -> None:
-    """cmi5 §9.3.4 / §9.3.5 / §9.5.1: the verb agrees with the score and the masteryScore."""
+    """cmi5 §9.3.4 / §9.3.5 / §9.5.1: a scaled score, when the statement has one, agrees
+    with the verb and the masteryScore (a passed or failed without a score is allowed)."""
     if not isinstance(mastery, int | float) or isinstance(mastery, bool):
         return
     score = result.get("score")
     scaled = score.get("scaled") if isinstance(score, dict) else None
     if not isinstance(scaled, int | float) or isinstance(scaled, bool):
-        raise _refuse("result.score.scaled", f"cmi5 §9.5.1: the AU has a masteryScore "
-                      f"({mastery}): {name} needs result.score.scaled")
+        return  # cmi5 §9.3.4/§9.3.5: the score is checked "if the statement contains" one
     if name == "passed" and scaled < mastery:
         raise _refuse("result.score.scaled", f"cmi5 §9.3.4: passed needs a scaled score of at "
                       f"least the masteryScore {mastery}, not {scaled}")

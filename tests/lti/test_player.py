@@ -157,7 +157,7 @@ def test_abandon_by_route_on_relaunch_and_by_sweeper(app: Any, client: Any, cast
     (abandoned,) = lms_statements(app, org, reg, "abandoned")
     assert abandoned["context"]["extensions"][SESSION_ID] == first["session_id"]
     assert abandoned["result"]["duration"].startswith("PT")
-    assert au.send("completed", COMPLETED).status_code == 400  # the session has ended
+    assert au.send("completed", COMPLETED).status_code == 403  # the session has ended
 
     second = launch(client, cast.lms, course_id, au_id=AU_INTRO)  # never terminates
     third = launch(client, cast.lms, course_id, au_id=AU_INTRO)  # abandons the second

@@ -97,7 +97,7 @@ def test_a_whole_session_over_real_http(app: Any, lms: dict[str, Any]) -> None:
             assert status == 200, body
         status, body = call("POST", "/xapi/statements", statement(au, "completed", COMPLETED),
                             au.headers())
-        assert status == 400 and "§9.3.8" in body["detail"]
+        assert status == 403 and "§9.3.8" in body["detail"]
         assert call("POST", au.fetch_path)[1]["error-code"] == "1"
 
 
