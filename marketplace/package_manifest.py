@@ -14,8 +14,14 @@ where entity attacks live). Every refusal names the file and line.
 
 An AU's URL (cmi5 §13.1.4 ``url``) is either relative to the package root and must then name a
 file of the package (a query string and fragment are allowed), or absolute, which cmi5 allows
-for an AU hosted elsewhere: then it must be https and not point at an internal host (the
-learner's browser would open it from inside the government network).
+for an AU hosted elsewhere: then it must be http(s) and not point at an internal host (the
+learner's browser would open it from inside the government network). Either way it must be a
+valid URL whose query string leaves the launch parameters to the LMS (cmi5 §8.1: ``endpoint``,
+``fetch``, ``actor``, ``registration`` and ``activityId`` are the LMS's to add).
+
+Every id of a cmi5 structure (course, blocks, AUs, objectives) is an absolute IRI (cmi5 §3.0:
+"IRIs in this spec MUST be fully qualified"; the XSD's ``anyURI`` also takes relative ones),
+used once, and every objective an AU or block names (``idref``) is defined.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from lxml import etree
 
@@ -114,6 +120,37 @@ def _cmi5_au(element: Any) -> dict[str, Any]:
     }
 
 
+#: An absolute IRI: a scheme, then something (RFC 3987 §2.2 ``scheme ":" ihier-part``).
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
+#: cmi5 §8.1: the query parameters the LMS adds to an AU's URL at launch.
+LAUNCH_PARAMETERS = frozenset({"endpoint", "fetch", "actor", "registration", "activityId"})
+
+
+def _check_iri(element: Any, what: str, ident: str | None) -> None:
+    if ident is None or not _ABSOLUTE_IRI.fullmatch(ident):
+        raise refuse(f"cmi5.xml line {element.sourceline}: the {what} id {ident!r} is not an "
+                     "absolute IRI (cmi5 §3.0: IRIs are fully qualified)")
+
+
+def _check_objectives(root: Any) -> None:
+    """Objective ids are absolute IRIs used once; every ``idref`` names a defined one."""
+    defined: dict[str, int] = {}
+    for element in root.iter(f"{{{CMI5_NS}}}objective"):
+        ident = element.get("id")
+        if ident is None:
+            continue
+        _check_iri(element, "objective", ident)
+        if ident in defined:
+            raise refuse(f"cmi5.xml line {element.sourceline}: objective id {ident!r} is "
+                         f"defined twice (first on line {defined[ident]})")
+        defined[ident] = element.sourceline
+    for element in root.iter(f"{{{CMI5_NS}}}objective"):
+        ref = element.get("idref")
+        if ref is not None and ref not in defined:
+            raise refuse(f"cmi5.xml line {element.sourceline}: objective idref {ref!r} names "
+                         "no objective of the course")
+
+
 def cmi5_structure(data: bytes) -> dict[str, Any]:
     """The course structure of a ``cmi5.xml``, validated against the cmi5 XSD (cmi5 §13.2)."""
     tree = parse_xml("cmi5.xml", data)
@@ -123,6 +160,8 @@ def cmi5_structure(data: bytes) -> dict[str, Any]:
         raise refuse(f"cmi5.xml line {error.line}: {error.message}")
     root = tree.getroot()
     course = root.find(f"{{{CMI5_NS}}}course")
+    _check_iri(course, "course", course.get("id"))
+    _check_objectives(root)
     structure: dict[str, Any] = {
         "id": course.get("id"),
         "title": _cmi5_text(course, "title"),
@@ -137,6 +176,7 @@ def cmi5_structure(data: bytes) -> dict[str, Any]:
             if child.tag not in (f"{{{CMI5_NS}}}au", f"{{{CMI5_NS}}}block"):
                 continue
             ident = child.get("id")
+            _check_iri(child, "AU" if child.tag.endswith("}au") else "block", ident)
             if ident in ids:  # cmi5 §13.1: every id in the structure is unique
                 raise refuse(f"cmi5.xml line {child.sourceline}: id {ident!r} is used twice")
             ids[ident] = child.sourceline
@@ -184,11 +224,19 @@ def xapi_structure(data: bytes) -> dict[str, Any]:
 
 def check_au_urls(structure: dict[str, Any], files: Collection[str],
                   allow: AllowList | None = None) -> None:
-    """Every AU URL names a file of the package, or an https page on a public host."""
+    """Every AU URL is a valid URL leaving the launch parameters to the LMS, and names a file
+    of the package or a page on a public host."""
     allow = allow or AllowList()
     for au in structure["aus"]:
         url = au["url"]
+        if not url or any(c.isspace() or ord(c) < 0x20 for c in url):
+            raise refuse(f"AU {au['id']!r}: url {url!r} is not a valid URL")
         parts = urlsplit(url)
+        taken = sorted({name for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
+                       & LAUNCH_PARAMETERS)
+        if taken:
+            raise refuse(f"AU {au['id']!r}: url {url!r} sets {', '.join(taken)}, which the LMS "
+                         "adds at launch (cmi5 §8.1)")
         if parts.scheme:
             _check_external(au["id"], url, allow)
             continue
@@ -199,11 +247,11 @@ def check_au_urls(structure: dict[str, Any], files: Collection[str],
 
 
 def _check_external(au_id: str, url: str, allow: AllowList) -> None:
-    """An external AU (cmi5 §13.1.4 allows a fully qualified URL): https, a public host."""
+    """An external AU (cmi5 §13.1.4 allows a fully qualified URL): http(s), a public host."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().rstrip(".")
-    if parts.scheme.lower() != "https":
-        raise refuse(f"AU {au_id!r}: an external url must be https, not {url!r}")
+    if parts.scheme.lower() not in ("https", "http"):
+        raise refuse(f"AU {au_id!r}: an external url must be http or https, not {url!r}")
     if not host or "@" in parts.netloc:
         raise refuse(f"AU {au_id!r}: url {url!r} has no plain host")
     if allow.allows_name(host):

@@ -15,7 +15,10 @@ from marketplace import service
 from tests.conftest import Tenants
 from tests.marketplace.conftest import Cast
 from tests.marketplace.package_support import (
+    AU_QUIZ,
+    BLOCK,
     CMI5_FILES,
+    COURSE_IRI,
     NS,
     TINCAN_XML,
     build_zip,
@@ -105,8 +108,25 @@ BAD: dict[str, tuple[Callable[[], bytes], str]] = {
                        "names no file of the package"),
     "au-url-network-path": (lambda: manifest(cmi5_xml(quiz_url="//evil.example/quiz.html")),
                             "names no file of the package"),
-    "au-external-http": (lambda: manifest(cmi5_xml(external_url="http://content.example.org/")),
-                         "an external url must be https"),
+    "au-external-ftp": (lambda: manifest(cmi5_xml(external_url="ftp://content.example.org/")),
+                        "an external url must be http or https"),
+    "au-url-invalid": (lambda: manifest(cmi5_xml(external_url="http://example.com index.html")),
+                       "is not a valid URL"),
+    "au-url-sets-endpoint": (lambda: manifest(cmi5_xml(
+        quiz_url="budget/quiz.html?endpoint=http://example.org/lrs")),
+        "sets endpoint, which the LMS adds at launch"),
+    "course-id-not-iri": (lambda: manifest(cmi5_xml().replace(
+        f'<course id="{COURSE_IRI}"', '<course id="w3id.org/course/pfm"')),
+        "the course id 'w3id.org/course/pfm' is not an absolute IRI"),
+    "au-id-not-iri": (lambda: manifest(cmi5_xml().replace(f'id="{AU_QUIZ}"', 'id="quiz"')),
+                      "the AU id 'quiz' is not an absolute IRI"),
+    "block-id-not-iri": (lambda: manifest(cmi5_xml().replace(f'id="{BLOCK}"', 'id="b1"')),
+                         "the block id 'b1' is not an absolute IRI"),
+    "objective-twice": (lambda: manifest(cmi5_xml().replace(
+        "</course>", "</course><objectives>" + 2 * (
+            '<objective id="https://provider.example/objectives/1">'
+            + text("title", ("en", "o")) + text("description", ("en", "o")) + "</objective>")
+        + "</objectives>")), "is defined twice"),
     "au-external-loopback": (lambda: manifest(cmi5_xml(external_url="https://127.0.0.1/lab")),
                              "points at a loopback address"),
     "au-external-metadata": (lambda: manifest(cmi5_xml(
