@@ -7,8 +7,10 @@ inside the write that stores a batch. When the batch holds an AU's ``completed``
 (cheap verb filter first, so ordinary ingest costs a set test per statement), the registration
 is evaluated and the ``satisfied`` statements it newly earns are written in the same write: an
 AU's statement and the satisfaction it earns commit together or not at all. The player
-(:mod:`lti.player`) evaluates after a launch (moveOn ``NotApplicable``: satisfied at the first
-launch) and after a waiver.
+(:mod:`lti.player`) evaluates at each launch, before the ``launched`` statement (cmi5
+§9.6.1.1: moveOn is evaluated at the time of registration, so a course of ``NotApplicable`` AUs
+is satisfied before anything is launched), and after a waiver. Only blocks and the course get
+``satisfied`` statements (§9.3.9); an AU's state is in the registration's view.
 
 What a registration is evaluated against: its course id, learner and organisation come from its
 sessions (``store.cmi5``, written at every launch), the structure from the snapshot its first
@@ -142,11 +144,13 @@ def block_activity_id(public_url: str, course_id: str, block_id: str) -> str:
 
 
 def moved_on(move_on: str, completed: bool, passed: bool, waived: bool, launched: bool) -> bool:
-    """cmi5 §10 (moveOn) and §9.3.8: whether an AU's criteria are met (a waived AU's are)."""
+    """cmi5 §10 (moveOn) and §9.3.8: whether an AU's criteria are met (a waived AU's are, and
+    a ``NotApplicable`` AU's from the registration on, launched or not: cmi5 §9.6.1.1, the
+    LMS evaluates moveOn at the time of registration)."""
     if waived:
         return True
     return {"Passed": passed, "Completed": completed, "CompletedAndPassed": completed and passed,
-            "CompletedOrPassed": completed or passed}.get(move_on, launched)
+            "CompletedOrPassed": completed or passed}.get(move_on, True)
 
 
 def _scan(store: Store, reg: Registration, state: State) -> None:
@@ -236,14 +240,11 @@ def _satisfied_id(reg: Registration, activity_id: str) -> str:
 
 
 def newly_satisfied(reg: Registration, state: State, session_id: str) -> list[dict[str, Any]]:
-    """The ``satisfied`` statements (cmi5 §9.3.9) the state earns and the store lacks: AUs,
-    then blocks, then the course (object: the AU, block or course activity)."""
+    """The ``satisfied`` statements (cmi5 §9.3.9) the state earns and the store lacks: blocks,
+    then the course (object: the block or course activity, the publisher's id in ``grouping``).
+    An AU gets none: §9.3.9 "satisfied" is a block's or the course's; an AU's criteria show in
+    its own completed/passed or the LMS's waived."""
     out: list[dict[str, Any]] = []
-    for au in state.aus:
-        if au["satisfied"] and au["activity_id"] not in state.recorded:
-            out.append(lms_statement(reg, "satisfied", {"id": au["activity_id"]}, session_id,
-                                     au["au_id"], statement_id=_satisfied_id(
-                                         reg, au["activity_id"])))
     for block in state.blocks:
         if block["satisfied"] and block["activity_id"] not in state.recorded:
             out.append(lms_statement(

@@ -130,13 +130,16 @@ def launch(store: Store, config: Any, org_id: str, body: dict[str, Any],
             for old in store.cmi5.sessions(org_id, reg_id):
                 if old["au_id"] == au["id"] and not old.get("closed_at"):
                     abandon_session(store, public_url, old)
+            reg = sat.registration_of(store, org_id, reg_id)
+            if reg is not None:
+                # cmi5 §9.6.1.1: moveOn is evaluated at the time of registration (NotApplicable
+                # AUs are satisfied from then), before the launch, in an LMS session of its own
+                # (§9.3.9: a satisfied outside an AU session gets a new session id).
+                sat.settle(store, None, reg, str(uuid.uuid4()))
             done = prepare_au_launch(
                 store, org_id, learner_id, course_id, structure, au, reg_id, return_url,
                 body.get("launch_mode") or "Normal", public_url=public_url,
                 token_ttl=config.cmi5_token_ttl, content_base=base)
-            reg = sat.registration_of(store, org_id, reg_id)
-            if reg is not None:  # moveOn NotApplicable: satisfied at the first launch
-                sat.settle(store, None, reg, done["session"])
         return {"url": done["url"], "registration": done["registration"],
                 "session_id": done["session"], "au_id": au["id"],
                 "activity_id": done["activity_id"],
