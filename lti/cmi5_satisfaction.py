@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -40,7 +41,7 @@ from lti.links import course_activity_id
 from marketplace.packages import package_of, structure_of
 from storage.ports import Document, Store
 from storage.ports.xapi import DocumentKey, StatementQuery
-from storage.timestamps import utcnow
+from storage.timestamps import format_timestamp, utcnow
 from xapi import documents
 from xapi.cmi5_rules import au_progress, is_cmi5_defined, parse_launch_data
 from xapi.cmi5_vocabulary import (
@@ -56,6 +57,10 @@ from xapi.index_keys import agent_key
 
 #: The AU verbs that can satisfy an AU (cmi5 §10 moveOn): the listener looks at nothing else.
 _TRIGGERS = frozenset({VERBS["completed"], VERBS["passed"]})
+_TERMINATED = VERBS["terminated"]
+#: cmi5 §9.3.8: after "terminated" the LMS waits "a specified period" and then rejects
+#: statements of any kind for the session: its token stops authenticating this long after.
+TERMINATED_GRACE = timedelta(seconds=60)
 _SATISFIED = VERBS["satisfied"]
 _PAGE = 500
 #: The State id of a registration's structure snapshot (:func:`keep_snapshot`).
@@ -278,7 +283,10 @@ def on_statements(store: Store, org_id: str, statements: list[dict[str, Any]]) -
     reported ``completed`` or ``passed`` in the batch."""
     seen: set[str] = set()
     for stmt in statements:
-        if (stmt.get("verb") or {}).get("id") not in _TRIGGERS or not is_cmi5_defined(stmt):
+        verb = (stmt.get("verb") or {}).get("id")
+        if verb == _TERMINATED and is_cmi5_defined(stmt):
+            _close_after_grace(store, org_id, stmt)
+        if verb not in _TRIGGERS or not is_cmi5_defined(stmt):
             continue
         registration = stmt["context"].get("registration")
         if not isinstance(registration, str) or registration.lower() in seen:
@@ -288,6 +296,16 @@ def on_statements(store: Store, org_id: str, statements: list[dict[str, Any]]) -
         if reg is not None:
             session_id = str((stmt["context"].get("extensions") or {}).get(SESSION_ID) or "")
             settle(store, None, reg, session_id)
+
+
+def _close_after_grace(store: Store, org_id: str, stmt: dict[str, Any]) -> None:
+    """A terminated session is closed :data:`TERMINATED_GRACE` from now: then its token no
+    longer authenticates (cmi5 §9.3.8), and the sweeper never abandons it."""
+    session_id = (stmt["context"].get("extensions") or {}).get(SESSION_ID)
+    session = store.cmi5.session_by_id(org_id, str(session_id)) if session_id else None
+    if session is not None:
+        later = datetime.now(UTC) + TERMINATED_GRACE
+        store.cmi5.close_session(session["key"], format_timestamp(later))
 
 
 def registration_view(reg: Registration, state: State) -> Document:

@@ -109,14 +109,16 @@ def fetch_url_id(fetch_url: str) -> str:
 
 
 def authenticate_token(store: Store, key: str, secret: str) -> Principal | None:
-    """The principal of a content session's token; None when unknown, wrong, not fetched yet
-    or expired (the caller answers 401)."""
+    """The principal of a content session's token; None when unknown, wrong, not fetched yet,
+    expired or its session closed (abandoned, or terminated a grace period ago: cmi5 §9.3.7,
+    §9.3.8; the caller answers 401)."""
     session = store.cmi5.get_session(key)
     if session is None or not session.get("secret_hash"):
         return None
     if not hmac.compare_digest(session["secret_hash"], hash_secret(secret)):
         return None
-    if session["expires_at"] <= utcnow():
+    now = utcnow()
+    if session["expires_at"] <= now or (session.get("closed_at") or "9") <= now:
         return None
     org = store.organisations.get(session["org_id"]) or {}
     scope = ContentScope(agent=session["agent_key"], registration=session["registration"],

@@ -41,14 +41,15 @@ class Au:
         assert res.status_code == 200 and "auth-token" in res.get_json(), res.get_json()
         self.headers = {"Authorization": "Basic " + res.get_json()["auth-token"], **VERSION}
 
-    def send(self, verb: str, result: dict[str, Any] | None = None) -> Any:
-        """POST one cmi5 defined statement of the session; the response."""
-        category = [{"id": CATEGORY}]
+    def send(self, verb: str, result: dict[str, Any] | None = None, cmi5: bool = True) -> Any:
+        """POST one statement of the session, cmi5 defined (or, ``cmi5=False``, "cmi5
+        allowed": no cmi5 category, any verb); the response."""
+        category = [{"id": CATEGORY}] if cmi5 else []
         if result and ("success" in result or "completion" in result):
             category.append({"id": MOVEON_CATEGORY})
         stmt: dict[str, Any] = {
             "id": str(uuid.uuid4()), "actor": orjson.loads(self.params["actor"]),
-            "verb": {"id": VERBS[verb]},
+            "verb": {"id": VERBS.get(verb, f"http://adlnet.gov/expapi/verbs/{verb}")},
             "object": {"objectType": "Activity", "id": self.params["activityId"]},
             "context": {"registration": self.params["registration"],
                         "contextActivities": {"category": category,

@@ -4,11 +4,13 @@ sweeper (§9.3.7), and other organisations answered 404."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from lti import cmi5_satisfaction as sat
 from lti import player
 from lti.cmi5_satisfaction import block_activity_id
 from lti.links import course_activity_id
@@ -155,7 +157,9 @@ def test_abandon_by_route_on_relaunch_and_by_sweeper(app: Any, client: Any, cast
     (abandoned,) = lms_statements(app, org, reg, "abandoned")
     assert abandoned["context"]["extensions"][SESSION_ID] == first["session_id"]
     assert abandoned["result"]["duration"].startswith("PT")
-    assert au.send("completed", COMPLETED).status_code == 403  # the session has ended
+    # The abandoned session's token no longer authenticates (cmi5 §9.3.7, 8.2.1.0-6).
+    assert au.send("completed", COMPLETED).status_code == 401
+    assert au.send("experienced", cmi5=False).status_code == 401  # "cmi5 allowed" too
 
     second = launch(client, cast.lms, course_id, au_id=AU_INTRO)  # never terminates
     third = launch(client, cast.lms, course_id, au_id=AU_INTRO)  # abandons the second
@@ -166,7 +170,12 @@ def test_abandon_by_route_on_relaunch_and_by_sweeper(app: Any, client: Any, cast
     for verb in ("initialized", "terminated"):
         assert finished.send(verb, {"duration": "PT1M"} if verb == "terminated"
                              else None).status_code == 200
+    assert finished.send("experienced", cmi5=False).status_code == 200  # within the grace
     store = app.extensions["hub.store"]
+    with app.app_context():
+        session = store.cmi5.session_by_id(org, finished.launch["session_id"])
+        assert store.cmi5.close_session(session["key"], "2000-01-01T00:00:00.000000Z") is False
+        assert session["closed_at"] > session["created_at"]  # closed a grace period ahead
     public = app.extensions["hub.config"].public_url
     assert player.sweep(store, public, abandon_after=3600) == 0  # nothing that old
     # every open session is stale with 0 seconds: the third is abandoned, the terminated one
@@ -213,3 +222,14 @@ def test_a_started_registration_keeps_its_structure(app: Any, client: Any, cast:
     state = client.get(f"/player/registrations/{fresh['registration']}",
                        headers=cast.lms["headers"]).get_json()
     assert [a["au_id"] for a in state["aus"]] == [AU_INTRO]
+
+
+def test_a_terminated_sessions_token_stops_after_the_grace(
+        client: Any, cast: Cast, course_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # cmi5 §9.3.8: after "terminated" and a period the LMS sets, statements of any kind for the
+    # session are rejected; here the period is none.
+    monkeypatch.setattr(sat, "TERMINATED_GRACE", timedelta(0))
+    au = Au(client, launch(client, cast.lms, course_id, au_id=AU_INTRO))
+    assert au.send("initialized").status_code == 200
+    assert au.send("terminated", {"duration": "PT1M"}).status_code == 200
+    assert au.send("experienced", cmi5=False).status_code == 401
