@@ -176,6 +176,21 @@ def authenticate_throttled(store: Store, key: str, secret: str) -> Principal | N
     return principal
 
 
+#: The 401 challenge (RFC 9110 §11.6.1) for a script in a browser: ``Basic`` would make the
+#: browser open a password dialog over the page (an AU running in the learner's browser would
+#: stall behind it, and the learner has no password to give), so a scheme browsers do not
+#: prompt for is named instead. Other clients get ``Basic``.
+_SCRIPT_CHALLENGE = {"WWW-Authenticate": 'xBasic realm="karmayogi-hub"'}
+_BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic realm="karmayogi-hub"'}
+
+
+def _challenge() -> dict[str, str]:
+    """The challenge for this request: a browser marks a script's request with
+    ``Sec-Fetch-Mode`` other than ``navigate`` (Fetch §3.1, a header pages cannot set)."""
+    mode = request.headers.get("Sec-Fetch-Mode")
+    return dict(_SCRIPT_CHALLENGE if mode and mode != "navigate" else _BASIC_CHALLENGE)
+
+
 def current_principal(required: bool = True) -> Principal | None:
     """The caller of this request (cached on ``g``); 401 when required and absent or wrong."""
     if "principal" in g:
@@ -184,13 +199,14 @@ def current_principal(required: bool = True) -> Principal | None:
         pair = _credentials_from_header(request.headers.get("Authorization"))
         principal = authenticate_throttled(get_store(), *pair) if pair else None
         if pair and principal is None:
-            raise AuthenticationError("unknown key or wrong secret")
+            raise AuthenticationError("unknown key or wrong secret", headers=_challenge())
         scheme = _scheme_of(pair[0]) if pair else None
         if scheme is not None and not request.path.startswith(scheme[1]):
             raise PermissionDenied("this credential is not valid on this path")
         g.principal = principal
     if principal is None and required:
-        raise AuthenticationError("this endpoint needs a credential (HTTP Basic key:secret)")
+        raise AuthenticationError("this endpoint needs a credential (HTTP Basic key:secret)",
+                                  headers=_challenge())
     return principal
 
 

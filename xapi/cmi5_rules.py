@@ -224,6 +224,11 @@ def _check_statement(store: Store, principal: Principal, stmt: dict[str, Any],
     session_id = _required_context(stmt, stmt.get("actor"), token)
     if token is not None and name in LMS_VERBS:
         raise _refuse("verb", f"cmi5 §9.3: {name} is an LMS verb; an AU may not send it")
+    if token is not None and name == "initialized":
+        session = store.cmi5.get_session(principal.key) or {}
+        if not session.get("preferences_read_at"):
+            raise _refuse("verb", "cmi5 §11: an AU reads its learner's preferences "
+                          "(cmi5LearnerPreferences) before it sends initialized")
     if name not in LMS_VERBS:
         _check_session(progress.session(session_id), name)
         _check_judgement(progress, progress.session(session_id), name, stmt, launch)

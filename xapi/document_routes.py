@@ -23,6 +23,7 @@ from hub.context import get_store
 from hub.errors import ValidationError
 from hub.principal import Principal
 from storage.ports.xapi import DocumentKey
+from storage.timestamps import utcnow
 from xapi import activities, cmi5_sessions, documents, transport
 from xapi.index_keys import IFI_PROPERTIES, agent_key
 from xapi.validation import is_iri, is_uuid, validate_agent_param
@@ -166,6 +167,8 @@ def agent_profile() -> Response:
     if principal.scope is not None:
         cmi5_sessions.check_agent_profile(principal.scope, request.method, agent,
                                           params.get("profileId"))
+        # cmi5 §11: the AU reads the preferences before "initialized" (the rules check it).
+        get_store().cmi5.note_preferences_read(principal.key, utcnow())
     return _profile(principal.org_id, "agent-profile", params, {"agent": agent})
 
 

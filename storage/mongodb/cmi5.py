@@ -95,6 +95,12 @@ class MongoCmi5Repository:
         return [doc for doc in (self._shown(d) for d in found) if doc is not None]
 
     @translate_errors
+    def note_preferences_read(self, key: str, at: str) -> None:
+        """One conditional ``update_one``: the first read's time stays."""
+        self.sessions_.update_one({"_id": key, "preferences_read_at": None},
+                                  {"$set": {"preferences_read_at": at}})
+
+    @translate_errors
     def close_session(self, key: str, closed_at: str) -> bool:
         """One conditional ``update_one``."""
         done = self.sessions_.update_one({"_id": key, "closed_at": None},

@@ -57,6 +57,11 @@ class Cmi5Repository(Protocol):
         ``closed_at``), oldest first: the abandon sweeper's work (cmi5 §9.3.7)."""
         ...
 
+    def note_preferences_read(self, key: str, at: str) -> None:
+        """Record, once, that the session's AU read its learner's preferences (cmi5 §11: an AU
+        reads them before it sends ``initialized``)."""
+        ...
+
     def close_session(self, key: str, closed_at: str) -> bool:
         """Set ``closed_at`` on an open session (the player has settled it: terminated, or
         abandoned written); False when it was closed already (of racing callers one wins)."""

@@ -96,6 +96,14 @@ class SqliteCmi5Repository:
             (created_before, limit))
         return [loads(r[0]) for r in rows]
 
+    def note_preferences_read(self, key: str, at: str) -> None:
+        """One conditional UPDATE: the first read's time stays."""
+        with self.store.transaction() as conn:
+            conn.execute(
+                "UPDATE cmi5_sessions SET doc = json_set(doc, '$.preferences_read_at', ?) "
+                "WHERE key = ? AND json_extract(doc, '$.preferences_read_at') IS NULL",
+                (at, key))
+
     def close_session(self, key: str, closed_at: str) -> bool:
         """One conditional UPDATE of the JSON document."""
         with self.store.transaction() as conn:

@@ -31,6 +31,10 @@ AU_JS = """\
     const state = await fetch(endpoint + "activities/state?" + stateQuery, {headers});
     if (state.status !== 200) { throw new Error("LaunchData: HTTP " + state.status); }
     const launchData = await state.json();
+    const prefsQuery = new URLSearchParams({profileId: "cmi5LearnerPreferences",
+                                            agent: JSON.stringify(actor)});
+    const prefs = await fetch(endpoint + "agents/profile?" + prefsQuery, {headers});
+    if (prefs.status !== 200) { throw new Error("preferences: HTTP " + prefs.status); }
     const started = Date.now();
     const send = async (verb, result, moveOn) => {
       const context = JSON.parse(JSON.stringify(launchData.contextTemplate));

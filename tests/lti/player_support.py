@@ -40,6 +40,10 @@ class Au:
         res = client.post(urlsplit(self.params["fetch"]).path)
         assert res.status_code == 200 and "auth-token" in res.get_json(), res.get_json()
         self.headers = {"Authorization": "Basic " + res.get_json()["auth-token"], **VERSION}
+        # cmi5 §11: a conformant AU reads its learner's preferences before "initialized".
+        prefs = client.get("/xapi/agents/profile", headers=self.headers, query_string={
+            "agent": self.params["actor"], "profileId": "cmi5LearnerPreferences"})
+        assert prefs.status_code == 200, prefs.get_json()
 
     def send(self, verb: str, result: dict[str, Any] | None = None, cmi5: bool = True) -> Any:
         """POST one statement of the session, cmi5 defined (or, ``cmi5=False``, "cmi5

@@ -132,3 +132,13 @@ def test_session_by_id_stale_and_close(store: Any) -> None:
     assert repo.close_session("t-missing", AFTER) is False
     assert repo.get_session("t1")["closed_at"] == AFTER
     assert [s["key"] for s in repo.stale_sessions(AFTER, 10)] == ["t2", "t3"]
+
+
+def test_preferences_read_is_noted_once(store: Any) -> None:
+    repo = store.cmi5
+    repo.add_session(session("t1"))
+    assert repo.get_session("t1").get("preferences_read_at") is None
+    repo.note_preferences_read("t1", NOW)
+    repo.note_preferences_read("t1", LATER)  # the first read's time stays
+    repo.note_preferences_read("t-missing", NOW)  # nothing to note: no error
+    assert repo.get_session("t1")["preferences_read_at"] == NOW

@@ -74,11 +74,16 @@ def launch(app: Any, org_id: str, learner: str = "learner-1", au: dict[str, Any]
                     params)
 
 
-def fetch(client: Any, launched: Launched) -> Launched:
-    """POST the fetch URL once and keep the token."""
+def fetch(client: Any, launched: Launched, preferences: bool = True) -> Launched:
+    """POST the fetch URL once and keep the token; then, as a conformant AU does before its
+    ``initialized`` (cmi5 §11), read the learner's preferences (``preferences=False``: not)."""
     resp = client.post(launched.fetch_path)
     assert resp.status_code == 200, resp.get_data(as_text=True)
     launched.token = resp.get_json()["auth-token"]
+    if preferences:
+        read = client.get("/xapi/agents/profile", headers=launched.headers(), query_string={
+            "agent": launched.params["actor"], "profileId": "cmi5LearnerPreferences"})
+        assert read.status_code == 200, read.get_data(as_text=True)
     return launched
 
 

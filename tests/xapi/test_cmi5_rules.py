@@ -77,6 +77,14 @@ def test_passed_without_a_score_is_allowed_even_with_a_mastery_score(
     assert resp.status_code == 200, resp.get_data(as_text=True)
 
 
+def test_initialized_before_reading_the_preferences_is_refused(
+        app: Any, client: Any, lms: dict[str, Any]) -> None:
+    # cmi5 §11: the AU reads cmi5LearnerPreferences before it sends initialized.
+    early = fetch(client, launch(app, lms["org"]["id"]), preferences=False)
+    resp = post(client, early, statement(early, "initialized"))
+    assert resp.status_code == 403 and "§11" in resp.get_data(as_text=True)
+
+
 def test_a_retried_statement_is_not_a_duplicate(client: Any, au: Launched) -> None:
     first = statement(au, "initialized")
     assert post(client, au, first).status_code == 200

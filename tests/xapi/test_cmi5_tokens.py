@@ -8,7 +8,7 @@ import base64
 import json
 import urllib.request
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import orjson
 import pytest
@@ -88,6 +88,9 @@ def test_a_whole_session_over_real_http(app: Any, lms: dict[str, Any]) -> None:
         au.token = body["auth-token"]
         status, launch_data = call("GET", state_url(au), headers=au.headers())
         assert status == 200
+        prefs = "/xapi/agents/profile?" + urlencode(
+            {"agent": au.params["actor"], "profileId": "cmi5LearnerPreferences"})
+        assert call("GET", prefs, headers=au.headers())[0] == 200  # before initialized (§11)
         assert launch_data["contextTemplate"]["extensions"][SESSION_ID] == au.session
         assert launch_data["masteryScore"] == 0.8
         for verb, result in (("initialized", None), ("completed", COMPLETED),
