@@ -130,7 +130,14 @@ def registration_of(store: Store, org_id: str, registration: str) -> Registratio
     first = sessions[0]
     account = (first.get("agent") or {}).get("account") or {}
     learner, public_url = str(account.get("name") or ""), str(account.get("homePage") or "")
-    course_id = str(first["course_id"])
+    return registration_for(store, org_id, registration, str(first["course_id"]), learner,
+                            public_url)
+
+
+def registration_for(store: Store, org_id: str, registration: str, course_id: str,
+                     learner: str, public_url: str) -> Registration | None:
+    """The registration from what a launch knows, before any session of it exists (cmi5
+    §9.6.1.1: moveOn is evaluated at the time of registration); None without a structure."""
     snapshot = parse_launch_data(store.xapi_documents.get(
         snapshot_key(org_id, public_url, course_id, learner, registration)))
     structure = (snapshot or {}).get("structure")

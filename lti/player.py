@@ -130,7 +130,7 @@ def launch(store: Store, config: Any, org_id: str, body: dict[str, Any],
             for old in store.cmi5.sessions(org_id, reg_id):
                 if old["au_id"] == au["id"] and not old.get("closed_at"):
                     abandon_session(store, public_url, old)
-            reg = sat.registration_of(store, org_id, reg_id)
+            reg = sat.registration_for(store, org_id, reg_id, course_id, learner_id, public_url)
             if reg is not None:
                 # cmi5 §9.6.1.1: moveOn is evaluated at the time of registration (NotApplicable
                 # AUs are satisfied from then), before the launch, in an LMS session of its own

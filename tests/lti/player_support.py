@@ -74,12 +74,14 @@ def launch(client: Any, who: dict[str, Any], course_id: str, learner: str = "lea
     return res.get_json()  # type: ignore[no-any-return]
 
 
-def lms_statements(app: Any, org_id: str, registration: str, verb: str) -> list[dict[str, Any]]:
-    """The registration's stored statements with ``verb`` (the hub's own among them)."""
+def lms_statements(app: Any, org_id: str, registration: str,
+                   verb: str | None) -> list[dict[str, Any]]:
+    """The registration's stored statements, oldest first, with ``verb`` (None: all; the
+    hub's own among them)."""
     store = app.extensions["hub.store"]
     page = store.statements.query(StatementQuery(keys=("reg|" + registration,),
                                                  ascending=True, limit=500, org_id=org_id))
-    return [s for s in page.statements if s["verb"]["id"] == VERBS[verb]]
+    return [s for s in page.statements if verb is None or s["verb"]["id"] == VERBS[verb]]
 
 
 def player_ids(tenants: Any, client: Any, lms: dict[str, Any]) -> dict[str, str]:

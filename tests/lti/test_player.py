@@ -17,7 +17,17 @@ from lti.links import course_activity_id
 from tests.conftest import Tenants
 from tests.lti.player_support import Au, launch, lms_statements, published_cmi5
 from tests.marketplace.conftest import Cast
-from tests.marketplace.package_support import AU_EXTERNAL, AU_INTRO, AU_QUIZ, BLOCK, xapi_zip
+from tests.marketplace.package_support import (
+    AU_EXTERNAL,
+    AU_INTRO,
+    AU_QUIZ,
+    BLOCK,
+    COURSE_IRI,
+    NS,
+    build_zip,
+    text,
+    xapi_zip,
+)
 from xapi.cmi5_vocabulary import BLOCK_TYPE, COURSE_TYPE, SESSION_ID
 
 PASSED = {"success": True, "score": {"scaled": 0.9}, "duration": "PT5M"}
@@ -233,3 +243,22 @@ def test_a_terminated_sessions_token_stops_after_the_grace(
     assert au.send("initialized").status_code == 200
     assert au.send("terminated", {"duration": "PT1M"}).status_code == 200
     assert au.send("experienced", cmi5=False).status_code == 401
+
+
+def test_not_applicable_aus_satisfy_the_course_at_registration(
+        app: Any, client: Any, cast: Cast) -> None:
+    # cmi5 §9.6.1.1: moveOn is evaluated at the time of registration: a course whose AUs are
+    # all NotApplicable is satisfied before its first AU is even launched.
+    only_open = f"""<?xml version="1.0" encoding="utf-8"?>
+<courseStructure xmlns="{NS}">
+  <course id="{COURSE_IRI}">{text("title", ("en", "Open"))}{text("description", ("en", "-"))}
+  </course>
+  <au id="{AU_INTRO}">{text("title", ("en", "Intro"))}{text("description", ("en", "-"))}
+    <url>intro/index.html</url></au>
+</courseStructure>"""
+    package = build_zip({"cmi5.xml": only_open, "intro/index.html": b"<p>hi"})
+    course_id = published_cmi5(cast, package)
+    first = launch(client, cast.lms, course_id)
+    verbs = [s["verb"]["id"].rsplit("/", 1)[1]
+             for s in lms_statements(app, cast.lms["org"]["id"], first["registration"], None)]
+    assert verbs == ["satisfied", "launched"]
