@@ -183,21 +183,41 @@ def check_batch(store: Store, principal: Principal, statements: list[Any]) -> No
     """Refuse (400) the first statement of the batch that breaks a cmi5 rule; see the module
     docstring for which statements the rules apply to. The batch's launches are looked up in
     one query (this runs on every ingest of cmi5 defined statements)."""
-    defined = [(index, stmt) for index, stmt in enumerate(statements)
-               if isinstance(stmt, dict) and is_cmi5_defined(stmt)]
-    if not defined:
+    token = principal.scope
+    # An AU's token (cmi5, not an xAPI package's): its "cmi5 allowed" statements too.
+    gate = launch_key(principal.org_id, token.activity_id, token.agent, token.registration) \
+        if token is not None and token.activity_id else None
+    defined = {index: stmt for index, stmt in enumerate(statements)
+               if isinstance(stmt, dict) and is_cmi5_defined(stmt)}
+    if not defined and gate is None:
         return
-    keys = [_launch_of(principal, stmt) for _, stmt in defined]
-    named = [key for key in keys if key is not None]
+    keys = {index: _launch_of(principal, stmt) for index, stmt in defined.items()}
+    named = [key for key in keys.values() if key is not None]
     found = store.xapi_documents.get_many(named) if named else {}
     progress: dict[DocumentKey, AuProgress] = {}
-    for (index, stmt), key in zip(defined, keys, strict=True):
+    for index, stmt in enumerate(statements):
         try:
-            _check_statement(store, principal, stmt, key, found, progress)
+            if index in defined:
+                _check_statement(store, principal, stmt, keys[index], found, progress)
+            elif gate is not None:
+                _check_allowed(store, principal, gate, progress)
         except Cmi5RuleBroken as exc:
             # Named like the validator's errors: "<index in the batch>.<field>".
             errors = {f"{index}.{name}": msgs for name, msgs in (exc.errors or {}).items()}
             raise Cmi5RuleBroken(f"{index}.{exc}", errors=errors) from None
+
+
+def _check_allowed(store: Store, principal: Principal, key: DocumentKey,
+                   progresses: dict[DocumentKey, AuProgress]) -> None:
+    """cmi5 §7.1.1 / §9.3.0: an AU's "cmi5 allowed" statements come after its session's
+    ``initialized`` and before its ``terminated``."""
+    assert principal.scope is not None
+    if key not in progresses:
+        progresses[key] = au_progress(store, principal.org_id, key.registration, key.activity_id)
+    session = progresses[key].session(principal.scope.session_id)
+    if not session.initialized or session.terminated or session.abandoned:
+        raise _refuse("verb", "cmi5 §9.3.0: an AU's \"cmi5 allowed\" statements come between "
+                      "its session's initialized and terminated")
 
 
 def _check_statement(store: Store, principal: Principal, stmt: dict[str, Any],

@@ -142,15 +142,30 @@ def test_a_broken_rule_is_refused_with_403_and_the_batch_stores_nothing(
     for name in before:
         assert post(client, au, statement(au, name, _results(name))).status_code == 200
     stored = verbs(client, lms, au.registration)
-    # A "cmi5 allowed" statement first: it would pass on its own.
-    good = statement(au, "http://adlnet.gov/expapi/verbs/progressed", cmi5=False)
+    # A statement first that passes on its own: "cmi5 allowed" inside the session (§9.3.0),
+    # else one of another learner's AU that this test does not judge: an LMS's.
     bad = statement(au, verb, _results(verb) if result is None else result, **change)
-    resp = post(client, au, [good, bad])
+    if "initialized" in before and "terminated" not in before:
+        batch = [statement(au, "http://adlnet.gov/expapi/verbs/progressed", cmi5=False), bad]
+        resp, at = post(client, au, batch), 1
+    else:
+        resp, at = post(client, au, [bad]), 0
     assert resp.status_code == 403, resp.get_data(as_text=True)
     problem = resp.get_json()
-    assert f"1.{field}" in problem["errors"], problem  # the second statement of the batch
-    assert rule in " ".join(problem["errors"][f"1.{field}"]), problem
+    assert f"{at}.{field}" in problem["errors"], problem
+    assert rule in " ".join(problem["errors"][f"{at}.{field}"]), problem
     assert verbs(client, lms, au.registration) == stored  # nothing of the batch
+
+
+def test_allowed_statements_only_inside_the_session(client: Any, au: Launched) -> None:
+    # cmi5 §9.3.0: an AU's "cmi5 allowed" statements come between initialized and terminated.
+    allowed = "http://adlnet.gov/expapi/verbs/experienced"
+    assert post(client, au, statement(au, allowed, cmi5=False)).status_code == 403
+    inside = [statement(au, "initialized"), statement(au, allowed, cmi5=False)]
+    assert post(client, au, inside).status_code == 200  # initialized earlier in the batch
+    assert post(client, au, statement(au, "terminated", TERMINATED)).status_code == 200
+    after = post(client, au, statement(au, allowed, cmi5=False))
+    assert after.status_code == 403 and "§9.3.0" in after.get_data(as_text=True)
 
 
 def test_required_context(client: Any, au: Launched, lms: dict[str, Any]) -> None:
@@ -210,10 +225,13 @@ def test_no_judgement_in_browse_or_review_mode(app: Any, client: Any, lms: dict[
 
 def test_allowed_statements_pass_untouched(client: Any, au: Launched,
                                            lms: dict[str, Any]) -> None:
-    # cmi5 §9.3: "cmi5 allowed" statements (no cmi5 category) are not subject to the rules.
-    allowed = statement(au, "http://adlnet.gov/expapi/verbs/experienced", cmi5=False)
+    # cmi5 §9.3: "cmi5 allowed" statements (no cmi5 category) are not held to the cmi5
+    # defined statements' rules: only to come inside the AU's session (§9.3.0).
+    assert post(client, au, statement(au, "initialized")).status_code == 200
+    allowed = statement(au, "http://adlnet.gov/expapi/verbs/experienced", cmi5=False,
+                        result={"score": {"scaled": 0.1}, "completion": False})
     assert post(client, au, allowed).status_code == 200
-    assert verbs(client, lms, au.registration) == ["launched", "experienced"]
+    assert verbs(client, lms, au.registration) == ["launched", "initialized", "experienced"]
 
 
 def test_statements_of_no_cmi5_launch_pass_untouched(client: Any, au: Launched,
