@@ -140,6 +140,10 @@ def check_statements(scope: ContentScope, statements: list[Any]) -> None:
             continue  # validation refused it already
         if agent_key(stmt.get("actor")) != scope.agent:
             raise _deny("writes statements of its own learner only (actor)")
+        if scope.activity_id and ("id" not in stmt or "timestamp" not in stmt):
+            # cmi5 §9.1 and §9.7: the AU assigns every statement's id (a retry is then
+            # recognised) and its timestamp (when the learner did it, not when it arrived).
+            raise _deny("gives each statement its id (cmi5 §9.1) and timestamp (§9.7)")
         context = stmt.get("context")
         registration = context.get("registration") if isinstance(context, dict) else None
         if registration is None:

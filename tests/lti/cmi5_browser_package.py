@@ -45,7 +45,8 @@ AU_JS = """\
         context.contextActivities.category.push(
           {id: "https://w3id.org/xapi/cmi5/context/categories/moveon"});
       }
-      const body = {actor, verb: {id: verb, display: {"en-US": verb.split("/").pop()}},
+      const body = {id: crypto.randomUUID(),  // cmi5 §9.1: the AU assigns the id
+                    actor, verb: {id: verb, display: {"en-US": verb.split("/").pop()}},
                     object: {objectType: "Activity", id: activityId}, context,
                     timestamp: new Date().toISOString()};
       if (result) { body.result = result; }

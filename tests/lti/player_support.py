@@ -5,6 +5,7 @@ launches through ``POST /player/launches``, the AU's side of a session, and the 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -53,6 +54,7 @@ class Au:
             category.append({"id": MOVEON_CATEGORY})
         stmt: dict[str, Any] = {
             "id": str(uuid.uuid4()), "actor": orjson.loads(self.params["actor"]),
+            "timestamp": datetime.now(UTC).isoformat(),  # cmi5 §9.7: the AU sets it
             "verb": {"id": VERBS.get(verb, f"http://adlnet.gov/expapi/verbs/{verb}")},
             "object": {"objectType": "Activity", "id": self.params["activityId"]},
             "context": {"registration": self.params["registration"],

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -107,6 +108,7 @@ def statement(launched: Launched, verb: str, result: dict[str, Any] | None = Non
         "verb": {"id": VERBS.get(verb, verb), "display": {"en-US": verb}},
         "object": {"objectType": "Activity", "id": launched.activity_id},
         "context": context,
+        "timestamp": datetime.now(UTC).isoformat(),  # cmi5 §9.7: the AU sets it
     }
     if result is not None:
         stmt["result"] = result
