@@ -33,6 +33,7 @@ from xapi.cmi5_vocabulary import (
     CATEGORY,
     LAUNCH_DATA,
     LMS_VERBS,
+    MASTERY_SCORE,
     MOVEON_CATEGORY,
     SESSION_ID,
     VERB_NAMES,
@@ -200,7 +201,7 @@ def check_batch(store: Store, principal: Principal, statements: list[Any]) -> No
             if index in defined:
                 _check_statement(store, principal, stmt, keys[index], found, progress)
             elif gate is not None:
-                _check_allowed(store, principal, gate, progress)
+                _check_allowed(store, principal, gate, progress, stmt)
         except Cmi5RuleBroken as exc:
             # Named like the validator's errors: "<index in the batch>.<field>".
             errors = {f"{index}.{name}": msgs for name, msgs in (exc.errors or {}).items()}
@@ -208,10 +209,17 @@ def check_batch(store: Store, principal: Principal, statements: list[Any]) -> No
 
 
 def _check_allowed(store: Store, principal: Principal, key: DocumentKey,
-                   progresses: dict[DocumentKey, AuProgress]) -> None:
+                   progresses: dict[DocumentKey, AuProgress], stmt: dict[str, Any]) -> None:
     """cmi5 §7.1.1 / §9.3.0: an AU's "cmi5 allowed" statements come after its session's
-    ``initialized`` and before its ``terminated``."""
+    ``initialized`` and before its ``terminated``; §9.6.2.2: without the moveOn category."""
     assert principal.scope is not None
+    context = stmt.get("context")
+    activities = context.get("contextActivities") if isinstance(context, dict) else None
+    category = activities.get("category") if isinstance(activities, dict) else None
+    if isinstance(category, list) and any(
+            isinstance(c, dict) and c.get("id") == MOVEON_CATEGORY for c in category):
+        raise _refuse("context.contextActivities.category", "cmi5 §9.6.2.2: the moveOn "
+                      "category goes in cmi5 defined statements only")
     if key not in progresses:
         progresses[key] = au_progress(store, principal.org_id, key.registration, key.activity_id)
     session = progresses[key].session(principal.scope.session_id)
@@ -322,6 +330,12 @@ def _check_judgement(progress: AuProgress, session: SessionProgress, name: str |
         raise _refuse("result.success", f"cmi5 §9.5.2: {name} needs success "
                       f"{'true' if name == 'passed' else 'false'}")
     _check_mastery(name, result, launch.get("masteryScore"))
+    mastery = launch.get("masteryScore")
+    if "score" in result and isinstance(mastery, int | float) and not isinstance(mastery, bool):
+        extensions = stmt["context"].get("extensions")
+        if not isinstance(extensions, dict) or extensions.get(MASTERY_SCORE) != mastery:
+            raise _refuse("context.extensions", f"cmi5 §9.6.3.2: a scored {name} carries "
+                          f"the masteryScore {mastery} in {MASTERY_SCORE}")
 
 
 def _check_mastery(name: str, result: dict[str, Any], mastery: Any) -> None:
@@ -358,6 +372,12 @@ def _check_result(name: str, stmt: dict[str, Any]) -> None:
         if prop in result and name not in allowed:
             raise _refuse(f"result.{prop}", f"cmi5 {section}: {name} must not carry "
                           f"result.{prop}")
+    score = result.get("score")
+    if isinstance(score, dict) and "raw" in score:
+        for bound in ("min", "max"):
+            if bound not in score:
+                raise _refuse(f"result.score.{bound}", f"cmi5 §9.5.1: a raw score comes with "
+                              f"score.{bound}")
     judged = "success" in result or "completion" in result
     category = stmt["context"]["contextActivities"].get("category")
     ids = {c.get("id") for c in (category if isinstance(category, list) else [category])

@@ -144,6 +144,8 @@ def check_statements(scope: ContentScope, statements: list[Any]) -> None:
             # cmi5 §9.1 and §9.7: the AU assigns every statement's id (a retry is then
             # recognised) and its timestamp (when the learner did it, not when it arrived).
             raise _deny("gives each statement its id (cmi5 §9.1) and timestamp (§9.7)")
+        if scope.activity_id and not str(stmt["timestamp"]).upper().endswith(_UTC_ENDINGS):
+            raise _deny("gives timestamps in UTC (cmi5 §9.7: 'Z' or +00:00)")
         context = stmt.get("context")
         registration = context.get("registration") if isinstance(context, dict) else None
         if registration is None:
@@ -156,6 +158,10 @@ def check_statements(scope: ContentScope, statements: list[Any]) -> None:
         if scope.activity_id and (not isinstance(obj, dict)
                                   or obj.get("id") != scope.activity_id):
             raise _deny("writes statements about its own AU only (object.id)")
+
+
+#: How an ISO 8601 timestamp in UTC ends (cmi5 §9.7 asks AUs for UTC).
+_UTC_ENDINGS = ("Z", "+00:00", "+0000", "+00")
 
 
 def query_keys(scope: ContentScope) -> tuple[str, ...]:

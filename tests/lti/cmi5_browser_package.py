@@ -50,6 +50,11 @@ AU_JS = """\
                     object: {objectType: "Activity", id: activityId}, context,
                     timestamp: new Date().toISOString()};
       if (result) { body.result = result; }
+      if (result && result.score && launchData.masteryScore !== undefined) {
+        // cmi5 §9.6.3.2: a scored passed/failed carries the masteryScore
+        context.extensions["https://w3id.org/xapi/cmi5/context/extensions/masteryscore"] =
+          launchData.masteryScore;
+      }
       const res = await fetch(endpoint + "statements", {
         method: "POST", headers: {...headers, "Content-Type": "application/json"},
         body: JSON.stringify(body)});

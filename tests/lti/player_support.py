@@ -63,6 +63,11 @@ class Au:
                         "extensions": {SESSION_ID: self.launch["session_id"]}}}
         if result is not None:
             stmt["result"] = result
+        if verb in ("passed", "failed") and result and "score" in result:
+            # cmi5 §9.6.3.2: a scored judgement carries the AU's masteryScore (the test
+            # package's quiz: 0.8).
+            stmt["context"]["extensions"][
+                "https://w3id.org/xapi/cmi5/context/extensions/masteryscore"] = 0.8
         return self.client.post("/xapi/statements", data=orjson.dumps(stmt),
                                 content_type="application/json", headers=self.headers)
 

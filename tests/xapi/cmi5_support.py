@@ -88,6 +88,9 @@ def fetch(client: Any, launched: Launched, preferences: bool = True) -> Launched
     return launched
 
 
+MASTERY_EXTENSION = "https://w3id.org/xapi/cmi5/context/extensions/masteryscore"
+
+
 def statement(launched: Launched, verb: str, result: dict[str, Any] | None = None,
               cmi5: bool = True, **over: Any) -> dict[str, Any]:
     """A statement of the AU in its session, cmi5 defined unless ``cmi5`` is False (then a
@@ -97,6 +100,9 @@ def statement(launched: Launched, verb: str, result: dict[str, Any] | None = Non
         "contextActivities": {"grouping": [{"id": AU_QUIZ["id"]}]},
         "extensions": {SESSION_ID: launched.session},
     }
+    if cmi5 and verb in ("passed", "failed") and result and "score" in result:
+        # cmi5 §9.6.3.2: a scored judgement carries the LaunchData's masteryScore.
+        context["extensions"][MASTERY_EXTENSION] = AU_QUIZ["mastery_score"]
     if cmi5:
         category = [{"id": CATEGORY}]
         if result and ("success" in result or "completion" in result):

@@ -14,6 +14,7 @@ from tests.xapi.cmi5_support import (
     AU_QUIZ,
     COMPLETED,
     FAILED,
+    MASTERY_EXTENSION,
     PASSED,
     TERMINATED,
     VERSION,
@@ -22,7 +23,7 @@ from tests.xapi.cmi5_support import (
     launch,
     statement,
 )
-from xapi.cmi5_vocabulary import SESSION_ID
+from xapi.cmi5_vocabulary import MOVEON_CATEGORY, SESSION_ID
 
 
 @pytest.fixture
@@ -109,6 +110,9 @@ CASES: list[tuple[str, list[str], str, Any, dict[str, Any], str, str]] = [
      {"success": True, "score": {"scaled": 0.5}}, {}, "result.score.scaled", "§9.3.4"),
     ("failed at the mastery score", ["initialized"], "failed",
      {"success": False, "score": {"scaled": 0.8}}, {}, "result.score.scaled", "§9.3.5"),
+    ("passed with a raw score and no min", ["initialized"], "passed",
+     {"success": True, "score": {"scaled": 0.9, "raw": 9, "max": 10}, "duration": "PT1M"},
+     {}, "result.score.min", "§9.5.1"),
     ("passed and failed in one session", ["initialized", "failed"], "passed", None, {},
      "verb", "per session"),
     ("completed without completion true", ["initialized"], "completed",
@@ -157,6 +161,16 @@ def test_a_broken_rule_is_refused_with_403_and_the_batch_stores_nothing(
     assert verbs(client, lms, au.registration) == stored  # nothing of the batch
 
 
+def test_a_scored_judgement_carries_the_mastery_score(client: Any, au: Launched) -> None:
+    # cmi5 §9.6.3.2: with a masteryScore in LaunchData, a scored passed names it in context.
+    assert post(client, au, statement(au, "initialized")).status_code == 200
+    bare = statement(au, "passed", PASSED)
+    del bare["context"]["extensions"][MASTERY_EXTENSION]
+    resp = post(client, au, bare)
+    assert resp.status_code == 403 and "§9.6.3.2" in resp.get_data(as_text=True)
+    assert post(client, au, statement(au, "passed", PASSED)).status_code == 200
+
+
 def test_allowed_statements_only_inside_the_session(client: Any, au: Launched) -> None:
     # cmi5 §9.3.0: an AU's "cmi5 allowed" statements come between initialized and terminated.
     allowed = "http://adlnet.gov/expapi/verbs/experienced"
@@ -164,6 +178,9 @@ def test_allowed_statements_only_inside_the_session(client: Any, au: Launched) -
     inside = [statement(au, "initialized"), statement(au, allowed, cmi5=False)]
     assert post(client, au, inside).status_code == 200  # initialized earlier in the batch
     assert post(client, au, statement(au, "terminated", TERMINATED)).status_code == 200
+    moveon = statement(au, allowed, cmi5=False)
+    moveon["context"]["contextActivities"]["category"] = [{"id": MOVEON_CATEGORY}]
+    assert post(client, au, moveon).status_code == 403  # §9.6.2.2: defined statements only
     after = post(client, au, statement(au, allowed, cmi5=False))
     assert after.status_code == 403 and "§9.3.0" in after.get_data(as_text=True)
 

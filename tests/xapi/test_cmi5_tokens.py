@@ -120,7 +120,10 @@ def test_token_writes_only_its_learner_registration_and_au(app: Any, client: Any
     del no_id["id"]  # cmi5 §9.1: the AU assigns every statement's id
     no_time = statement(au, "http://adlnet.gov/expapi/verbs/experienced", cmi5=False)
     del no_time["timestamp"]  # cmi5 §9.7: and its timestamp
-    for bad in (as_other, other_reg, other_au, allowed_other_actor, no_id, no_time):
+    local_time = statement(au, "http://adlnet.gov/expapi/verbs/experienced", cmi5=False,
+                           timestamp="2026-12-01T12:00:00+05:30")  # cmi5 §9.7: UTC only
+    for bad in (as_other, other_reg, other_au, allowed_other_actor, no_id, no_time,
+                local_time):
         resp = post(client, au, [statement(au, "completed", COMPLETED), bad])
         assert resp.status_code == 403, resp.get_data(as_text=True)
     assert post(client, au, statement(au, "completed", COMPLETED)).status_code == 200  # still
