@@ -220,6 +220,11 @@ def _check_allowed(store: Store, principal: Principal, key: DocumentKey,
             isinstance(c, dict) and c.get("id") == MOVEON_CATEGORY for c in category):
         raise _refuse("context.contextActivities.category", "cmi5 §9.6.2.2: the moveOn "
                       "category goes in cmi5 defined statements only")
+    extensions = context.get("extensions") if isinstance(context, dict) else None
+    if not isinstance(extensions, dict) or extensions.get(SESSION_ID) != \
+            principal.scope.session_id:
+        raise _refuse("context.extensions", f"cmi5 §9.6.3.1: an AU's statements carry its "
+                      f"session id in {SESSION_ID}")
     if key not in progresses:
         progresses[key] = au_progress(store, principal.org_id, key.registration, key.activity_id)
     session = progresses[key].session(principal.scope.session_id)

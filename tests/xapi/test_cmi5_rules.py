@@ -181,6 +181,9 @@ def test_allowed_statements_only_inside_the_session(client: Any, au: Launched) -
     moveon = statement(au, allowed, cmi5=False)
     moveon["context"]["contextActivities"]["category"] = [{"id": MOVEON_CATEGORY}]
     assert post(client, au, moveon).status_code == 403  # §9.6.2.2: defined statements only
+    sessionless = statement(au, allowed, cmi5=False)
+    del sessionless["context"]["extensions"][SESSION_ID]
+    assert post(client, au, sessionless).status_code == 403  # §9.6.3.1
     after = post(client, au, statement(au, allowed, cmi5=False))
     assert after.status_code == 403 and "§9.3.0" in after.get_data(as_text=True)
 
