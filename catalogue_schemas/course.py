@@ -16,11 +16,13 @@ from marshmallow import (
     ValidationError,
     fields,
     post_load,
+    pre_load,
     validate,
     validates_schema,
 )
 
 from catalogue_schemas.fields import Duration, LanguageMap, LanguageTag, duration_minutes
+from catalogue_schemas.package import PackageSchema
 
 CATEGORIES = ("course", "program", "learning-resource", "assessment")
 MODES = ("self-paced", "instructor-led", "classroom")
@@ -164,6 +166,15 @@ class CourseContentSchema(Schema):
                                validate=validate.Length(max=50))
     version = fields.String(load_default="1.0", validate=validate.Length(1, 50),
                             metadata={"description": "the provider's content version"})
+    package = fields.Nested(PackageSchema, dump_only=True, metadata={
+        "description": "the uploaded cmi5/xAPI package (PUT /courses/{id}/package)"})
+
+    @pre_load
+    def _without_package(self, data: Any, **_: Any) -> Any:
+        # Set only by uploading a zip; a course read with GET can be sent back with PUT.
+        if isinstance(data, dict) and "package" in data:
+            data = {k: v for k, v in data.items() if k != "package"}
+        return data
 
     @post_load
     def _derive(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:

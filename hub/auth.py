@@ -88,8 +88,34 @@ def create_credential(store: Store, org_id: str, roles: Iterable[str],
     return {"key": key, "secret": secret, "org_id": org_id, "roles": roles}
 
 
+#: ``authenticator(store, key, secret)`` of keys that are not credentials (content session
+#: tokens, registered by :func:`xapi.init_app`): the principal, or None when unknown, wrong
+#: or expired.
+KeyAuthenticator = Callable[[Store, str, str], Principal | None]
+#: key prefix -> (authenticator, path prefixes where its principals are admitted).
+_key_schemes: dict[str, tuple[KeyAuthenticator, tuple[str, ...]]] = {}
+
+
+def register_key_scheme(prefix: str, authenticator: KeyAuthenticator,
+                        paths: tuple[str, ...]) -> None:
+    """Keys starting with ``prefix`` are authenticated by ``authenticator``, and admitted only
+    on request paths under ``paths`` (elsewhere 403): a content token must not reach an API
+    whose services trust any principal of the organisation. Credential keys start ``k_``."""
+    _key_schemes[prefix] = (authenticator, paths)
+
+
+def _scheme_of(key: str) -> tuple[KeyAuthenticator, tuple[str, ...]] | None:
+    for prefix, scheme in _key_schemes.items():
+        if key.startswith(prefix):
+            return scheme
+    return None
+
+
 def authenticate(store: Store, key: str, secret: str) -> Principal | None:
     """The principal for a key and secret, or None."""
+    scheme = _scheme_of(key)
+    if scheme is not None:
+        return scheme[0](store, key, secret)
     cred = store.credentials.get(key)
     if cred is None or cred.get("revoked"):
         return None
@@ -150,6 +176,21 @@ def authenticate_throttled(store: Store, key: str, secret: str) -> Principal | N
     return principal
 
 
+#: The 401 challenge (RFC 9110 §11.6.1) for a script in a browser: ``Basic`` would make the
+#: browser open a password dialog over the page (an AU running in the learner's browser would
+#: stall behind it, and the learner has no password to give), so a scheme browsers do not
+#: prompt for is named instead. Other clients get ``Basic``.
+_SCRIPT_CHALLENGE = {"WWW-Authenticate": 'xBasic realm="karmayogi-hub"'}
+_BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic realm="karmayogi-hub"'}
+
+
+def _challenge() -> dict[str, str]:
+    """The challenge for this request: a browser marks a script's request with
+    ``Sec-Fetch-Mode`` other than ``navigate`` (Fetch §3.1, a header pages cannot set)."""
+    mode = request.headers.get("Sec-Fetch-Mode")
+    return dict(_SCRIPT_CHALLENGE if mode and mode != "navigate" else _BASIC_CHALLENGE)
+
+
 def current_principal(required: bool = True) -> Principal | None:
     """The caller of this request (cached on ``g``); 401 when required and absent or wrong."""
     if "principal" in g:
@@ -158,10 +199,14 @@ def current_principal(required: bool = True) -> Principal | None:
         pair = _credentials_from_header(request.headers.get("Authorization"))
         principal = authenticate_throttled(get_store(), *pair) if pair else None
         if pair and principal is None:
-            raise AuthenticationError("unknown key or wrong secret")
+            raise AuthenticationError("unknown key or wrong secret", headers=_challenge())
+        scheme = _scheme_of(pair[0]) if pair else None
+        if scheme is not None and not request.path.startswith(scheme[1]):
+            raise PermissionDenied("this credential is not valid on this path")
         g.principal = principal
     if principal is None and required:
-        raise AuthenticationError("this endpoint needs a credential (HTTP Basic key:secret)")
+        raise AuthenticationError("this endpoint needs a credential (HTTP Basic key:secret)",
+                                  headers=_challenge())
     return principal
 
 

@@ -46,6 +46,22 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
                                  "networks that every outbound fetch (LTI key sets and "
                                  "services, statement forwarding) may reach although they are "
                                  "internal"),
+    "HUB_PACKAGE_MAX_BYTES": (str(500 * 1024 * 1024), "Largest total size of a cmi5/xAPI "
+                              "package's files once unzipped (counted while extracting)"),
+    "HUB_PACKAGE_MAX_FILE_BYTES": (str(200 * 1024 * 1024), "Largest single file of a package, "
+                                   "unzipped"),
+    "HUB_PACKAGE_MAX_FILES": ("10000", "Most files (zip entries) in a package"),
+    "HUB_PACKAGE_MAX_RATIO": ("200", "Highest unzipped/zipped size ratio of a package entry over "
+                              "1 MB (a zip bomb compresses far beyond it)"),
+    "HUB_PACKAGE_PRESIGN": ("false", "Answer package content requests with a 302 to a "
+                            "short-lived presigned S3 URL instead of streaming through the hub "
+                            "(S3 blob store only)"),
+    "HUB_CMI5_TOKEN_TTL": ("14400", "Seconds a cmi5 launch's fetch URL and the AU session "
+                           "token it hands out stay valid (cmi5 §8.2: the token lasts a "
+                           "session)"),
+    "HUB_CMI5_ABANDON_AFTER": ("14400", "Seconds after its launch a cmi5 session that never "
+                               "terminated is abandoned by the player's sweeper (cmi5 §9.3.7); "
+                               "0 turns the sweeper thread off"),
     "PORT": ("8000", "Port that 'make run' serves on"),
     "MONGODB_URI": (None, "Tests only: run the MongoDB contract tests against this server "
                     "instead of mongomock"),
@@ -71,6 +87,13 @@ class Config:
     forwarding_worker: bool = True
     lti_score_worker: bool = True
     lti_key_rotation_days: int = 90
+    package_max_bytes: int = 500 * 1024 * 1024
+    package_max_file_bytes: int = 200 * 1024 * 1024
+    package_max_files: int = 10000
+    package_max_ratio: int = 200
+    package_presign: bool = False
+    cmi5_token_ttl: int = 14400
+    cmi5_abandon_after: int = 14400
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Config:
@@ -95,4 +118,12 @@ class Config:
             lti_score_worker=str(env["HUB_LTI_SCORE_WORKER"]).strip().lower()
             not in ("off", "0", "false", "no"),
             lti_key_rotation_days=int(env["HUB_LTI_KEY_ROTATION_DAYS"] or 90),
+            package_max_bytes=int(env["HUB_PACKAGE_MAX_BYTES"] or 0),
+            package_max_file_bytes=int(env["HUB_PACKAGE_MAX_FILE_BYTES"] or 0),
+            package_max_files=int(env["HUB_PACKAGE_MAX_FILES"] or 0),
+            package_max_ratio=int(env["HUB_PACKAGE_MAX_RATIO"] or 0),
+            package_presign=str(env["HUB_PACKAGE_PRESIGN"]).strip().lower()
+            in ("on", "1", "true", "yes"),
+            cmi5_token_ttl=int(env["HUB_CMI5_TOKEN_TTL"] or 14400),
+            cmi5_abandon_after=int(env["HUB_CMI5_ABANDON_AFTER"] or 0),
         )

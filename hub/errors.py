@@ -144,6 +144,15 @@ class UnsupportedMediaType(HubError):
     title = "Unsupported media type"
 
 
+class RangeNotSatisfiable(HubError):
+    """No byte of the requested range is in the file (416, RFC 9110 §15.5.17); carries
+    ``Content-Range: bytes */<length>``."""
+
+    status = 416
+    type = "range-not-satisfiable"
+    title = "Range not satisfiable"
+
+
 class TooManyRequests(HubError):
     """Too many failed authentications for a key or a client address (429, RFC 6585 §4);
     carries ``Retry-After``."""

@@ -58,14 +58,28 @@ ORG_KINDS: tuple[str, ...] = tuple(kind.value for kind in OrgKind)
 
 
 @dataclass(frozen=True)
+class ContentScope:
+    """What a content session's token reaches (cmi5 §8.2): one learner (``agent``, the LRS's
+    IFI key of the Agent), one ``registration``, one AU (``activity_id``; ``""`` for an xAPI
+    package, whose content names many activities) in one session."""
+
+    agent: str
+    registration: str
+    activity_id: str
+    session_id: str
+
+
+@dataclass(frozen=True)
 class Principal:
-    """The authenticated caller: one credential of one organisation."""
+    """The authenticated caller: one credential of one organisation, or a content session's
+    token (``scope`` set, no roles: only the LRS resources that check the scope admit it)."""
 
     key: str
     org_id: str
     org_kind: str
     org_name: str
     roles: frozenset[str]
+    scope: ContentScope | None = None
 
     def has(self, *roles: str) -> bool:
         """True when the credential has any of ``roles`` (``admin`` has them all)."""

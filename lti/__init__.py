@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
         platform_routes,
         platform_service_routes,
         platform_side_routes,
+        player_routes,
         services_routes,
         tool_registration_routes,
         tool_routes,
@@ -51,3 +52,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(platform_side_routes.browser)  # browser flows: not in /openapi.json
     platform_cli.init_app(app)  # hub lti migrate-deliveries | launch-tool
     platform_service_routes.init_app(app)  # token endpoint, AGS and NRPS for providers' tools
+    player_routes.init_app(app)  # /player API, /play page, cmi5 satisfaction (lti.player)

@@ -4,7 +4,8 @@ statement in the LMS organisation's LRS, hand the launch to the pass-back servic
 the browser on by the course's delivery:
 
 - ``external``: a redirect to the course's URL;
-- ``xapi``/``cmi5``: a redirect to the hub's player (:func:`lti.links.player_url`);
+- ``xapi``/``cmi5``: a redirect to the hub's player page with a sealed ticket naming the
+  learner (:func:`player_page`);
 - ``lti``: the platform side launches the provider's tool (an onward launch,
   :func:`onward_launch`);
 - an ``LtiDeepLinkingRequest``: the content picker (:func:`deep_linking`).
@@ -167,6 +168,17 @@ def onward_launch(store: Store, config: Any, launch: ToolLaunch, course: Documen
     return url
 
 
+def player_page(public_url: str, launch: ToolLaunch, course: Document) -> str:
+    """The player page of a packaged course with a sealed, short-lived ticket naming the
+    learner, the organisation, the course and the attempt's registration
+    (:func:`lti.player_routes.ticket_url`): the page launches the AU for that learner, and the
+    course's ``satisfied`` goes back to the LMS through AGS."""
+    from lti.player_routes import ticket_url
+
+    return ticket_url(public_url, launch.org_id, launch.learner_id, str(course["id"]),
+                      launch.registration)
+
+
 def course_to_launch(store: Store, public_url: str, validated: HubMessageLaunch) -> Document | None:
     """The published course a resource link launch names (None for Deep Linking); checked
     before anything of the launch is stored."""
@@ -204,7 +216,7 @@ def complete_launch(store: Store, blobs: Any, config: Any, key_sets: Any = None)
     if kind == "external":
         return redirect(str(delivery["url"]))
     if kind in ("xapi", "cmi5"):
-        return redirect(links.player_url(config.public_url, str(course["id"])))
+        return redirect(player_page(config.public_url, launch, course))
     if kind == "lti":
         return redirect(onward_launch(store, config, launch, course))
     raise Unavailable(f"course {course['id']!r} has no delivery the hub can launch")

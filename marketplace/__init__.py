@@ -21,6 +21,8 @@ def init_app(app: Flask) -> None:
         demo_demands,
         demo_plans,
         frac_routes,
+        package_cli,
+        package_routes,
         plan_routes,
         program_routes,
     )
@@ -47,6 +49,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(blended_routes.blended_blp)  # batches, sessions, enrolment
     api.register_blueprint(plan_routes.blp)  # capacity-building plans, the learner directory
     api.register_blueprint(demand_routes.demands)  # departments' demand for content
+    api.register_blueprint(package_routes.packages_api)  # cmi5/xAPI packages and their files
     loaders = app.extensions.setdefault(DEMO_LOADERS, [])
     loaders.append(demo_plans.load_demo_department)
     loaders.append(demo_demands.load_demo_demands)
@@ -54,6 +57,7 @@ def init_app(app: Flask) -> None:
     cors.allow_cross_origin(app, "/catalogue/", cors.CATALOGUE_CORS_HEADERS)
     app.cli.add_command(catalogue)
     app.cli.add_command(demo)
+    app.cli.add_command(package_cli.package)
     _init_frac_case(app)  # CASE 1.1 service, POST /frac/imports, the `hub frac` group
 
 

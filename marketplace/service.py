@@ -22,7 +22,7 @@ from hub.errors import (
     ValidationError,
 )
 from hub.principal import OrgKind, Principal, Role
-from marketplace import frac_tags, program_items, vetting
+from marketplace import frac_tags, packages, program_items, vetting
 from storage.errors import ConcurrentUpdate
 from storage.ports import Document, Store
 from storage.timestamps import utcnow
@@ -253,6 +253,7 @@ def edit_course(store: Store, principal: Principal, course_id: str, content: Doc
     vetting.check_editable(course["state"])
     check_delivery(store, course["provider_id"], content)
     content = frac_tags.validated_content(store, content, course)
+    content = packages.carried_over(course["revision"], content)
     return save_revision(store, principal, course, content)
 
 

@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     from hub.tokens import TokenCodec
     from xapi import (
         attachment_upgrade,
+        cmi5_routes,
         document_routes,
         forwarding_routes,
         hub_statements,
@@ -49,6 +50,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app, max_body=app.config.get("MAX_CONTENT_LENGTH"))
     attachment_upgrade.init_app(app)
     forwarding_routes.init_app(app)
+    cmi5_routes.init_app(app)
     openapi.document(app)  # the LRS and forwarding in /openapi.json
     # marketplace's own statements (attendance, completion) come in through this port.
     app.extensions["hub.statement_sink"] = hub_statements.sink

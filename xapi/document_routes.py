@@ -21,8 +21,10 @@ from flask import Blueprint, Response, request
 
 from hub.context import get_store
 from hub.errors import ValidationError
+from hub.principal import Principal
 from storage.ports.xapi import DocumentKey
-from xapi import activities, documents, transport
+from storage.timestamps import utcnow
+from xapi import activities, cmi5_sessions, documents, transport
 from xapi.index_keys import IFI_PROPERTIES, agent_key
 from xapi.validation import is_iri, is_uuid, validate_agent_param
 
@@ -95,13 +97,17 @@ def state() -> Response:
     required = ("activityId", "agent", "stateId") if single else ("activityId", "agent")
     params = transport.check_params(STATE_PARAMS, required=required)
     if request.method in ("GET", "HEAD"):
-        org_id = transport.reader().org_id
+        principal = transport.reader(content_session=True)
     else:
-        org_id = transport.writer().org_id
+        principal = transport.writer(content_session=True)
+    org_id = principal.org_id
     activity_id, agent = _activity(params), _agent(params)
     registration = _registration(params)
     since = transport.parse_instant(params, "since")
     state_id = params.get("stateId")
+    if principal.scope is not None:
+        cmi5_sessions.check_state(principal.scope, request.method, activity_id, agent,
+                                  registration, state_id)
     key = (DocumentKey("state", state_id, activity_id, agent, registration or "", org_id=org_id)
            if state_id is not None else None)
     if request.method in ("PUT", "POST"):
@@ -134,28 +140,36 @@ def _profile(org_id: str, kind: str, params: dict[str, str],
     return transport.no_content()
 
 
-def _profile_params(allowed: tuple[str, ...], scope_param: str) -> tuple[str, dict[str, str]]:
-    """The caller's organisation and the checked parameters of a profile request."""
+def _profile_params(allowed: tuple[str, ...], scope_param: str,
+                    content_session: bool = False) -> tuple[Principal, dict[str, str]]:
+    """The caller and the checked parameters of a profile request (an AU session token only
+    where ``content_session``: the view checks its scope)."""
     required = (scope_param,) if request.method in ("GET", "HEAD") else (scope_param, "profileId")
     params = transport.check_params(allowed, required=required)
     if request.method in ("GET", "HEAD"):
-        return transport.reader().org_id, params
-    return transport.writer().org_id, params
+        return transport.reader(content_session), params
+    return transport.writer(content_session), params
 
 
 @bp.route("/activities/profile", methods=["GET", "PUT", "POST", "DELETE"])
 def activity_profile() -> Response:
     """The Activity Profile Resource (Communication 2.7)."""
-    org_id, params = _profile_params(ACTIVITY_PROFILE_PARAMS, "activityId")
-    return _profile(org_id, "activity-profile", params, {"activity_id": _activity(params)})
+    principal, params = _profile_params(ACTIVITY_PROFILE_PARAMS, "activityId")
+    return _profile(principal.org_id, "activity-profile", params,
+                    {"activity_id": _activity(params)})
 
 
 @bp.route("/agents/profile", methods=["GET", "PUT", "POST", "DELETE"])
 def agent_profile() -> Response:
     """The Agent Profile Resource (Communication 2.6)."""
-    org_id, params = _profile_params(AGENT_PROFILE_PARAMS, "agent")
-    return _profile(org_id, "agent-profile", params,
-                    {"agent": _agent(params, allow_group=False)})
+    principal, params = _profile_params(AGENT_PROFILE_PARAMS, "agent", content_session=True)
+    agent = _agent(params, allow_group=False)
+    if principal.scope is not None:
+        cmi5_sessions.check_agent_profile(principal.scope, request.method, agent,
+                                          params.get("profileId"))
+        # cmi5 §11: the AU reads the preferences before "initialized" (the rules check it).
+        get_store().cmi5.note_preferences_read(principal.key, utcnow())
+    return _profile(principal.org_id, "agent-profile", params, {"agent": agent})
 
 
 @bp.get("/activities")

@@ -248,6 +248,22 @@ def forwarding_paths() -> dict[str, dict[str, Any]]:
     }
 
 
+def cmi5_fetch_operation() -> dict[str, Any]:
+    """The cmi5 fetch URL (cmi5 §8.2): 200 with the token once, then a cmi5 error, also 200."""
+    operation = _op("cmi5 §8.2: an AU session's token, once (no credential: the id is one)",
+                    "", {"200": _ok("the token, or a cmi5 error (error-code 1: already "
+                                    "returned or expired; 2: not a fetch URL of this hub)",
+                                    {JSON: {"schema": {"type": "object", "properties": {
+                                        "auth-token": {"type": "string"},
+                                        "error-code": {"type": "string",
+                                                       "enum": ["1", "2", "3"]},
+                                        "error-text": {"type": "string"}}}}})},
+                    [], secured=False, tag="xapi")
+    operation["description"] = ("https://github.com/AICC/CMI-5_Spec_Current/blob/quartz/"
+                                "cmi5_spec.md#fetch_url")
+    return operation
+
+
 def document(app: Flask) -> None:
     """Add the LRS and forwarding operations to the app's OpenAPI document."""
     spec = app.extensions["hub.api"].spec
@@ -265,6 +281,8 @@ def document(app: Flask) -> None:
         spec.tag({"name": "xapi-forwarding",
                   "description": "Copying an organisation's statements to a downstream LRS"})
         paths.update(forwarding_paths())
+    if "xapi_cmi5" in app.blueprints:
+        paths["xapi_cmi5.fetch"] = {"post": cmi5_fetch_operation()}
     for endpoint, operations in paths.items():
         rule = next(app.url_map.iter_rules(endpoint))
         undocumented = {m.lower() for m in operations} - {m.lower() for m in rule.methods or ()}

@@ -43,7 +43,7 @@ def _read_statements() -> tuple[Any, dict[str, bytes]]:
 def put_statement() -> Response:
     """Store one statement under ``statementId`` (Communication 2.1.1); 204."""
     params = transport.check_params(("statementId",), required=("statementId",))
-    principal = transport.writer()
+    principal = transport.writer(content_session=True)  # scope: xapi.statements
     if not is_uuid(params["statementId"]):
         raise ValidationError.for_field("statementId", "must be a UUID")
     payload, parts = _read_statements()
@@ -59,7 +59,7 @@ def put_statement() -> Response:
 def post_statements() -> Response:
     """Store one statement or a batch (Communication 2.1.2); 200 with the ids."""
     transport.check_params(())
-    principal = transport.writer()
+    principal = transport.writer(content_session=True)  # scope: xapi.statements
     payload, parts = _read_statements()
     batch = payload if isinstance(payload, list) else [payload]
     if not batch:
@@ -94,7 +94,7 @@ def _decode_more(token: str) -> tuple[dict[str, str], str]:
 @bp.get("/statements")
 def get_statements() -> Response:
     """A single statement or a page of a query (Communication 2.1.3)."""
-    principal = transport.reader()
+    principal = transport.reader(content_session=True)  # scope: statements.query_keys
     consistent = transport.consistent_through()
     if "more" in request.args:
         transport.check_params(("more",))

@@ -17,7 +17,7 @@ from hub.principal import Principal
 from storage.ports import Store
 from storage.ports.xapi import StatementPage, StatementQuery, StatementRecord
 from storage.timestamps import utcnow
-from xapi import activities, attachments
+from xapi import activities, attachments, cmi5_rules, cmi5_sessions
 from xapi.index_keys import agent_key, fingerprint, statement_keys
 from xapi.validation import VOIDED_VERB, validate_batch
 
@@ -150,6 +150,9 @@ def store_statements(store: Store, blobs: Any, principal: Principal, public_url:
     ids = [s["id"] for s in statements if "id" in s]
     if len(ids) != len(set(ids)):
         raise ValidationError.for_field("id", "the batch holds the same id twice")
+    if principal.scope is not None:  # an AU session token (cmi5 §8.2)
+        cmi5_sessions.check_statements(principal.scope, statements)
+    cmi5_rules.check_batch(store, principal, statements)  # cmi5 §9, cmi5 defined only
     attachments.check_parts(statements, parts or {})
     now = utcnow()
     authority = authority_for(principal, public_url)
@@ -193,7 +196,9 @@ def get_statement(store: Store, principal: Principal, statement_id: str,
     row = store.statements.get(statement_id, principal.org_id)
     if row is None and principal.reads_across_organisations():
         row = store.statements.get(statement_id, None)
-    if row is None or row["voided"] != voided:
+    if row is None or row["voided"] != voided or (
+            principal.scope is not None
+            and not cmi5_sessions.may_read_statement(principal.scope, row["statement"])):
         raise NotFound(f"no statement {statement_id}" + (" voided" if voided else ""))
     return dict(row["statement"]), row.get("org_id")
 
@@ -225,6 +230,10 @@ def run_query(store: Store, principal: Principal, keys: Iterable[str], since: st
     """One page of a statement query."""
     if limit <= 0 or limit > MAX_LIMIT:
         limit = MAX_LIMIT
+    if principal.scope is not None:
+        # cmi5 §9.3.3/§9.3.4: an AU reads its registration's statements (to know what it
+        # completed or passed); its learner's, in its registration, nothing else.
+        keys = (*cmi5_sessions.query_keys(principal.scope), *keys)
     query = StatementQuery(
         keys=tuple(keys), since=since, until=until, ascending=ascending, limit=limit,
         cursor=cursor, org_id=None if principal.reads_across_organisations() else principal.org_id,

@@ -206,23 +206,29 @@ def consistent_through() -> str:
     return utcnow()
 
 
-def principal_for(*roles: str) -> Principal:
-    """The authenticated caller holding one of ``roles`` (401 / 403 otherwise)."""
+def principal_for(*roles: str, content_session: bool = False) -> Principal:
+    """The authenticated caller holding one of ``roles`` (401 / 403 otherwise). An AU session
+    token (cmi5 §8.2, a principal with a ``scope``) only where ``content_session`` says the
+    view checks its scope (:mod:`xapi.cmi5_sessions`); elsewhere 403."""
     principal = current_principal()
     assert principal is not None
+    if principal.scope is not None:
+        if not content_session:
+            raise PermissionDenied("an AU session token does not reach this resource")
+        return principal
     if not principal.has(*roles):
         raise PermissionDenied(f"this needs one of the roles: {', '.join(roles)}")
     return principal
 
 
-def reader() -> Principal:
-    """A caller allowed to read the LRS."""
-    return principal_for(Role.LRS_READER, Role.LRS_WRITER)
+def reader(content_session: bool = False) -> Principal:
+    """A caller allowed to read the LRS (an AU token too when ``content_session``)."""
+    return principal_for(Role.LRS_READER, Role.LRS_WRITER, content_session=content_session)
 
 
-def writer() -> Principal:
-    """A caller allowed to write to the LRS."""
-    return principal_for(Role.LRS_WRITER)
+def writer(content_session: bool = False) -> Principal:
+    """A caller allowed to write to the LRS (an AU token too when ``content_session``)."""
+    return principal_for(Role.LRS_WRITER, content_session=content_session)
 
 
 def check_params(allowed: Iterable[str], required: Iterable[str] = ()) -> dict[str, str]:

@@ -30,6 +30,7 @@ from storage.mongodb.errors import translate_errors
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.blended import BlendedRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
+from storage.ports.cmi5 import Cmi5Repository
 from storage.ports.demands import DemandRepository
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.frac import FracRepository
@@ -57,6 +58,7 @@ REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.blended",
     "storage.mongodb.plans",
     "storage.mongodb.demands",
+    "storage.mongodb.cmi5",
 )
 
 #: Makes a client from a URL and options; tests swap in ``mongomock.MongoClient``.
@@ -129,6 +131,7 @@ class MongoStore:
     department_learners: DepartmentLearnerRepository
     plans: PlanRepository
     demands: DemandRepository
+    cmi5: Cmi5Repository
 
     def __init__(self, url: str, db: Database[Any]) -> None:
         self.url = url

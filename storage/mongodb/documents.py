@@ -47,6 +47,15 @@ class MongoDocumentRepository:
                 "etag": doc["etag"], "updated": doc["updated"]}
 
     @translate_errors
+    def get_many(self, keys: list[DocumentKey]) -> dict[DocumentKey, Document]:
+        """One ``$in`` on the ``_id`` of every key."""
+        by_id = {document_id(key): key for key in keys}
+        return {by_id[doc["_id"]]: {"content": bytes(doc["content"]),
+                                    "content_type": doc["content_type"], "etag": doc["etag"],
+                                    "updated": doc["updated"]}
+                for doc in self.coll.find({"_id": {"$in": list(by_id)}})}
+
+    @translate_errors
     def save(self, key: DocumentKey, doc: Document, expected_etag: str | None) -> None:
         """Compare-and-set on the etag: an insert when none is expected, else an update
         filtered on the expected etag (both single-document, atomic)."""

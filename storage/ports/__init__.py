@@ -22,6 +22,7 @@ Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each ad
 - :mod:`storage.ports.blended`: blended programs' batches, sessions and enrolments.
 - :mod:`storage.ports.plans`: departments' learner directories and capacity-building plans.
 - :mod:`storage.ports.demands`: departments' demand for content.
+- :mod:`storage.ports.cmi5`: cmi5 content sessions (fetch URL, token) and registrations.
 
 This package gives the names every domain shares: :class:`Store` (what ``open_store`` returns)
 and :data:`Document` (see :mod:`storage.ports.document`). Everything else is imported from its
@@ -36,6 +37,7 @@ from typing import Protocol, TypeVar
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.blended import BlendedRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
+from storage.ports.cmi5 import Cmi5Repository
 from storage.ports.demands import DemandRepository
 from storage.ports.document import Document
 from storage.ports.forwarding import ForwardingRepository
@@ -78,6 +80,7 @@ class Store(Protocol):
     department_learners: DepartmentLearnerRepository
     plans: PlanRepository
     demands: DemandRepository
+    cmi5: Cmi5Repository
 
     def write(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` (repository writes) as one atomic write and return its result.

@@ -143,6 +143,11 @@ class DocumentRepository(Protocol):
 
     def get(self, key: DocumentKey) -> Document | None: ...
 
+    def get_many(self, keys: list[DocumentKey]) -> dict[DocumentKey, Document]:
+        """The documents of ``keys`` that exist, in one round trip or a few (the cmi5 rules
+        look up a batch's launches at once, on the ingest path)."""
+        ...
+
     def save(self, key: DocumentKey, doc: Document, expected_etag: str | None) -> None:
         """Store ``doc`` if the stored etag equals ``expected_etag`` (None: must not exist),
         else raise ``ConcurrentUpdate``."""

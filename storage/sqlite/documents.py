@@ -11,6 +11,10 @@ from storage.ports import Document
 from storage.ports.xapi import DocumentKey
 from storage.sqlite.store import translated
 
+#: Keys per query of :meth:`SqliteDocumentRepository.get_many` (6 parameters each, under
+#: SQLite's oldest limit of 999 parameters).
+_CHUNK = 150
+
 
 class SqliteDocumentRepository:
     """``storage.ports.xapi.DocumentRepository`` on SQLite."""
@@ -36,6 +40,25 @@ class SqliteDocumentRepository:
         row = rows[0]
         return {"content": bytes(row[0]), "content_type": row[1], "etag": row[2],
                 "updated": row[3]}
+
+    def get_many(self, keys: list[DocumentKey]) -> dict[DocumentKey, Document]:
+        """Row values ``IN (VALUES ...)`` on the primary key, :data:`_CHUNK` keys a query."""
+        found: dict[DocumentKey, Document] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), _CHUNK):
+            chunk = unique[start:start + _CHUNK]
+            params = [part for key in chunk for part in (
+                key.org_id, key.kind, key.activity_id, key.agent, key.registration, key.doc_id)]
+            rows = self._store.query(
+                "SELECT org_id, kind, activity_id, agent, registration, doc_id, content, "
+                "content_type, etag, updated FROM xapi_documents WHERE (org_id, kind, "
+                "activity_id, agent, registration, doc_id) IN (VALUES "
+                + ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk)) + ")", params)
+            for row in rows:
+                key = DocumentKey(row[1], row[5], row[2], row[3], row[4], org_id=row[0])
+                found[key] = {"content": bytes(row[6]), "content_type": row[7],
+                              "etag": row[8], "updated": row[9]}
+        return found
 
     def save(self, key: DocumentKey, doc: Document, expected_etag: str | None) -> None:
         """Compare-and-set on the etag."""

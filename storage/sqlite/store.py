@@ -33,6 +33,7 @@ from storage.errors import DuplicateKey, StorageError, StoreUnavailable
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.blended import BlendedRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
+from storage.ports.cmi5 import Cmi5Repository
 from storage.ports.demands import DemandRepository
 from storage.ports.forwarding import ForwardingRepository
 from storage.ports.frac import FracRepository
@@ -57,7 +58,8 @@ REPOSITORY_MODULES: tuple[str, ...] = ("storage.sqlite.marketplace", "storage.sq
                                        "storage.sqlite.frac_suggestions",
                                        "storage.sqlite.blended",
                                        "storage.sqlite.plans",
-                                       "storage.sqlite.demands")
+                                       "storage.sqlite.demands",
+                                       "storage.sqlite.cmi5")
 
 #: sqlite3 OperationalError messages that mean "the file cannot be used right now".
 _UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly", "read-only",
@@ -126,6 +128,7 @@ class SqliteStore:
     department_learners: DepartmentLearnerRepository
     plans: PlanRepository
     demands: DemandRepository
+    cmi5: Cmi5Repository
 
     def __init__(self, path: Path, busy_timeout_ms: int = 5000,
                  modules: Sequence[str] = REPOSITORY_MODULES) -> None:

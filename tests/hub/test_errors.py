@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,18 @@ def test_401_has_a_challenge(client: Any) -> None:
     resp = client.get("/me")
     assert_problem(resp, 401, "unauthenticated")
     assert resp.headers["WWW-Authenticate"].startswith("Basic")
+
+
+def test_a_script_in_a_browser_gets_a_challenge_it_does_not_prompt_for(client: Any) -> None:
+    # A Basic challenge makes the browser open a password dialog over an AU's page.
+    bad = {"Authorization": "Basic " + base64.b64encode(b"catapult:fire").decode()}
+    for headers in ({}, bad):
+        resp = client.get("/xapi/statements", headers={
+            **headers, "X-Experience-API-Version": "1.0.3", "Sec-Fetch-Mode": "cors"})
+        assert resp.status_code == 401
+        assert resp.headers["WWW-Authenticate"].startswith("xBasic ")
+    page = client.get("/me", headers={**bad, "Sec-Fetch-Mode": "navigate"})
+    assert page.status_code == 401 and page.headers["WWW-Authenticate"].startswith("Basic ")
 
 
 def test_403(client: Any, tenants: Tenants) -> None:

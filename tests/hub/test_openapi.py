@@ -153,7 +153,8 @@ UNDOCUMENTED = {"/openapi.json", "/docs", "/static/<path:filename>",
                 # Browser steps of the LTI flows (form posts, redirects, HTML pages).
                 "/lti/login", "/lti/launch", "/lti/register",
                 "/lti/deep-linking/picker", "/lti/deep-linking/pick",
-                "/lti/platform/authorize", "/lti/platform/deep-linking/return"}
+                "/lti/platform/authorize", "/lti/platform/deep-linking/return",
+                "/play/<course_id>", "/play/<course_id>/launch"}  # the player's page
 
 
 def test_every_route_and_method_is_in_the_document(app: Any, spec: dict[str, Any]) -> None:

@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 from marketplace import demo_frac_data
 from tests.conftest import Tenants
 from tests.lti.platform_services_support import service_caller
+from tests.lti.player_support import player_ids
 from tests.marketplace.blended_support import blended_ids, publish_blended_program
 from tests.marketplace.frac_suggestion_support import publish_demo_framework
 from tests.xapi.forwarding.support import FakeDNS
@@ -53,6 +54,8 @@ def _document() -> dict[str, Any]:
             app.extensions["hub.store"].close()
 
 
+# Package uploads (PUT /courses/{id}/package) take a zip: fuzzed bytes are sent as they are.
+schemathesis.serializer.alias("application/zip", "application/octet-stream")
 CONFIG = SchemathesisConfig.from_dict({"generation": {
     "mode": "positive", "deterministic": True, "with-security-parameters": False,
     "max-examples": EXAMPLES, "database": "none"}})
@@ -140,6 +143,7 @@ class FuzzHub:
             "learning_mode": "self-paced"})
         assert demand.status_code == 201, demand.get_json()
         self.real_ids["demand_id"] = demand.get_json()["id"]
+        self.real_ids.update(player_ids(tenants, client, self.lms))  # /player: a cmi5 launch
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
@@ -153,6 +157,8 @@ class FuzzHub:
             return self.admin
         if path.startswith("/lti/platform/contexts/"):
             return self.lti_tool
+        if path.startswith("/player/"):
+            return self.lms
         if path.startswith("/xapi/"):
             return None if path == "/xapi/about" else self.lms
         if path.startswith("/lti/platforms"):

@@ -9,6 +9,7 @@ import pytest
 
 from tests.frac_support import tag_framework  # noqa: F401  (tests that tag courses)
 from tests.marketplace.frac_api_support import frac  # noqa: F401  (the FRAC API cast)
+from tests.marketplace.package_support import make_app  # noqa: F401  (package tests' hubs)
 
 
 def course_body(**overrides: Any) -> dict[str, Any]:

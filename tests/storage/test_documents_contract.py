@@ -112,3 +112,18 @@ def test_activities_are_kept_per_organisation_and_replaced_whole(store: Any) -> 
     assert acts.get_many("org_c", ["http://example.org/a/1"]) == {}
     acts.put_many("org_a", [])
     assert acts.get_many("org_a", []) == {}
+
+
+def test_get_many_finds_exactly_the_stored_keys(store: Any) -> None:
+    docs = store.xapi_documents
+    stored = [state("LMS.LaunchData", registration=f"r{i}") for i in range(400)]
+    for i, key in enumerate(stored[::2]):
+        docs.save(key, doc(b"{}", f"e{i}"), None)
+    other_org = state("LMS.LaunchData", org_id="org_b", registration="r1")
+    docs.save(other_org, doc(b"{}", "eb"), None)
+    asked = [*stored, state("LMS.LaunchData", org_id="org_c", registration="r0"),
+             state("other", registration="r0"), stored[0]]
+    found = docs.get_many(asked)
+    assert set(found) == set(stored[::2])  # more keys than one query takes; no other org
+    assert found[stored[2]] == doc(b"{}", "e1")
+    assert docs.get_many([]) == {}
