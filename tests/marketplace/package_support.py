@@ -5,16 +5,15 @@ from __future__ import annotations
 import io
 import random
 import stat
-import threading
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
+
+from tests.serving import served_app
 
 NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 COURSE_IRI = "https://provider.example/courses/pfm"
@@ -185,15 +184,5 @@ def make_app(store_url: str, tmp_path: Path) -> Iterator[Callable[..., Any]]:
         app.extensions["hub.store"].close()
 
 
-@contextmanager
-def served(app: Any) -> Iterator[str]:
-    """The hub over real HTTP on a free loopback port (a browser's view of it)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+#: The hub over real HTTP on a free loopback port (the one helper every test uses).
+served = served_app

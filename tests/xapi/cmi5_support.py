@@ -5,18 +5,15 @@ built from the launch URL and LaunchData as an AU builds them), and the hub over
 from __future__ import annotations
 
 import base64
-import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import orjson
-from werkzeug.serving import make_server
 
+from tests.serving import served_app
 from xapi.cmi5_vocabulary import CATEGORY, MOVEON_CATEGORY, SESSION_ID, VERBS
 
 PUBLIC = "http://hub.test"
@@ -133,15 +130,5 @@ def basic_token(key: str, secret: str) -> str:
     return base64.b64encode(f"{key}:{secret}".encode()).decode()
 
 
-@contextmanager
-def served(app: Any) -> Iterator[str]:
-    """The hub over real HTTP on a free loopback port, a thread per request."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+#: The hub over real HTTP on a free loopback port (the one helper every test uses).
+served = served_app
