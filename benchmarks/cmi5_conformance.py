@@ -39,7 +39,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import cmi5_launch_shim
 from benchmarks.server import ROOT, free_port
 
 ADAPTER = Path(__file__).with_name("cmi5") / "lms.hub.js"
@@ -148,11 +147,9 @@ def provision(store_url: str, blob_url: str) -> tuple[dict[str, str], str]:
 
 
 @contextlib.contextmanager
-def serve(store_url: str, blob_url: str, log: Path, shim_org: str | None = None
-          ) -> Iterator[str]:
+def serve(store_url: str, blob_url: str, log: Path) -> Iterator[str]:
     """The hub under werkzeug in a thread, ``HUB_PUBLIC_URL`` being the address it listens on
-    (launch URLs, the AU's endpoint and fetch URL point there); yields that base URL.
-    ``shim_org``: add the launch stand-in (:mod:`benchmarks.cmi5_launch_shim`) for that LMS."""
+    (launch URLs, the AU's endpoint and fetch URL point there); yields that base URL."""
     from werkzeug.serving import make_server
 
     from hub import create_app
@@ -161,9 +158,6 @@ def serve(store_url: str, blob_url: str, log: Path, shim_org: str | None = None
     base = f"http://127.0.0.1:{port}"
     app = create_app({"HUB_STORE_URL": store_url, "HUB_BLOB_URL": blob_url,
                       "HUB_PUBLIC_URL": base, "HUB_LOG_LEVEL": "WARNING"})
-    if shim_org and cmi5_launch_shim.install(app, shim_org):
-        print("cmi5 conformance: launching through the stand-in for POST /player/launches",
-              file=sys.stderr)
     server = make_server("127.0.0.1", port, app, threaded=True)
     handler = logging.FileHandler(log, mode="w")
     logging.getLogger().addHandler(handler)
@@ -237,9 +231,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--grep", help="run only the tests whose name matches this pattern")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help=f"where jest.json, console.txt, failures.txt go ({DEFAULT_OUT})")
-    parser.add_argument("--launch-shim", action="store_true",
-                        help="without the hub's player API, launch through a stand-in built "
-                             "on prepare_au_launch (benchmarks/cmi5_launch_shim.py)")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds for the suite")
     args = parser.parse_args(argv)
 
@@ -257,9 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="hub-cmi5-") as tmp:
         store_url, blob_url = f"sqlite:///{Path(tmp) / 'hub.db'}", f"file://{Path(tmp) / 'blobs'}"
-        env, lms_org = provision(store_url, blob_url)
-        shim_org = lms_org if args.launch_shim else None
-        with serve(store_url, blob_url, out / "server.log", shim_org) as base:
+        env, _ = provision(store_url, blob_url)
+        with serve(store_url, blob_url, out / "server.log") as base:
             env.update({"HUB_URL": base, "CATAPULT_LMS": "./lib/lms.hub.js",
                         "HUB_REFUSALS_LOG": str(out / "refusals.txt"),
                         "PUPPETEER_EXECUTABLE_PATH": chromium,

@@ -78,16 +78,16 @@ def _call(base: str, method: str, path: str, key: str, secret: str, data: bytes 
         return res.status, dict(res.headers), json.loads(res.read() or b"null")
 
 
-def test_the_stand_in_launches_a_published_au_on_the_hub_it_serves(tmp_path: Path) -> None:
+def test_the_adapters_steps_launch_a_published_au_on_the_hub_it_serves(tmp_path: Path) -> None:
     """What the adapter does for a package, over HTTP: create, upload, publish, launch."""
     from tests.marketplace.conftest import course_body
 
     store_url, blob_url = f"sqlite:///{tmp_path / 'hub.db'}", f"file://{tmp_path / 'blobs'}"
-    env, lms_org = provision(store_url, blob_url)
+    env, _ = provision(store_url, blob_url)
     cred = {who: (env[f"HUB_{who}_KEY"], env[f"HUB_{who}_SECRET"])
             for who in ("PUBLISHER", "REVIEWER", "LMS")}
     js = {"Content-Type": "application/json"}
-    with serve(store_url, blob_url, tmp_path / "server.log", shim_org=lms_org) as base:
+    with serve(store_url, blob_url, tmp_path / "server.log") as base:
         _, _, course = _call(base, "POST", "/courses", *cred["PUBLISHER"],
                              data=json.dumps(course_body()).encode(), headers=js)
         cid = course["id"]  # type: ignore[index]
