@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         blended_routes,
         demand_routes,
         demo_demands,
+        demo_learners,
         demo_plans,
         frac_routes,
         learner_cli,
@@ -57,6 +58,7 @@ def init_app(app: Flask) -> None:
     loaders = app.extensions.setdefault(DEMO_LOADERS, [])
     loaders.append(demo_plans.load_demo_department)
     loaders.append(demo_demands.load_demo_demands)
+    loaders.append(demo_learners.load_demo_learners)  # after the department's learners
     # The public catalogue is read by browsers on other sites (course widgets, search pages).
     cors.allow_cross_origin(app, "/catalogue/", cors.CATALOGUE_CORS_HEADERS)
     app.cli.add_command(catalogue)
