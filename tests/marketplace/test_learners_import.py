@@ -148,3 +148,12 @@ def test_cli_imports_with_a_progress_bar_and_exits_1_on_bad_rows(
                          ).exit_code == 2
     assert runner.invoke(args=["learners", "import", str(good), "--org", "nowhere"]
                          ).exit_code == 2
+
+
+def test_a_file_of_bad_rows_gives_a_bounded_report(dept: Department) -> None:
+    from marketplace.learner_import import MAX_ERRORS
+
+    data = "learner_id,name\n" + "".join(f"u-{n},\n" for n in range(MAX_ERRORS + 5))
+    report = post(dept, data)
+    assert report["rejected"] == MAX_ERRORS + 5
+    assert len(report["errors"]) == MAX_ERRORS and report["errors_truncated"] is True
