@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 
 from catalogue_schemas.learners import (
     LearnerImportArgs,
@@ -44,7 +44,7 @@ blp = HubBlueprint(
                 "designation, FRAC position and languages; bulk import from an HR export.")
 
 
-def init_app(app: Any) -> None:
+def init_app(app: Flask) -> None:
     """The cursor codec (signed with the hub's token key, so every worker accepts the
     others' cursors) and the blueprint."""
     app.extensions[CODEC] = TokenCodec(app.extensions["hub.token_key"], "learners.cursor",
