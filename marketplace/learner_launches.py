@@ -117,8 +117,10 @@ def record_launched_learner(store: Store, org_id: str, learner_id: str, public_u
         "position": None, "languages": [], "home_page": public_url, "source": "lti",
         "created_at": now, "updated_at": None}
     changes: Document = {**fields}
+    # The name as the API would take it: one line, at most 300 characters.
+    name = _text(name[:300], 300) if isinstance(name, str) else None
     if name:
-        changes["name"] = name[:300]
+        changes["name"] = name
     if "languages" not in changes and not record["languages"] and locale:
         changes["languages"] = [locale]
     if existing is not None and all(record.get(k) == v for k, v in changes.items()):
