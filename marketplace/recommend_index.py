@@ -1,0 +1,170 @@
+"""The in-process index recommendations read (issue 13 "Speed"): competency -> the published
+courses and programs tagged with it, built from the live catalogue once and rebuilt only when
+the catalogue changed.
+
+Why in process: a learner's gap names a handful of competencies, and a 50,000-item catalogue
+tags each competency of a 200-competency framework on a few hundred items. Reading those
+candidates from the store on every request (or scanning the catalogue) would cost far more
+than the 50 ms a recommendation may take; a dictionary lookup per gap costs microseconds.
+
+Why it stays right: every call asks ``store.courses.catalogue_generation()`` (one indexed
+read; the number moves on every publication, retirement, new live version and rating change)
+and rebuilds when it differs from the number the index was built at. The generation is read
+*before* the catalogue is, so a write that lands during a build moves it again and the next
+call rebuilds. While one thread rebuilds, the others keep answering from the previous index
+rather than queueing behind it; the first build of a store is waited for.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from storage.ports import Document, Store
+
+#: Catalogue categories recommended: the issue ranks courses and programs (resources and
+#: assessments are not something a learner takes to acquire a level).
+RECOMMENDED_CATEGORIES = frozenset({"course", "program"})
+
+#: Courses read per page while building.
+PAGE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What ranking needs of one live catalogue item, read once at build time."""
+
+    item_id: str
+    category: str
+    title: Mapping[str, str]
+    mode: str | None
+    languages: tuple[str, ...]  # as published
+    primary_languages: frozenset[str]  # lower-cased primary subtags ("hi" of "hi-IN")
+    minutes: int | None
+    rating: float | None
+    rating_count: int
+    levels: Mapping[str, int]  # competency id -> the level the item is tagged at
+
+
+@dataclass(frozen=True)
+class CatalogueIndex:
+    """The live catalogue at one generation: every candidate by id, and by competency (each
+    list ordered by level, then id)."""
+
+    generation: int
+    items: Mapping[str, Candidate]
+    by_competency: Mapping[str, tuple[Candidate, ...]]
+
+    def candidates(self, competency: str) -> tuple[Candidate, ...]:
+        """The items tagged with ``competency`` (none when no item is)."""
+        return self.by_competency.get(competency, ())
+
+
+def primary(tag: str) -> str:
+    """The primary language subtag of a BCP 47 tag, lower-cased (RFC 5646 §2.2.1)."""
+    return tag.split("-", 1)[0].strip().lower()
+
+
+def candidate(course: Document) -> Candidate | None:
+    """The candidate of a course document, or None when it is not recommended (not live,
+    another category, or tagged with no competency)."""
+    live = course.get("live")
+    if not isinstance(live, dict) or live.get("category") not in RECOMMENDED_CATEGORIES:
+        return None
+    levels: dict[str, int] = {}
+    for tag in live.get("competencies") or []:
+        if not isinstance(tag, dict) or not tag.get("id"):
+            continue
+        try:
+            level = int(tag.get("level") or 0)
+        except (TypeError, ValueError):
+            continue
+        # A course tagged twice with one competency teaches up to the higher level.
+        levels[str(tag["id"])] = max(level, levels.get(str(tag["id"]), 0))
+    if not levels:
+        return None
+    rating = course.get("rating") or {}
+    languages = tuple(str(t) for t in live.get("languages") or [] if isinstance(t, str))
+    minutes = live.get("duration_minutes")
+    return Candidate(
+        item_id=course["id"], category=live["category"], title=live.get("title") or {},
+        mode=live.get("mode"), languages=languages,
+        primary_languages=frozenset(primary(t) for t in languages),
+        minutes=int(minutes) if isinstance(minutes, int | float) else None,
+        rating=rating.get("average"), rating_count=int(rating.get("count") or 0),
+        levels=MappingProxyType(levels))
+
+
+def build(store: Store, generation: int) -> CatalogueIndex:
+    """Read the whole catalogue (by id, a page at a time) into a new index."""
+    items: dict[str, Candidate] = {}
+    grouped: dict[str, list[Candidate]] = {}
+    after: str | None = None
+    while True:
+        page = store.courses.list_for_provider(None, None, limit=PAGE, after=after)
+        for course in page:
+            found = candidate(course)
+            if found is None:
+                continue
+            items[found.item_id] = found
+            for competency in found.levels:
+                grouped.setdefault(competency, []).append(found)
+        if len(page) < PAGE:
+            break
+        after = page[-1]["id"]
+    by_competency = {comp: _by_level(comp, found) for comp, found in grouped.items()}
+    return CatalogueIndex(generation, MappingProxyType(items), MappingProxyType(by_competency))
+
+
+def _by_level(competency: str, found: list[Candidate]) -> tuple[Candidate, ...]:
+    return tuple(sorted(found, key=lambda c: (c.levels[competency], c.item_id)))
+
+
+class _Holder:
+    """The current index of one store and the lock its rebuild runs under."""
+
+    def __init__(self) -> None:
+        self.index: CatalogueIndex | None = None
+        self.building = threading.Lock()
+
+
+# Keyed by the store object, as marketplace.frac_catalog's cache: each store has its own
+# catalogue, and a dropped store takes its index with it.
+_holders: weakref.WeakKeyDictionary[Any, _Holder] = weakref.WeakKeyDictionary()
+_holders_lock = threading.Lock()
+
+
+def _holder(store: Store) -> _Holder:
+    with _holders_lock:
+        found = _holders.get(store)
+        if found is None:
+            found = _holders[store] = _Holder()
+        return found
+
+
+def catalogue_index(store: Store) -> CatalogueIndex:
+    """The index of ``store``'s live catalogue, rebuilt when its generation moved."""
+    holder = _holder(store)
+    generation = store.courses.catalogue_generation()
+    current = holder.index
+    if current is not None and current.generation == generation:
+        return current
+    # Someone is rebuilding: answer from the previous index rather than wait (it is at most
+    # one catalogue change behind, and the next call sees the new one).
+    if current is not None and not holder.building.acquire(blocking=False):
+        return current
+    if current is None:
+        holder.building.acquire()
+    try:
+        current = holder.index
+        if current is not None and current.generation >= generation:
+            return current
+        fresh = build(store, generation)
+        holder.index = fresh
+        return fresh
+    finally:
+        holder.building.release()
