@@ -8,8 +8,10 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+import pymongo
 from pymongo.database import Database
 
 from storage.errors import ConcurrentUpdate
@@ -23,8 +25,12 @@ NO_ID = {"_id": 0}
 
 
 def ensure_indexes(db: Database[Any]) -> None:
-    """Listings go by organisation: learners by id, plans oldest first."""
+    """Listings go by organisation: learners by id (also within one designation or
+    position, the filters of ``page``), plans oldest first."""
     db.department_learners.create_index([("org_id", 1), ("learner_id", 1)], name="org_learner")
+    for field in ("designation", "position"):
+        db.department_learners.create_index([("org_id", 1), (field, 1), ("learner_id", 1)],
+                                            name=f"org_{field}_learner")
     db.plans.create_index([("org_id", 1), ("created_at", 1)], name="org_created")
 
 
@@ -60,6 +66,33 @@ class MongoDepartmentLearnerRepository:
         """Remove one learner."""
         key = _learner_key(org_id, learner_id)
         return self.learners.delete_one({"_id": key}).deleted_count == 1
+
+    @translate_errors
+    def page(self, org_id: str, limit: int, after: str | None = None, *,
+             designation: str | None = None, position: str | None = None,
+             ) -> builtins.list[Document]:
+        """Keyset page by learner id on the ``org_*_learner`` indexes."""
+        query: dict[str, Any] = {"org_id": org_id}
+        if designation is not None:
+            query["designation"] = designation
+        if position is not None:
+            query["position"] = position
+        if after is not None:
+            query["learner_id"] = {"$gt": after}
+        return list(self.learners.find(query, NO_ID).sort("learner_id", 1).limit(limit))
+
+    @translate_errors
+    def put_many(self, learners: Iterable[Document]) -> int:
+        """One ordered bulk of upserts (the last document of a repeated key wins)."""
+        latest: dict[str, Document] = {}
+        for learner in learners:
+            latest[_learner_key(learner["org_id"], learner["learner_id"])] = learner
+        if not latest:
+            return 0
+        result = self.learners.bulk_write(
+            [pymongo.ReplaceOne({"_id": key}, {"_id": key, **doc}, upsert=True)
+             for key, doc in latest.items()])
+        return result.upserted_count
 
 
 class MongoPlanRepository:

@@ -1,12 +1,15 @@
 """SQLite repositories of capacity-building plans (:mod:`storage.ports.plans`).
 
-``department_learners`` keys a department's learner by ``(org_id, learner_id)``; ``plans`` keeps
-each plan whole as JSON with the columns that listings and compare-and-set use.
+``department_learners`` keys a learner record by ``(org_id, learner_id)``, the document whole as
+JSON; the designation and position filters of ``page`` use expression indexes on the JSON
+(``json_extract``), so documents written before those filters need no new column. ``plans``
+keeps each plan whole as JSON with the columns that listings and compare-and-set use.
 """
 
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from storage.errors import ConcurrentUpdate
@@ -16,7 +19,11 @@ from storage.sqlite.json_columns import dumps, loads
 if TYPE_CHECKING:
     from storage.sqlite.store import SqliteStore
 
-SCHEMA_VERSION = 1
+# 2: the expression indexes of the learner record's filters (issue 13).
+SCHEMA_VERSION = 2
+
+_DESIGNATION = "json_extract(doc, '$.designation')"
+_POSITION = "json_extract(doc, '$.position')"
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS department_learners (
@@ -26,6 +33,10 @@ SCHEMA: tuple[str, ...] = (
         id TEXT PRIMARY KEY, org_id TEXT NOT NULL, state TEXT NOT NULL,
         created_at TEXT NOT NULL, row_version INTEGER NOT NULL, doc TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS plans_org ON plans (org_id, created_at, id)",
+    f"CREATE INDEX IF NOT EXISTS department_learners_designation ON department_learners "
+    f"(org_id, {_DESIGNATION}, learner_id)",
+    f"CREATE INDEX IF NOT EXISTS department_learners_position ON department_learners "
+    f"(org_id, {_POSITION}, learner_id)",
 )
 
 
@@ -37,13 +48,20 @@ class SqliteDepartmentLearnerRepository:
 
     def put(self, learner: Document) -> bool:
         """Insert or replace in one write; True when new."""
-        key = (learner["org_id"], learner["learner_id"])
+        return self.put_many([learner]) == 1
+
+    def put_many(self, learners: Iterable[Document]) -> int:
+        """One transaction; how many keys were new."""
+        new = 0
         with self.store.transaction() as conn:
-            existed = conn.execute("SELECT 1 FROM department_learners WHERE org_id = ? AND "
-                                   "learner_id = ?", key).fetchone() is not None
-            conn.execute("INSERT OR REPLACE INTO department_learners VALUES (?, ?, ?)",
-                         (*key, dumps(learner)))
-        return not existed
+            for learner in learners:
+                key = (learner["org_id"], learner["learner_id"])
+                existed = conn.execute("SELECT 1 FROM department_learners WHERE org_id = ? AND "
+                                       "learner_id = ?", key).fetchone() is not None
+                conn.execute("INSERT OR REPLACE INTO department_learners VALUES (?, ?, ?)",
+                             (*key, dumps(learner)))
+                new += not existed
+        return new
 
     def get(self, org_id: str, learner_id: str) -> Document | None:
         """One learner, or None."""
@@ -62,6 +80,20 @@ class SqliteDepartmentLearnerRepository:
         with self.store.transaction() as conn:
             return conn.execute("DELETE FROM department_learners WHERE org_id = ? AND "
                                 "learner_id = ?", (org_id, learner_id)).rowcount == 1
+
+    def page(self, org_id: str, limit: int, after: str | None = None, *,
+             designation: str | None = None, position: str | None = None,
+             ) -> builtins.list[Document]:
+        """Keyset page by learner id; the filters match the expression indexes."""
+        sql, params = "SELECT doc FROM department_learners WHERE org_id = ?", [org_id]
+        if designation is not None:
+            sql, params = f"{sql} AND {_DESIGNATION} = ?", [*params, designation]
+        if position is not None:
+            sql, params = f"{sql} AND {_POSITION} = ?", [*params, position]
+        if after is not None:
+            sql, params = sql + " AND learner_id > ?", [*params, after]
+        rows = self.store.query(sql + " ORDER BY learner_id LIMIT ?", (*params, limit))
+        return [loads(r[0]) for r in rows]
 
 
 class SqlitePlanRepository:
