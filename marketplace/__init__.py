@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         package_routes,
         plan_routes,
         program_routes,
+        recommend_routes,
     )
     from marketplace.cli import catalogue, demo
     from marketplace.demo import DEMO_LOADERS
@@ -50,6 +51,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(plan_routes.blp)  # capacity-building plans, the learner directory
     api.register_blueprint(demand_routes.demands)  # departments' demand for content
     api.register_blueprint(package_routes.packages_api)  # cmi5/xAPI packages and their files
+    api.register_blueprint(recommend_routes.blp)  # recommendations, talent search, coverage
     loaders = app.extensions.setdefault(DEMO_LOADERS, [])
     loaders.append(demo_plans.load_demo_department)
     loaders.append(demo_demands.load_demo_demands)

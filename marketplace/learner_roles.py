@@ -57,6 +57,22 @@ def _level(value: object) -> int | None:
     return level if 1 <= level <= 5 else None
 
 
+def role_requirements(version: FrameworkVersion, role: Document) -> dict[str, int]:
+    """``{competency id: level}`` one role requires, in its order (the highest level when
+    it names a competency twice); requirements naming no competency of the version, or no
+    level 1-5, are skipped."""
+    out: dict[str, int] = {}
+    for req in role.get("requirements") or []:
+        if not isinstance(req, dict):
+            continue
+        competency = version.node(str(req.get("competency")))
+        level = _level(req.get("level"))
+        if competency is None or competency["type"] != COMPETENCY or level is None:
+            continue
+        out[competency["id"]] = max(level, out.get(competency["id"], 0))
+    return out
+
+
 def roles_of_position(catalog: PublishedFrameworks, position: str | None) -> PositionRoles:
     """The published roles under ``position`` and their merged requirements."""
     if not position:
@@ -69,17 +85,9 @@ def roles_of_position(catalog: PublishedFrameworks, position: str | None) -> Pos
     levels: dict[str, int] = {}
     askers: dict[str, list[str]] = {}
     for role in roles:
-        for req in role.get("requirements") or []:
-            if not isinstance(req, dict):
-                continue
-            competency = version.node(str(req.get("competency")))
-            level = _level(req.get("level"))
-            if competency is None or competency["type"] != COMPETENCY or level is None:
-                continue
-            comp_id = competency["id"]
+        for comp_id, level in role_requirements(version, role).items():
             levels[comp_id] = max(level, levels.get(comp_id, 0))
-            if role["id"] not in askers.setdefault(comp_id, []):
-                askers[comp_id].append(role["id"])
+            askers.setdefault(comp_id, []).append(role["id"])
     required = {comp: Requirement(levels[comp], tuple(askers[comp])) for comp in levels}
     return PositionRoles(version, node, roles, MappingProxyType(required))
 

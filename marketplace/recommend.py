@@ -26,6 +26,7 @@ from marketplace.plan_progress import mandated_items
 from marketplace.recommend_index import Candidate, catalogue_index, primary
 from marketplace.recommend_rank import Gap, Help, gaps, helps_of, parts, rank
 from storage.ports import Document, Store
+from storage.ports.frac import code_order
 
 #: Sentence parts of ``why.text`` per language (primary subtag); English otherwise.
 PHRASES: Mapping[str, Mapping[str, str]] = {
@@ -169,7 +170,10 @@ def recommendations(store: Store, learner: Document, held: Mapping[str, int], pu
     whatever the limit), then at most ``limit`` ranked items."""
     roles = learner_roles(store, learner)
     version = roles.version
-    learner_gaps = gaps(roles.required, held)
+    # Largest gap first, then in the framework's code order (COMSUBTHEME-2 before -10).
+    learner_gaps = sorted(gaps(roles.required, held), key=lambda g: (
+        g.held - g.required, code_order(version.node(g.competency) or {"id": g.competency})
+        if version is not None else (), g.competency))
     index = catalogue_index(store)
     languages = list(learner.get("languages") or [])
     wanted = frozenset(primary(t) for t in languages if t)
