@@ -31,9 +31,11 @@ SECURED: dict[str, Any] = {"security": [{"basic": []}]}
 CSV = "text/csv"
 
 
-def _csv_too(description: str) -> dict[str, Any]:
-    """The OpenAPI 200 response's CSV alternative."""
+def _csv_too(description: str, schema: str) -> dict[str, Any]:
+    """The OpenAPI 200 response: the JSON schema (component ``schema``) and its CSV
+    alternative (a ``doc`` response replaces the generated content, so both are named)."""
     return {"responses": {"200": {"description": description, "content": {
+        "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}},
         CSV: {"schema": {"type": "string"}}}}}}
 
 
@@ -83,7 +85,7 @@ def recommendations(args: dict[str, Any], learner_id: str) -> Any:
 @blp.arguments(TalentSearchArgs, location="query")
 @blp.response(200, TalentSearchSchema)
 @blp.doc(**SECURED, **_csv_too("one page of holders (JSON), or with Accept: text/csv every "
-                               "holder from the cursor on as CSV"))
+                               "holder from the cursor on as CSV", "TalentSearch"))
 def talent_search(args: dict[str, Any]) -> Any:
     """Learners of the department (every department for a platform administrator) holding
     ``competency`` at ``min_level`` or above on proven evidence, with that evidence; by
@@ -100,7 +102,7 @@ def talent_search(args: dict[str, Any]) -> Any:
 @blp.arguments(TalentArgs, location="query")
 @blp.response(200, CoverageSchema)
 @blp.doc(**SECURED, **_csv_too("coverage (JSON), or with Accept: text/csv one CSV row per role "
-                               "and required competency"))
+                               "and required competency", "Coverage"))
 def talent_coverage(args: dict[str, Any]) -> Any:
     """Per role the department's learners hold (through their positions), per competency it
     requires: the officials in the role, how many meet the level, and the share."""

@@ -153,6 +153,8 @@ class FuzzHub:
             return self.blended
         if path.startswith("/demands"):  # raised by a department; providers list open ones
             return self.provider if path == "/demands/open" else self.curator
+        if path.startswith("/talent/") or path.endswith("/recommendations"):
+            return self.curator  # issue 13: a department's learners (u-fuzz is one)
         if path.startswith("/admin/"):
             return self.admin
         if path.startswith("/lti/platform/contexts/"):
