@@ -17,10 +17,11 @@ rather than queueing behind it; the first build of a store is waited for.
 
 from __future__ import annotations
 
+import bisect
 import threading
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -32,6 +33,14 @@ RECOMMENDED_CATEGORIES = frozenset({"course", "program"})
 
 #: Courses read per page while building.
 PAGE = 1000
+
+#: The ``mode`` share of an item's score per learning mode (DESIGN.md learning modes):
+#: self-paced can be taken now, instructor-led needs a schedule, classroom travel and dates.
+MODE_FACTOR: Mapping[str, float] = MappingProxyType(
+    {"self-paced": 1.0, "instructor-led": 0.6, "classroom": 0.3})
+
+#: An unrated item is ranked as if rated this (of 5).
+UNRATED = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +57,10 @@ class Candidate:
     rating: float | None
     rating_count: int
     levels: Mapping[str, int]  # competency id -> the level the item is tagged at
+    # The parts of the score that depend on the item alone, unweighted, computed once here
+    # so that ranking a few thousand candidates costs a few arithmetic operations each:
+    # rating of 5 (unrated: UNRATED), 240 / (240 + minutes) (unknown: 0.5), MODE_FACTOR.
+    shares: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -58,10 +71,17 @@ class CatalogueIndex:
     generation: int
     items: Mapping[str, Candidate]
     by_competency: Mapping[str, tuple[Candidate, ...]]
+    #: per competency, the level of each of its candidates (the same order), for bisection
+    levels: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     def candidates(self, competency: str) -> tuple[Candidate, ...]:
         """The items tagged with ``competency`` (none when no item is)."""
         return self.by_competency.get(competency, ())
+
+    def above(self, competency: str, level: int) -> tuple[Candidate, ...]:
+        """The items tagged with ``competency`` at a level above ``level``."""
+        found = self.by_competency.get(competency, ())
+        return found[bisect.bisect_right(self.levels.get(competency, ()), level):]
 
 
 def primary(tag: str) -> str:
@@ -89,14 +109,18 @@ def candidate(course: Document) -> Candidate | None:
         return None
     rating = course.get("rating") or {}
     languages = tuple(str(t) for t in live.get("languages") or [] if isinstance(t, str))
-    minutes = live.get("duration_minutes")
+    raw = live.get("duration_minutes")
+    minutes = int(raw) if isinstance(raw, int | float) else None
+    average = rating.get("average")
+    shares = ((average if average is not None else UNRATED) / 5.0,
+              0.5 if minutes is None else 240.0 / (240.0 + max(0, minutes)),
+              MODE_FACTOR.get(live.get("mode") or "", 0.0))
     return Candidate(
         item_id=course["id"], category=live["category"], title=live.get("title") or {},
         mode=live.get("mode"), languages=languages,
-        primary_languages=frozenset(primary(t) for t in languages),
-        minutes=int(minutes) if isinstance(minutes, int | float) else None,
-        rating=rating.get("average"), rating_count=int(rating.get("count") or 0),
-        levels=MappingProxyType(levels))
+        primary_languages=frozenset(primary(t) for t in languages), minutes=minutes,
+        rating=average, rating_count=int(rating.get("count") or 0),
+        levels=MappingProxyType(levels), shares=shares)
 
 
 def build(store: Store, generation: int) -> CatalogueIndex:
@@ -117,7 +141,10 @@ def build(store: Store, generation: int) -> CatalogueIndex:
             break
         after = page[-1]["id"]
     by_competency = {comp: _by_level(comp, found) for comp, found in grouped.items()}
-    return CatalogueIndex(generation, MappingProxyType(items), MappingProxyType(by_competency))
+    levels = {comp: tuple(c.levels[comp] for c in found)
+              for comp, found in by_competency.items()}
+    return CatalogueIndex(generation, MappingProxyType(items), MappingProxyType(by_competency),
+                          MappingProxyType(levels))
 
 
 def _by_level(competency: str, found: list[Candidate]) -> tuple[Candidate, ...]:

@@ -23,6 +23,9 @@ The score adds weighted parts, each shown in the recommendation's ``why``:
 - ``duration``: shorter is better, ``240 / (240 + minutes)`` (unknown: one half);
 - ``mode``: self-paced (taken now), then instructor-led, then classroom (travel, dates).
 
+The item-only shares (rating, duration, mode) are computed once per item when the index is
+built (:class:`marketplace.recommend_index.Candidate` ``shares``).
+
 Ties are broken by item id, so a ranking is the same on every call and every worker.
 """
 
@@ -38,13 +41,6 @@ from marketplace.recommend_index import Candidate, CatalogueIndex, primary
 #: Weight of each part of the score.
 WEIGHTS: Mapping[str, float] = {"gap": 10.0, "language": 3.0, "rating": 1.5, "duration": 1.0,
                                 "mode": 0.5}
-
-#: The ``mode`` part's factor per learning mode (DESIGN.md learning modes).
-MODE_FACTOR: Mapping[str, float] = {"self-paced": 1.0, "instructor-led": 0.6, "classroom": 0.3}
-
-#: An unrated item is ranked as if rated this.
-UNRATED = 3.0
-
 
 @dataclass(frozen=True, slots=True)
 class Gap:
@@ -100,13 +96,16 @@ def fit(level: int, gap: Gap) -> float:
 def parts(item: Candidate, helps: Iterable[Help], languages: frozenset[str]
           ) -> dict[str, float]:
     """The weighted parts of an item's score (see the module docstring)."""
-    # Nothing to prefer when the record names no language: the same half for every item.
-    language = 0.5 if not languages else 1.0 if item.primary_languages & languages else 0.0
-    rating = (item.rating if item.rating is not None else UNRATED) / 5.0
-    duration = 0.5 if item.minutes is None else 240.0 / (240.0 + max(0, item.minutes))
-    shares = {"gap": sum(h.fit for h in helps), "language": language, "rating": rating,
-              "duration": duration, "mode": MODE_FACTOR.get(item.mode or "", 0.0)}
+    rating, duration, mode = item.shares
+    shares = {"gap": sum(h.fit for h in helps), "language": language_share(item, languages),
+              "rating": rating, "duration": duration, "mode": mode}
     return {name: round(WEIGHTS[name] * value, 4) for name, value in shares.items()}
+
+
+def language_share(item: Candidate, languages: frozenset[str]) -> float:
+    """1 when the item is offered in one of the learner's languages, 0 when not, and one
+    half for every item when the learner's record names no language (nothing to prefer)."""
+    return 0.5 if not languages else 1.0 if item.primary_languages & languages else 0.0
 
 
 def helps_of(item: Candidate, learner_gaps: Iterable[Gap]) -> tuple[Help, ...]:
@@ -125,21 +124,33 @@ def rank(index: CatalogueIndex, learner_gaps: list[Gap], learner_languages: Iter
          limit: int, exclude: Iterable[str] = ()) -> list[Ranked]:
     """The ``limit`` best items for the gaps (none of ``exclude``), best first.
 
-    Only the items tagged with a gap competency above the held level are looked at: the
-    index lists each competency's items by level, so the walk starts past the held level."""
+    Only the items tagged with a gap competency above the held level are looked at (the
+    index bisects each competency's items by level), each scored with a few operations on
+    the shares computed when the index was built; the parts are spelled out for the
+    ``limit`` best only."""
     languages = frozenset(primary(t) for t in learner_languages if t)
     skip = frozenset(exclude)
-    helps: dict[str, list[Help]] = {}
+    fits: dict[str, float] = {}
     for gap in learner_gaps:
-        for item in index.candidates(gap.competency):
-            level = item.levels[gap.competency]
-            if level <= gap.held or item.item_id in skip:
-                continue
-            helps.setdefault(item.item_id, []).append(Help(gap, level, fit(level, gap)))
+        competency = gap.competency
+        for item in index.above(competency, gap.held):
+            if item.item_id not in skip:
+                fits[item.item_id] = fits.get(item.item_id, 0.0) + fit(
+                    item.levels[competency], gap)
+    w_gap, w_lang, w_rating, w_duration, w_mode = (WEIGHTS[k] for k in (
+        "gap", "language", "rating", "duration", "mode"))
+    items = index.items
     scored = []
-    for item_id, found in helps.items():
-        item = index.items[item_id]
-        shown = parts(item, found, languages)
-        scored.append((round(sum(shown.values()), 4), item_id, item, shown, tuple(found)))
-    best = heapq.nsmallest(max(0, limit), scored, key=lambda row: (-row[0], row[1]))
-    return [Ranked(item, score, shown, found) for score, _, item, shown, found in best]
+    for item_id, total_fit in fits.items():
+        item = items[item_id]
+        rating, duration, mode = item.shares
+        scored.append((-(w_gap * total_fit + w_lang * language_share(item, languages)
+                         + w_rating * rating + w_duration * duration + w_mode * mode),
+                       item_id))
+    out = []
+    for _, item_id in heapq.nsmallest(max(0, limit), scored):
+        item = items[item_id]
+        helps = helps_of(item, learner_gaps)
+        shown = parts(item, helps, languages)
+        out.append(Ranked(item, round(sum(shown.values()), 4), shown, helps))
+    return out

@@ -16,9 +16,13 @@ from marketplace.recommend_rank import Gap, fit, gaps, rank
 def item(item_id: str, levels: dict[str, int], *, languages: tuple[str, ...] = ("en",),
          rating: float | None = 4.0, minutes: int | None = 60, mode: str = "self-paced",
          category: str = "course") -> Candidate:
-    return Candidate(item_id, category, {"en": item_id}, mode, languages,
-                     frozenset(t.split("-")[0].lower() for t in languages), minutes, rating, 3,
-                     MappingProxyType(levels))
+    """A candidate as the index builds it from a course document."""
+    found = candidate({"id": item_id, "rating": {"average": rating, "count": 3}, "live": {
+        "category": category, "title": {"en": item_id}, "mode": mode,
+        "languages": list(languages), "duration_minutes": minutes,
+        "competencies": [{"id": comp, "level": level} for comp, level in levels.items()]}})
+    assert found is not None
+    return found
 
 
 def index(*items: Candidate) -> CatalogueIndex:
@@ -26,9 +30,11 @@ def index(*items: Candidate) -> CatalogueIndex:
     for found in items:
         for comp in found.levels:
             grouped.setdefault(comp, []).append(found)
-    return CatalogueIndex(1, MappingProxyType({i.item_id: i for i in items}), MappingProxyType(
-        {c: tuple(sorted(v, key=lambda i, c=c: (i.levels[c], i.item_id)))
-         for c, v in grouped.items()}))
+    by_comp = {c: tuple(sorted(v, key=lambda i, c=c: (i.levels[c], i.item_id)))
+               for c, v in grouped.items()}
+    return CatalogueIndex(1, MappingProxyType({i.item_id: i for i in items}),
+                          MappingProxyType(by_comp), MappingProxyType(
+                              {c: tuple(i.levels[c] for i in v) for c, v in by_comp.items()}))
 
 
 def test_gap_is_required_minus_held_largest_first() -> None:
@@ -104,6 +110,7 @@ def test_candidate_reads_live_tags_and_leaves_out_what_is_not_recommended() -> N
                              {"id": "b", "level": "x"}, "junk"]}
     found = candidate(course(live))
     assert found is not None and dict(found.levels) == {"a": 4}
+    assert found.shares == (4.2 / 5, 240 / 270, 1.0)
     assert found.primary_languages == {"en", "hi"} and found.rating == 4.2
     assert candidate(course(None)) is None
     assert candidate(course({**live, "category": "assessment"})) is None
