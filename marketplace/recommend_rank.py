@@ -141,12 +141,15 @@ def rank(index: CatalogueIndex, learner_gaps: list[Gap], learner_languages: Iter
         "gap", "language", "rating", "duration", "mode"))
     items = index.items
     scored = []
+    # language_share and the item's shares, inlined: this loop runs for every candidate.
+    no_language = w_lang * 0.5 if not languages else None
     for item_id, total_fit in fits.items():
         item = items[item_id]
         rating, duration, mode = item.shares
-        scored.append((-(w_gap * total_fit + w_lang * language_share(item, languages)
-                         + w_rating * rating + w_duration * duration + w_mode * mode),
-                       item_id))
+        language = no_language if no_language is not None else (
+            w_lang if item.primary_languages & languages else 0.0)
+        scored.append((-(w_gap * total_fit + language + w_rating * rating
+                         + w_duration * duration + w_mode * mode), item_id))
     out = []
     for _, item_id in heapq.nsmallest(max(0, limit), scored):
         item = items[item_id]
