@@ -49,3 +49,11 @@ def test_no_position_or_not_a_position_requires_nothing(store: Any, position: An
 def test_unpublished_framework_requires_nothing(app: Any) -> None:
     store = app.extensions["hub.store"]
     assert required_levels(store, {"position": node_id("POS-1")}) == {}
+
+
+def test_requirements_a_version_cannot_honour_are_skipped(app: Any) -> None:
+    store = app.extensions["hub.store"]
+    # level 9 is no level; COMSUBTHEME-99 is not in an 8-competency framework
+    publish_role_framework(store, 8, {"POS-9": {"ROLE-9": {1: 9, 99: 2, 2: 3}}})
+    assert required_levels(store, {"position": "POS-9"}) == {
+        competency(2): (3, [node_id("ROLE-9")])}
