@@ -36,6 +36,7 @@ from lti.tool_launch import (
     HubMessageLaunch,
 )
 from lti.tool_login import launch_error
+from marketplace import learner_launches
 from storage.ports import Document, Store
 
 CUSTOM = "https://purl.imsglobal.org/spec/lti/claim/custom"
@@ -88,6 +89,11 @@ def tool_launch(store: Store, public_url: str, validated: HubMessageLaunch) -> T
     learner = store.learners.resolve(
         registration["issuer"], claims["sub"], registration["org_id"],
         name=_display_name(claims), email=email if isinstance(email, str) and email else None)
+    # Issue 13: the launch keeps the learner's record (in the LMS's organisation) current;
+    # a bad custom value is ignored there, never a failed launch.
+    learner_launches.record_launched_learner(
+        store, registration["org_id"], learner["id"], public_url, _display_name(claims),
+        claims.get(CUSTOM), claims.get(LAUNCH_PRESENTATION))
     link = claims.get(RESOURCE_LINK) or {}
     context = claims.get(CONTEXT)
     context_id = context.get("id") if isinstance(context, dict) else None

@@ -19,8 +19,11 @@ def init_app(app: Flask) -> None:
         blended_routes,
         demand_routes,
         demo_demands,
+        demo_learners,
         demo_plans,
         frac_routes,
+        learner_cli,
+        learner_routes,
         package_cli,
         package_routes,
         plan_routes,
@@ -51,10 +54,13 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(plan_routes.blp)  # capacity-building plans, the learner directory
     api.register_blueprint(demand_routes.demands)  # departments' demand for content
     api.register_blueprint(package_routes.packages_api)  # cmi5/xAPI packages and their files
+    learner_routes.init_app(app)  # learner records (issue 13), /learners
+    app.cli.add_command(learner_cli.learners)  # `hub learners import`
     api.register_blueprint(recommend_routes.blp)  # recommendations, talent search, coverage
     loaders = app.extensions.setdefault(DEMO_LOADERS, [])
     loaders.append(demo_plans.load_demo_department)
     loaders.append(demo_demands.load_demo_demands)
+    loaders.append(demo_learners.load_demo_learners)  # after the department's learners
     # The public catalogue is read by browsers on other sites (course widgets, search pages).
     cors.allow_cross_origin(app, "/catalogue/", cors.CATALOGUE_CORS_HEADERS)
     app.cli.add_command(catalogue)

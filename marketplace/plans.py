@@ -20,6 +20,7 @@ from typing import Any
 
 from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from hub.principal import OrgKind, Principal, Role
+from marketplace import learners
 from marketplace.frac_model import pick_text
 from storage.errors import ConcurrentUpdate
 from storage.ports import Document, Store
@@ -41,29 +42,20 @@ def check_department_curator(principal: Principal) -> None:
 
 
 # -- learner directory ---------------------------------------------------------------------
+# The directory is the learner record of issue 13 (:mod:`marketplace.learners`): these are the
+# ``/plans/learners`` routes' entry points, for a department's curator, on the same code as
+# ``/learners``.
 
 def register_learner(store: Store, principal: Principal, learner_id: str, body: Document,
                      public_url: str) -> tuple[Document, bool]:
-    """Insert or replace a learner of the caller's department; ``(learner, created)``."""
+    """Insert or replace a learner of the caller's department; ``(learner, created)``. The
+    fields this route does not know (position, languages) are kept."""
     check_department_curator(principal)
-    _check_learner_id(learner_id)
     existing = store.department_learners.get(principal.org_id, learner_id)
-    now = utcnow()
-    learner = {"org_id": principal.org_id, "learner_id": learner_id, "name": body["name"],
-               "designation": body["designation"],
-               "home_page": body.get("home_page") or public_url,
-               "created_at": existing["created_at"] if existing else now,
-               "updated_at": now if existing else None}
-    created = store.department_learners.put(learner)
-    return learner, created
-
-
-def _check_learner_id(learner_id: str) -> None:
-    # The id becomes part of an xAPI agent key ("account|<homePage>|<name>"): no separator.
-    if not learner_id or len(learner_id) > 200 or "|" in learner_id or learner_id != \
-            learner_id.strip():
-        raise ValidationError.for_field("learner_id", "1-200 characters, no '|', no outer "
-                                                      "spaces")
+    kept = learners.with_defaults(existing) if existing else {}
+    fields = {"position": kept.get("position"), "languages": kept.get("languages", []),
+              **body}
+    return learners.put_learner(store, principal, learner_id, fields, public_url)
 
 
 def list_learners(store: Store, principal: Principal) -> list[Document]:
@@ -75,17 +67,13 @@ def list_learners(store: Store, principal: Principal) -> list[Document]:
 def get_learner(store: Store, principal: Principal, learner_id: str) -> Document:
     """One learner of the caller's department, else 404."""
     check_department_curator(principal)
-    learner = store.department_learners.get(principal.org_id, learner_id)
-    if learner is None:
-        raise NotFound(f"no learner {learner_id} in this department")
-    return learner
+    return learners.visible_learner(store, principal, learner_id)
 
 
 def remove_learner(store: Store, principal: Principal, learner_id: str) -> None:
     """Remove a learner from the directory (plans naming it keep the name; it matches no one)."""
     check_department_curator(principal)
-    if not store.department_learners.delete(principal.org_id, learner_id):
-        raise NotFound(f"no learner {learner_id} in this department")
+    learners.delete_learner(store, principal, learner_id)
 
 
 # -- plans ---------------------------------------------------------------------------------

@@ -147,7 +147,7 @@ class FuzzHub:
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
-        if path == "/frac/imports" or path.startswith(("/programs", "/plans")):
+        if path == "/frac/imports" or path.startswith(("/programs", "/plans", "/learners")):
             return self.curator
         if path.startswith("/blended/"):
             return self.blended
