@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
         frac_routes,
         package_cli,
         package_routes,
+        passbook_cli,
         plan_routes,
         program_routes,
     )
@@ -58,6 +59,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(catalogue)
     app.cli.add_command(demo)
     app.cli.add_command(package_cli.package)
+    app.cli.add_command(passbook_cli.passbook)  # `hub passbook rebuild`
     _init_frac_case(app)  # CASE 1.1 service, POST /frac/imports, the `hub frac` group
 
 

@@ -96,8 +96,12 @@ def _completion(store: Store, org_id: str, statement: Document, kind: str, publi
     registration = vocab.registration_of(statement)
     keys = integrity.attempt_keys(statement, agent_key(home_page, learner),
                                   statement["object"]["id"], registration)
-    seconds = integrity.learning_seconds(
-        integrity.attempt_statements(store, org_id, keys), statement)
+    # Only what was stored up to the completion (its batch included): the live listener sees
+    # no more than that, so a rebuild, which sees the whole LRS, measures the same time.
+    stored = statement.get("stored") or ""
+    attempt = [s for s in integrity.attempt_statements(store, org_id, keys)
+               if (s.get("stored") or "") <= stored]
+    seconds = integrity.learning_seconds(attempt, statement)
     flagged = integrity.is_flagged(seconds, facts.expected_seconds, ratio)
     at = statement.get("timestamp")
     out.completions.append({

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import has_app_context
+
 from hub.context import get_config
 from marketplace import passbook
 from marketplace.passbook_statements import VERBS
@@ -23,7 +25,9 @@ from storage.ports import Store
 def on_statements(store: Store, org_id: str, statements: list[dict[str, Any]]) -> None:
     """Derive and record the passbook rows a newly stored batch earns."""
     relevant = [s for s in statements if s["verb"]["id"] in VERBS]
-    if not relevant:
+    if not relevant or not has_app_context():
+        # Outside an app (a script storing statements on a bare store) there are no settings
+        # to derive with; ``hub passbook rebuild`` catches such statements up.
         return
     config = get_config()
     if not config.passbook_live:

@@ -137,7 +137,6 @@ def acceptance_statement(completion: Document, by: str, public_url: str) -> dict
         "actor": agent(public_url, by),
         "verb": {"id": ACCEPTED, "display": {"en": "accepted the completion"}},
         "object": {"objectType": "StatementRef", "id": completion["statement_id"]},
-        "context": {"platform": HUB_NAME},
     }
 
 
