@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         package_cli,
         package_routes,
         passbook_cli,
+        passbook_routes,
         plan_routes,
         program_routes,
     )
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(plan_routes.blp)  # capacity-building plans, the learner directory
     api.register_blueprint(demand_routes.demands)  # departments' demand for content
     api.register_blueprint(package_routes.packages_api)  # cmi5/xAPI packages and their files
+    api.register_blueprint(passbook_routes.blp)  # passbooks, flagged completions
     loaders = app.extensions.setdefault(DEMO_LOADERS, [])
     loaders.append(demo_plans.load_demo_department)
     loaders.append(demo_demands.load_demo_demands)

@@ -14,7 +14,8 @@ Evidence comes only from an organisation's own LRS (the shared contract of issue
     type :data:`COMPETENCY_TYPE`), and in ``result.extensions`` under :data:`EVIDENCE_EXT`
     (``https://karmayogi.example/xapi/extensions/evidence``) the object
     ``{"kind": "certificate" | "external" | "self-declared", "competency", "level",
-    "issuer", "id", "url", "title", "provider"}`` (what the kind needs; the rest absent);
+    "issuer", "id", "url", "title" (a language map), "provider"}`` (what the kind needs;
+    the rest absent);
   - **a reviewer's acceptance of a flagged completion**, verb :data:`ACCEPTED`
     (``https://karmayogi.example/xapi/verbs/accepted-completion``): actor the reviewer's
     credential as an account agent on the hub, object a StatementRef to the completion
@@ -98,7 +99,10 @@ def source_of(evidence: Document) -> str:
     if kind == "certificate":
         return f"certificate:{evidence.get('issuer') or ''}|{evidence['id']}"
     if kind == "external":
-        return f"external:{evidence.get('url') or evidence.get('title')}"
+        title = evidence.get("title") or {}
+        named = title.get("en") or next(iter(title.values()), "") if isinstance(
+            title, dict) else str(title)
+        return f"external:{evidence.get('url') or named}"
     return "self"
 
 

@@ -99,3 +99,18 @@ class Department:
     def held(self) -> dict[str, dict[str, int]]:
         """Held levels of every learner of the department."""
         return self.store.passbook.held_levels(self.org_id)  # type: ignore[no-any-return]
+
+
+def fuzz_passbook_ids(tenants: Any, client: Any, course_id: str, org_name: str = "Commission"
+                      ) -> tuple[dict[str, Any], dict[str, str]]:
+    """For the fuzzed hub: a curator-and-reviewer of department ``org_name`` (whose directory
+    holds ``u-fuzz``) and a flagged completion of the published course by that learner, so
+    ``statement_id`` can be a real one."""
+    caller = tenants.make(org_name, "department", ("curator", "reviewer"))
+    writer = tenants.make(org_name, "department", ("lrs-writer",))
+    sid = str(uuid.uuid4())
+    res = client.post("/xapi/statements", headers={**writer["headers"], **XAPI}, json=[
+        statement("u-fuzz", "completed", course_id, sid=sid, duration="PT1S",
+                  registration=str(uuid.uuid4()))])
+    assert res.status_code == 200, res.get_json()
+    return caller, {"statement_id": sid}
