@@ -144,9 +144,16 @@ class FuzzHub:
         assert demand.status_code == 201, demand.get_json()
         self.real_ids["demand_id"] = demand.get_json()["id"]
         self.real_ids.update(player_ids(tenants, client, self.lms))  # /player: a cmi5 launch
+        from tests.marketplace.passbook_support import fuzz_passbook_ids
+
+        # passbooks and flagged completions: a curator-reviewer of the plans' department
+        self.passbook, passbook_ids = fuzz_passbook_ids(tenants, client, self.course_id)
+        self.real_ids.update(passbook_ids)
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
+        if path.startswith(("/completions/", "/learners/{learner_id}/passbook")):
+            return self.passbook
         if path == "/frac/imports" or path.startswith(("/programs", "/plans", "/learners")):
             return self.curator
         if path.startswith("/blended/"):
