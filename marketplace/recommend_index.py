@@ -8,17 +8,26 @@ candidates from the store on every request (or scanning the catalogue) would cos
 than the 50 ms a recommendation may take; a dictionary lookup per gap costs microseconds.
 
 Why it stays right: every call asks ``store.courses.catalogue_generation()`` (one indexed
-read; the number moves on every publication, retirement, new live version and rating change)
-and rebuilds when it differs from the number the index was built at. The generation is read
-*before* the catalogue is, so a write that lands during a build moves it again and the next
-call rebuilds. While one thread rebuilds, the others keep answering from the previous index
-rather than queueing behind it; the first build of a store is waited for.
+read; the number moves on every publication, retirement, new live version and rating change).
+When it moved, the call reads the live catalogue's *content key*: the last ``search_seq``
+handed out and how many items search serves (one count query). Every change of content moves
+the key: a publication or new live version takes a new ``search_seq``, a retirement alone
+lowers the count. A changed key rebuilds the index at once. An unchanged key means only
+ratings moved: the index is kept, and rebuilt for its ratings at most every
+:data:`RATING_REFRESH_SECONDS` (a rating is a small part of the score; a 50,000-item rebuild
+takes seconds, and reviews arrive all the time).
+
+The generation and the key are read *before* the catalogue is, so a write that lands during a
+build moves them again and the next call rebuilds. While one thread rebuilds, the others keep
+answering from the previous index rather than queueing behind it; the first build of a store
+is waited for.
 """
 
 from __future__ import annotations
 
 import bisect
 import threading
+import time
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +35,7 @@ from types import MappingProxyType
 from typing import Any
 
 from storage.ports import Document, Store
+from storage.ports.catalogue import CourseQuery
 
 #: Catalogue categories recommended: the issue ranks courses and programs (resources and
 #: assessments are not something a learner takes to acquire a level).
@@ -33,6 +43,10 @@ RECOMMENDED_CATEGORIES = frozenset({"course", "program"})
 
 #: Courses read per page while building.
 PAGE = 1000
+
+#: How stale ratings may get: a catalogue change that changed only ratings rebuilds the index
+#: at most this often.
+RATING_REFRESH_SECONDS = 300.0
 
 #: The ``mode`` share of an item's score per learning mode (DESIGN.md learning modes):
 #: self-paced can be taken now, instructor-led needs a schedule, classroom travel and dates.
@@ -65,14 +79,17 @@ class Candidate:
 
 @dataclass(frozen=True)
 class CatalogueIndex:
-    """The live catalogue at one generation: every candidate by id, and by competency (each
-    list ordered by level, then id)."""
+    """The live catalogue at one generation and content key: every candidate by id, and by
+    competency (each list ordered by level, then id)."""
 
     generation: int
     items: Mapping[str, Candidate]
     by_competency: Mapping[str, tuple[Candidate, ...]]
     #: per competency, the level of each of its candidates (the same order), for bisection
     levels: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    #: the content key (:func:`content_key`) read before the build, and when it was built
+    key: tuple[int, int] = (0, 0)
+    built_at: float = 0.0
 
     def candidates(self, competency: str) -> tuple[Candidate, ...]:
         """The items tagged with ``competency`` (none when no item is)."""
@@ -123,7 +140,14 @@ def candidate(course: Document) -> Candidate | None:
         levels=MappingProxyType(levels), shares=shares)
 
 
-def build(store: Store, generation: int) -> CatalogueIndex:
+def content_key(store: Store) -> tuple[int, int]:
+    """``(last search_seq handed out, items search serves)``: moves on every change of the
+    live catalogue's content, not on rating changes (see the module docstring)."""
+    found = store.courses.search(CourseQuery(limit=0, facets=False))
+    return found.snapshot, found.total
+
+
+def build(store: Store, generation: int, key: tuple[int, int] = (0, 0)) -> CatalogueIndex:
     """Read the whole catalogue (by id, a page at a time) into a new index."""
     items: dict[str, Candidate] = {}
     grouped: dict[str, list[Candidate]] = {}
@@ -144,7 +168,7 @@ def build(store: Store, generation: int) -> CatalogueIndex:
     levels = {comp: tuple(c.levels[comp] for c in found)
               for comp, found in by_competency.items()}
     return CatalogueIndex(generation, MappingProxyType(items), MappingProxyType(by_competency),
-                          MappingProxyType(levels))
+                          MappingProxyType(levels), key, time.monotonic())
 
 
 def _by_level(competency: str, found: list[Candidate]) -> tuple[Candidate, ...]:
@@ -157,6 +181,8 @@ class _Holder:
     def __init__(self) -> None:
         self.index: CatalogueIndex | None = None
         self.building = threading.Lock()
+        #: a later generation at which the index's content key was found unchanged
+        self.confirmed = -1
 
 
 # Keyed by the store object, as marketplace.frac_catalog's cache: each store has its own
@@ -174,11 +200,17 @@ def _holder(store: Store) -> _Holder:
 
 
 def catalogue_index(store: Store) -> CatalogueIndex:
-    """The index of ``store``'s live catalogue, rebuilt when its generation moved."""
+    """The index of ``store``'s live catalogue, rebuilt when its content changed (ratings:
+    at most every :data:`RATING_REFRESH_SECONDS`)."""
     holder = _holder(store)
     generation = store.courses.catalogue_generation()
     current = holder.index
-    if current is not None and current.generation == generation:
+    if current is not None and generation in (current.generation, holder.confirmed):
+        return current
+    key = content_key(store)
+    if current is not None and key == current.key and (
+            time.monotonic() - current.built_at < RATING_REFRESH_SECONDS):
+        holder.confirmed = generation  # only ratings moved: keep it, and stop asking
         return current
     # Someone is rebuilding: answer from the previous index rather than wait (it is at most
     # one catalogue change behind, and the next call sees the new one).
@@ -190,7 +222,7 @@ def catalogue_index(store: Store) -> CatalogueIndex:
         current = holder.index
         if current is not None and current.generation >= generation:
             return current
-        fresh = build(store, generation)
+        fresh = build(store, generation, key)
         holder.index = fresh
         return fresh
     finally:

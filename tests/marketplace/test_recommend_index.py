@@ -28,9 +28,25 @@ def test_built_once_and_rebuilt_when_the_catalogue_moves(app: Any) -> None:
     assert second is not first and set(second.items) == {"crs_a", "crs_b"}
     assert [c.item_id for c in second.candidates(competency(1))] == ["crs_a", "crs_b"]
 
-    store.courses.set_rating("crs_b", 4.5, 2)  # the rating is part of the score
-    third = catalogue_index(store)
-    assert third.items["crs_b"].rating == 4.5 and third.generation > second.generation
+    store.courses.set_rating("crs_b", 4.5, 2)  # only a rating: kept a while
+    assert catalogue_index(store) is second
+    assert catalogue_index(store) is second  # the content key is not read again
+    retired = store.courses.get("crs_a")
+    store.courses.replace({**retired, "state": "retired", "live": None},
+                          retired["row_version"])
+    third = catalogue_index(store)  # a content change: rebuilt, with the new rating too
+    assert set(third.items) == {"crs_b"} and third.items["crs_b"].rating == 4.5
+
+
+def test_ratings_refresh_after_a_while(app: Any, monkeypatch: Any) -> None:
+    store = store_of(app)
+    publish(store, "crs_a", {1: 2})
+    first = catalogue_index(store)
+    monkeypatch.setattr(recommend_index, "RATING_REFRESH_SECONDS", 0.0)
+    store.courses.set_rating("crs_a", 2.5, 1)
+    fresh = catalogue_index(store)
+    assert fresh is not first and fresh.items["crs_a"].rating == 2.5
+    assert fresh.items["crs_a"].shares[0] == 0.5
 
 
 def test_callers_keep_the_previous_index_while_one_rebuilds(app: Any) -> None:
