@@ -40,7 +40,9 @@ PHRASES: Mapping[str, Mapping[str, str]] = {
         "rated": "rated {rating} of 5 by {count}",
         "unrated": "not rated yet",
         "minutes": "{minutes} minutes",
-        "mode": "{mode}",
+        "self-paced": "self-paced",
+        "instructor-led": "instructor-led",
+        "classroom": "in a classroom",
         "mandated": "mandated by {plans}, due {due}",
         "overdue": "overdue: due {due}",
     },
@@ -54,7 +56,9 @@ PHRASES: Mapping[str, Mapping[str, str]] = {
         "rated": "{count} द्वारा 5 में से {rating} रेटिंग",
         "unrated": "अभी रेटिंग नहीं",
         "minutes": "{minutes} मिनट",
-        "mode": "{mode}",
+        "self-paced": "स्व-गति से",
+        "instructor-led": "प्रशिक्षक के साथ",
+        "classroom": "कक्षा में",
         "mandated": "{plans} द्वारा अनिवार्य, नियत तिथि {due}",
         "overdue": "समय सीमा बीत गई: {due}",
     },
@@ -109,7 +113,7 @@ def _why(version: FrameworkVersion | None, item: Candidate | None, helps: tuple[
         if item.minutes is not None:
             text.append(say["minutes"].format(minutes=item.minutes))
         if item.mode:
-            text.append(say["mode"].format(mode=item.mode))
+            text.append(say.get(item.mode, item.mode))
     return {"score": round(sum(shown.values()), 4), "parts": dict(shown),
             "text": "; ".join(text), "lang": code}
 

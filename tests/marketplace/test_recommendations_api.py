@@ -75,7 +75,15 @@ def test_why_in_the_request_language_and_limit(dept: Department, client: Any) ->
     assert len(body["recommendations"]) == 2
     first = body["recommendations"][0]
     assert first["why"]["lang"] == "hi" and "अंतर" in first["why"]["text"]
+    assert first["why"]["text"].endswith("स्व-गति से")
     assert body["gaps"][0]["competency"]["name"] == "Competency 1 (हिन्दी)"
+    # Accept-Language when there is no ?lang (RFC 9110 §12.5.4); English otherwise
+    res = client.get("/learners/l1/recommendations", headers={
+        **dept.curator["headers"], "Accept-Language": "hi-IN, en;q=0.5"})
+    assert res.get_json()["recommendations"][0]["why"]["lang"] == "hi"
+    english = get(client, dept.curator, "/learners/l1/recommendations?lang=ta")
+    assert english["recommendations"][0]["why"]["lang"] == "en"
+    assert english["recommendations"][0]["why"]["text"].endswith("self-paced")
 
 
 def test_a_completed_mandated_item_is_not_listed(dept: Department, client: Any) -> None:
