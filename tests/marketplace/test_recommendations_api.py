@@ -157,3 +157,14 @@ def test_bad_arguments_are_400(dept: Department, client: Any, query: str) -> Non
 def test_competency_ids_of_gaps(dept: Department, client: Any) -> None:
     body = get(client, dept.curator, "/learners/l1/recommendations")
     assert body["gaps"][0]["competency"]["id"] == competency(1)
+
+
+def test_programs_are_recommended_with_their_page(app: Any, dept: Department,
+                                                  client: Any) -> None:
+    publish(app.extensions["hub.store"], "prg_path", {4: 2}, category="program",
+            languages=["hi"])
+    items = get(client, dept.curator, "/learners/l1/recommendations")["recommendations"]
+    program = next(i for i in items if i["item_id"] == "prg_path")
+    assert program["category"] == "program"
+    assert program["url"] == "http://hub.test/catalogue/programs/prg_path"
+    assert [c["competency"]["code"] for c in program["closes"]] == ["COMSUBTHEME-4"]
