@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from hub.errors import NotFound, PermissionDenied, ValidationError
-from hub.principal import Principal, Role
+from hub.principal import OrgKind, Principal, Role
 from hub.tokens import TokenCodec
 from marketplace.frac_catalog import PublishedFrameworks, published
 from marketplace.frac_model import COMPETENCY, LEVEL_NAMES, FrameworkVersion
@@ -49,7 +49,9 @@ def talent_org(principal: Principal, org_id: str | None, across: bool = False) -
     if not principal.has(*TALENT_ROLES):
         raise PermissionDenied("talent search and coverage need the curator, reviewer, "
                                "department-approver or admin role")
-    if org_id is None and across and principal.reads_across_organisations():
+    # Every department by default only for the platform's own administrators: an admin
+    # credential of a department reads its own unless it names another (``?org=``).
+    if org_id is None and across and principal.is_kind(OrgKind.PLATFORM_ADMIN):
         return None
     return org_id or principal.org_id
 
