@@ -11,7 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ("startup", "search", "xapi", "lti", "frac_suggestions")
+BENCHMARKS = ("startup", "search", "xapi", "lti", "frac_suggestions", "passbook",
+              "recommend")
 
 
 def main(argv: list[str]) -> int:

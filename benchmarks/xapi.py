@@ -23,6 +23,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import orjson
@@ -37,10 +38,12 @@ WORKERS, THREADS = 2, 4
 
 
 def _post_all(base: str, path: str, headers: dict[str, str], total: int,
-              report: list[str], label: str) -> float:
-    """POST ``total`` statements in batches of 100 from 8 threads; returns statements/s."""
+              report: list[str], label: str,
+              templates: list[list[list[dict[str, Any]]]] | None = None) -> float:
+    """POST ``total`` statements in batches of 100 from 8 threads; returns statements/s.
+    ``templates`` (one list of batches per client) default to :func:`client_templates`."""
     # Each client owns its templates: ids are rewritten in place before every POST.
-    templates = [batches(8, BATCH, seed=100 + n) for n in range(CLIENTS)]
+    templates = templates or client_templates()
     url = urlsplit(base)
     sent = [0]
     lock = threading.Lock()
@@ -89,6 +92,11 @@ def _post_all(base: str, path: str, headers: dict[str, str], total: int,
     print(line, flush=True)
     report.append(line)
     return rate
+
+
+def client_templates() -> list[list[list[dict[str, Any]]]]:
+    """The batches each of the :data:`CLIENTS` clients posts (in turn, with fresh ids)."""
+    return [batches(8, BATCH, seed=100 + n) for n in range(CLIENTS)]
 
 
 def _query(base: str, headers: dict[str, str], report: list[str]) -> None:

@@ -76,6 +76,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     admin.init_app(app)  # platform admins' organisations/credentials API and GET /me
     xapi.init_app(app)
     lti.init_app(app)  # LTI 1.3 tool and platform sides, on the catalogue and the LRS
+    # The passbook is kept current by the LRS's ingest; marketplace and xapi are siblings that
+    # never import each other, so the shell wires them.
+    from marketplace.passbook_ingest import on_statements
+    from xapi.statements import add_statement_listener
+
+    add_statement_listener(on_statements)
     return app
 
 

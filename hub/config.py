@@ -62,6 +62,11 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "HUB_CMI5_ABANDON_AFTER": ("14400", "Seconds after its launch a cmi5 session that never "
                                "terminated is abandoned by the player's sweeper (cmi5 §9.3.7); "
                                "0 turns the sweeper thread off"),
+    "HUB_INTEGRITY_MIN_RATIO": ("0.10", "A completion whose recorded learning time is below "
+                                "this share of the item's duration is flagged and its "
+                                "passbook evidence withheld until a reviewer accepts it"),
+    "HUB_PASSBOOK_LIVE": ("on", "Keep the competency passbook current as statements are "
+                          "stored ('off': only 'hub passbook rebuild' updates it)"),
     "PORT": ("8000", "Port that 'make run' serves on"),
     "MONGODB_URI": (None, "Tests only: run the MongoDB contract tests against this server "
                     "instead of mongomock"),
@@ -94,6 +99,8 @@ class Config:
     package_presign: bool = False
     cmi5_token_ttl: int = 14400
     cmi5_abandon_after: int = 14400
+    integrity_min_ratio: float = 0.10
+    passbook_live: bool = True
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Config:
@@ -126,4 +133,7 @@ class Config:
             in ("on", "1", "true", "yes"),
             cmi5_token_ttl=int(env["HUB_CMI5_TOKEN_TTL"] or 14400),
             cmi5_abandon_after=int(env["HUB_CMI5_ABANDON_AFTER"] or 0),
+            integrity_min_ratio=float(env["HUB_INTEGRITY_MIN_RATIO"] or 0),
+            passbook_live=str(env["HUB_PASSBOOK_LIVE"]).strip().lower()
+            not in ("off", "0", "false", "no"),
         )

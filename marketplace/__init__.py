@@ -26,8 +26,11 @@ def init_app(app: Flask) -> None:
         learner_routes,
         package_cli,
         package_routes,
+        passbook_cli,
+        passbook_routes,
         plan_routes,
         program_routes,
+        recommend_routes,
     )
     from marketplace.cli import catalogue, demo
     from marketplace.demo import DEMO_LOADERS
@@ -55,6 +58,8 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(package_routes.packages_api)  # cmi5/xAPI packages and their files
     learner_routes.init_app(app)  # learner records (issue 13), /learners
     app.cli.add_command(learner_cli.learners)  # `hub learners import`
+    api.register_blueprint(recommend_routes.blp)  # recommendations, talent search, coverage
+    api.register_blueprint(passbook_routes.blp)  # passbooks, flagged completions
     loaders = app.extensions.setdefault(DEMO_LOADERS, [])
     loaders.append(demo_plans.load_demo_department)
     loaders.append(demo_demands.load_demo_demands)
@@ -64,6 +69,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(catalogue)
     app.cli.add_command(demo)
     app.cli.add_command(package_cli.package)
+    app.cli.add_command(passbook_cli.passbook)  # `hub passbook rebuild`
     _init_frac_case(app)  # CASE 1.1 service, POST /frac/imports, the `hub frac` group
 
 

@@ -22,8 +22,17 @@ def agent_key(home_page: str, learner_id: str) -> str:
     return f"agent|account|{home_page}|{learner_id}"
 
 
+def _withheld(store: Store, org_id: str, statement: Document) -> bool:
+    """Whether completion integrity holds this completion back (flagged as too fast, not yet
+    accepted by a reviewer, :mod:`marketplace.passbook_integrity`): one key lookup, and only
+    for completion statements."""
+    row = store.passbook.completion(org_id, str(statement.get("id")))
+    return row is not None and bool(row.get("flagged")) and row.get("accepted") is None
+
+
 def item_state(store: Store, org_id: str, learner: Document, activity_id: str) -> str:
-    """``completed``, ``in-progress`` or ``not-started`` for one learner and one activity."""
+    """``completed``, ``in-progress`` or ``not-started`` for one learner and one activity. A
+    completion held back by completion integrity counts as progress, not completion."""
     keys = (agent_key(learner["home_page"], learner["learner_id"]), "act|" + activity_id)
     cursor: str | None = None
     seen_progress = False
@@ -33,7 +42,9 @@ def item_state(store: Store, org_id: str, learner: Document, activity_id: str) -
         for statement in page.statements:
             verb = (statement.get("verb") or {}).get("id")
             if verb in COMPLETED_VERBS:
-                return "completed"
+                if not _withheld(store, org_id, statement):
+                    return "completed"
+                seen_progress = True
             seen_progress = seen_progress or verb in IN_PROGRESS_VERBS
         cursor = page.cursor
         if cursor is None:

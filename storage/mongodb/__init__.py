@@ -40,6 +40,7 @@ from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platform import PlatformContextRepository
 from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.lti_tools import ToolRegistrationRepository
+from storage.ports.passbook import PassbookRepository
 from storage.ports.plans import DepartmentLearnerRepository, PlanRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
@@ -59,6 +60,7 @@ REPOSITORY_MODULES: tuple[str, ...] = (
     "storage.mongodb.plans",
     "storage.mongodb.demands",
     "storage.mongodb.cmi5",
+    "storage.mongodb.passbook",
 )
 
 #: Makes a client from a URL and options; tests swap in ``mongomock.MongoClient``.
@@ -132,6 +134,7 @@ class MongoStore:
     plans: PlanRepository
     demands: DemandRepository
     cmi5: Cmi5Repository
+    passbook: PassbookRepository
 
     def __init__(self, url: str, db: Database[Any]) -> None:
         self.url = url

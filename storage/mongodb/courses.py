@@ -52,6 +52,9 @@ OWNED_ELSEWHERE = frozenset(("_id", "rating", "search_seq", "row_version"))
 #: The ``counters`` document that hands out ``search_seq`` values.
 SEARCH_SEQ_COUNTER = "search_seq"
 
+#: The ``counters`` document that :meth:`MongoCourseRepository.catalogue_generation` reads.
+GENERATION_COUNTER = "catalogue_generation"
+
 
 def ensure_indexes(db: Database[Any]) -> None:
     """Indexes of the vetting queries; the search indexes are :func:`search.ensure_indexes`."""
@@ -129,6 +132,8 @@ class MongoCourseRepository:
         """Insert a new course and its first audit event in one document write."""
         seq = next_search_seqs(self.db, 1)[0] if course.get("live") is not None else None
         self.coll.insert_one(_stored(course, seq, [event] if event else []))
+        if seq is not None:
+            self._moved()
 
     @translate_errors
     def add_many(self, courses: list[Document], events: list[Document]) -> None:
@@ -164,6 +169,19 @@ class MongoCourseRepository:
                 if written:
                     self.coll.delete_many({"_id": {"$in": written}})
             raise
+        if any(c.get("live") is not None for c in courses):
+            self._moved()
+
+    def _moved(self) -> None:
+        """Move the catalogue generation, after the write it announces: a reader that sees
+        the new number sees the write (one that reads in between only rebuilds twice)."""
+        counters.reserve(self.db, GENERATION_COUNTER, 1)
+
+    @translate_errors
+    def catalogue_generation(self) -> int:
+        """The counter every write that changes what search serves moves."""
+        counter = self.db.counters.find_one({"_id": GENERATION_COUNTER})
+        return int(counter["value"]) if counter else 0
 
     @translate_errors
     def get(self, course_id: str) -> Document | None:
@@ -202,6 +220,8 @@ class MongoCourseRepository:
         )
         if stored is None:
             raise ConcurrentUpdate(f"course {course['id']!r} changed concurrently")
+        if course.get("live") != current.get("live") or seq != current.get("search_seq"):
+            self._moved()
         del stored["_id"]
         return stored
 
@@ -238,7 +258,8 @@ class MongoCourseRepository:
         """Update the denormalised rating and its index fields; ``row_version`` is untouched."""
         sets = {f"_idx.{k}": v for k, v in rating_index(average, count).items()}
         sets["rating"] = {"average": average, "count": int(count)}
-        self.coll.update_one({"_id": course_id}, {"$set": sets})
+        if self.coll.update_one({"_id": course_id}, {"$set": sets}).matched_count:
+            self._moved()
 
     @translate_errors
     def count(self, state: str | None = None) -> int:

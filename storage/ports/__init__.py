@@ -23,6 +23,7 @@ Domain code (``marketplace/``, ``xapi/``, ``lti/``) talks only to these. Each ad
 - :mod:`storage.ports.plans`: departments' learner directories and capacity-building plans.
 - :mod:`storage.ports.demands`: departments' demand for content.
 - :mod:`storage.ports.cmi5`: cmi5 content sessions (fetch URL, token) and registrations.
+- :mod:`storage.ports.passbook`: the competency passbook derived from the LRS.
 
 This package gives the names every domain shares: :class:`Store` (what ``open_store`` returns)
 and :data:`Document` (see :mod:`storage.ports.document`). Everything else is imported from its
@@ -48,6 +49,7 @@ from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platform import PlatformContextRepository
 from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.lti_tools import ToolRegistrationRepository
+from storage.ports.passbook import PassbookRepository
 from storage.ports.plans import DepartmentLearnerRepository, PlanRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 
@@ -81,6 +83,7 @@ class Store(Protocol):
     plans: PlanRepository
     demands: DemandRepository
     cmi5: Cmi5Repository
+    passbook: PassbookRepository
 
     def write(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` (repository writes) as one atomic write and return its result.

@@ -126,6 +126,13 @@ class CourseRepository(Protocol):
 
     def count(self, state: str | None = None) -> int: ...
 
+    def catalogue_generation(self) -> int:
+        """A number that moves (never back) whenever what search serves changes: a course
+        enters, leaves or changes in the live catalogue, or its rating changes. One cheap
+        read, so in-process views of the catalogue (recommendations) can ask it on every
+        request and rebuild only when it moved."""
+        ...
+
 
 @runtime_checkable
 class ReviewRepository(Protocol):

@@ -90,3 +90,12 @@ class PassbookRepository(Protocol):
     def clear(self, org_id: str | None = None) -> None:
         """Drop the view of one organisation (every organisation when None)."""
         ...
+
+
+def strength(row: Document) -> tuple[int, int, bool, str]:
+    """The order in which :meth:`PassbookRepository.record` keeps one evidence row per source:
+    the smaller key is the stronger row (higher level, then a stronger kind, then not
+    withheld, then the earlier ``at``). Shared by the adapters so they cannot disagree."""
+    kind = row.get("kind")
+    rank = EVIDENCE_KINDS.index(kind) if kind in EVIDENCE_KINDS else len(EVIDENCE_KINDS)
+    return (-int(row.get("level") or 0), rank, bool(row.get("withheld")), str(row.get("at")))

@@ -215,6 +215,12 @@ class SqliteCourseRepository:
         return int(self.store.query("SELECT count(*) FROM courses WHERE state = ?",
                                     (state,))[0][0])
 
+    def catalogue_generation(self) -> int:
+        """The ``search_generation`` counter: :func:`touched` moves it on every change of a
+        course's search entry (publication, retirement, new live version, rating)."""
+        rows = self.store.query("SELECT value FROM counters WHERE name = 'search_generation'")
+        return int(rows[0][0]) if rows else 0
+
     def search(self, query: CourseQuery) -> CourseResults:
         """Catalogue search (see :func:`storage.sqlite.search.search`)."""
         # Inside a write, the index may hold uncommitted rows: never cache what it shows.

@@ -43,6 +43,7 @@ from storage.ports.lti_keys import OnceRepository, SigningKeyRepository
 from storage.ports.lti_platform import PlatformContextRepository
 from storage.ports.lti_platforms import LearnerRepository, PlatformRegistrationRepository
 from storage.ports.lti_tools import ToolRegistrationRepository
+from storage.ports.passbook import PassbookRepository
 from storage.ports.plans import DepartmentLearnerRepository, PlanRepository
 from storage.ports.xapi import ActivityRepository, DocumentRepository, StatementRepository
 from storage.sqlite.group_commit import run_grouped
@@ -59,7 +60,8 @@ REPOSITORY_MODULES: tuple[str, ...] = ("storage.sqlite.marketplace", "storage.sq
                                        "storage.sqlite.blended",
                                        "storage.sqlite.plans",
                                        "storage.sqlite.demands",
-                                       "storage.sqlite.cmi5")
+                                       "storage.sqlite.cmi5",
+                                       "storage.sqlite.passbook")
 
 #: sqlite3 OperationalError messages that mean "the file cannot be used right now".
 _UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly", "read-only",
@@ -129,6 +131,7 @@ class SqliteStore:
     plans: PlanRepository
     demands: DemandRepository
     cmi5: Cmi5Repository
+    passbook: PassbookRepository
 
     def __init__(self, path: Path, busy_timeout_ms: int = 5000,
                  modules: Sequence[str] = REPOSITORY_MODULES) -> None:

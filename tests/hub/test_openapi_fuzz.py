@@ -144,15 +144,24 @@ class FuzzHub:
         assert demand.status_code == 201, demand.get_json()
         self.real_ids["demand_id"] = demand.get_json()["id"]
         self.real_ids.update(player_ids(tenants, client, self.lms))  # /player: a cmi5 launch
+        from tests.marketplace.passbook_support import fuzz_passbook_ids
+
+        # passbooks and flagged completions: a curator-reviewer of the plans' department
+        self.passbook, passbook_ids = fuzz_passbook_ids(tenants, client, self.course_id)
+        self.real_ids.update(passbook_ids)
 
     def caller(self, method: str, path: str) -> dict[str, Any] | None:
         """The credential an operation needs (None: public)."""
+        if path.startswith(("/completions/", "/learners/{learner_id}/passbook")):
+            return self.passbook
         if path == "/frac/imports" or path.startswith(("/programs", "/plans", "/learners")):
             return self.curator
         if path.startswith("/blended/"):
             return self.blended
         if path.startswith("/demands"):  # raised by a department; providers list open ones
             return self.provider if path == "/demands/open" else self.curator
+        if path.startswith("/talent/") or path.endswith("/recommendations"):
+            return self.curator  # issue 13: a department's learners (u-fuzz is one)
         if path.startswith("/admin/"):
             return self.admin
         if path.startswith("/lti/platform/contexts/"):

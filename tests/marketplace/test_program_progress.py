@@ -91,7 +91,9 @@ def test_a_curated_program_counts_required_catalogue_items_only(
         ("https://finance.example.gov.in/manual", "untracked")]
     dept.statement("l1", "completed", optional)  # an optional item moves nothing
     assert state()["state"] == "not-started"
-    dept.statement("l1", "launched", blended.course_id)
+    # "progressed", not "launched": a launch milliseconds before the pass would be a pass
+    # completion integrity flags (tests/marketplace/test_passbook_derive.py)
+    dept.statement("l1", "progressed", blended.course_id)
     assert state()["state"] == "in-progress"
     dept.statement("l1", "passed", blended.course_id)
     assert state()["state"] == "completed"  # the external resource does not hold it back
