@@ -129,6 +129,32 @@ def _declared(org_id: str, statement: Document, out: Derived) -> None:
                                        ("issuer", "id", "url", "title", "provider") if k in body}})
 
 
+def forget_voided(store: Store, org_id: str, statements: list[Document], public_url: str,
+                  ratio: float, items: Items) -> None:
+    """Take back what the targets of voiding statements (xAPI Data 2.3.2) earned, then derive
+    again the learner's other statements about the same activity (another completion of the
+    same item, or its acceptance, may now be the strongest of that source): the view becomes
+    what a rebuild, which never sees voided statements, gives."""
+    for statement in statements:
+        target = statement.get("object") or {}
+        if vocab.verb_of(statement) != vocab.VOIDED or not isinstance(target.get("id"), str):
+            continue
+        if not store.passbook.forget(org_id, target["id"]):
+            continue
+        row = store.statements.get(target["id"], org_id)
+        voided = row["statement"] if row else {}
+        learner = vocab.learner_of(voided)
+        activity = (voided.get("object") or {}).get("id")
+        if learner is None or not isinstance(activity, str):
+            continue
+        keys = (agent_key(voided["actor"]["account"].get("homePage"), learner),
+                "act|" + activity)
+        # the voiding statement matches these keys too (it inherits its target's): skip it
+        others = [s for s in integrity.attempt_statements(store, org_id, keys)
+                  if vocab.verb_of(s) != vocab.VOIDED]
+        apply(store, org_id, derive(store, org_id, others, public_url, ratio, items))
+
+
 def apply(store: Store, org_id: str, derived: Derived) -> None:
     """Write derived rows, then the acceptances (an acceptance may follow its completion in
     the same batch)."""
