@@ -141,3 +141,25 @@ def test_a_voided_statement_takes_back_its_evidence_as_a_rebuild_would(
     result = runner.invoke(args=["passbook", "rebuild"])
     assert result.exit_code == 0, result.output
     assert view(dept.store, dept.org_id, learners, completions) == live
+
+
+def test_an_acceptance_before_or_after_a_later_completion_rebuilds_alike(
+        app: Any, tenants: Any, client: Any, runner: Any) -> None:
+    dept = Department(app, tenants, client)
+    dept.course("crs_1", {1: 3}, minutes=20)
+    reviewer = dept.reviewer
+    for learner, accept_first in (("u1", True), ("u2", False)):
+        flagged = dept.attempt(learner, "crs_1", seconds=20)
+        if accept_first:
+            call = client.post(f"/completions/{flagged}/accept", headers=reviewer["headers"])
+            assert call.status_code == 200, call.get_json()
+        dept.attempt(learner, "crs_1", seconds=1000)  # later, not flagged
+        if not accept_first:
+            call = client.post(f"/completions/{flagged}/accept", headers=reviewer["headers"])
+            assert call.status_code == 200, call.get_json()
+        # either way the accepted, earlier completion is the evidence of the source
+        [row] = dept.store.passbook.evidence(dept.org_id, learner)
+        assert (row["statement_id"], row["withheld"]) == (flagged, False)
+    live = {lid: dept.store.passbook.evidence(dept.org_id, lid) for lid in ("u1", "u2")}
+    assert runner.invoke(args=["passbook", "rebuild"]).exit_code == 0
+    assert {lid: dept.store.passbook.evidence(dept.org_id, lid) for lid in ("u1", "u2")} == live
