@@ -137,8 +137,11 @@ def _ingest(total: int, report: list[str]) -> None:
             seed(env["HUB_STORE_URL"], 500)
             headers = _credential(env["HUB_STORE_URL"])
             with serve(env, workers=WORKERS, threads=THREADS) as (base, _):
+                # new registrations at each POST: a template's attempt must not grow with
+                # every reuse, which would make the listener read ever longer attempts back
                 rates[live] = _post_all(base, "/xapi/statements", headers, total, report,
-                                        f"pb-{live}", _catalogue_templates())
+                                        f"pb-{live}", _catalogue_templates(),
+                                        fresh_registrations=True)
             if live == "on":
                 from storage import open_store
 

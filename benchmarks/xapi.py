@@ -39,9 +39,12 @@ WORKERS, THREADS = 2, 4
 
 def _post_all(base: str, path: str, headers: dict[str, str], total: int,
               report: list[str], label: str,
-              templates: list[list[list[dict[str, Any]]]] | None = None) -> float:
+              templates: list[list[list[dict[str, Any]]]] | None = None,
+              fresh_registrations: bool = False) -> float:
     """POST ``total`` statements in batches of 100 from 8 threads; returns statements/s.
-    ``templates`` (one list of batches per client) default to :func:`client_templates`."""
+    ``templates`` (one list of batches per client) default to :func:`client_templates`;
+    ``fresh_registrations`` gives every statement a new registration at each POST too (an
+    attempt does not grow with each reuse of its template, for whoever reads it back)."""
     # Each client owns its templates: ids are rewritten in place before every POST.
     templates = templates or client_templates()
     url = urlsplit(base)
@@ -63,6 +66,8 @@ def _post_all(base: str, path: str, headers: dict[str, str], total: int,
             batch = rng.choice(templates[n])
             for s in batch:
                 s["id"] = str(uuid.uuid4())
+                if fresh_registrations:
+                    s["context"]["registration"] = str(uuid.uuid4())
             conn.request("POST", path, body=orjson.dumps(batch), headers=headers)
             resp = conn.getresponse()
             body = resp.read()

@@ -60,6 +60,7 @@ class Items:
 class Derived:
     """Rows derived from a batch, and the acceptances it records (applied after the rows)."""
 
+    items: Items
     completions: list[Document] = field(default_factory=list)
     evidence: list[Document] = field(default_factory=list)
     acceptances: list[tuple[str, Document]] = field(default_factory=list)
@@ -68,7 +69,7 @@ class Derived:
 def derive(store: Store, org_id: str, statements: list[Document], public_url: str,
            ratio: float, items: Items) -> Derived:
     """The passbook rows of ``statements`` (already stored in ``org_id``'s LRS)."""
-    out = Derived()
+    out = Derived(items)
     for statement in statements:
         verb = vocab.verb_of(statement)
         if verb in vocab.KIND_OF_VERB:
@@ -109,11 +110,16 @@ def _completion(store: Store, org_id: str, statement: Document, kind: str, publi
         "item_id": item_id, "kind": kind, "at": at, "registration": registration,
         "seconds": seconds, "expected_seconds": facts.expected_seconds, "flagged": flagged,
         "accepted": None})
-    out.evidence.extend({
-        "org_id": org_id, "learner_id": learner, "competency": competency, "level": level,
-        "kind": kind, "source": "item:" + item_id, "item_id": item_id,
-        "statement_id": statement["id"], "at": at, "withheld": flagged}
-        for competency, level in facts.tags)
+    out.evidence.extend(_earned(out.completions[-1], facts, flagged))
+
+
+def _earned(completion: Document, facts: ItemFacts, withheld: bool) -> list[Document]:
+    """The evidence rows a completion earns: one per tag of the item's live version."""
+    return [{"org_id": completion["org_id"], "learner_id": completion["learner_id"],
+             "competency": competency, "level": level, "kind": completion["kind"],
+             "source": "item:" + completion["item_id"], "item_id": completion["item_id"],
+             "statement_id": completion["statement_id"], "at": completion["at"],
+             "withheld": withheld} for competency, level in facts.tags]
 
 
 def _declared(org_id: str, statement: Document, out: Derived) -> None:
@@ -129,10 +135,47 @@ def _declared(org_id: str, statement: Document, out: Derived) -> None:
                                        ("issuer", "id", "url", "title", "provider") if k in body}})
 
 
+def forget_voided(store: Store, org_id: str, statements: list[Document], public_url: str,
+                  ratio: float, items: Items) -> None:
+    """Take back what the targets of voiding statements (xAPI Data 2.3.2) earned, then derive
+    again the learner's other statements about the same activity (another completion of the
+    same item, or its acceptance, may now be the strongest of that source): the view becomes
+    what a rebuild, which never sees voided statements, gives."""
+    for statement in statements:
+        target = statement.get("object") or {}
+        if vocab.verb_of(statement) != vocab.VOIDED or not isinstance(target.get("id"), str):
+            continue
+        if not store.passbook.forget(org_id, target["id"]):
+            continue
+        row = store.statements.get(target["id"], org_id)
+        voided = row["statement"] if row else {}
+        learner = vocab.learner_of(voided)
+        activity = (voided.get("object") or {}).get("id")
+        if learner is None or not isinstance(activity, str):
+            continue
+        keys = (agent_key(voided["actor"]["account"].get("homePage"), learner),
+                "act|" + activity)
+        # the voiding statement matches these keys too (it inherits its target's): skip it
+        others = [s for s in integrity.attempt_statements(store, org_id, keys)
+                  if vocab.verb_of(s) != vocab.VOIDED]
+        apply(store, org_id, derive(store, org_id, others, public_url, ratio, items))
+
+
 def apply(store: Store, org_id: str, derived: Derived) -> None:
     """Write derived rows, then the acceptances (an acceptance may follow its completion in
-    the same batch)."""
+    the same batch).
+
+    An accepted completion's evidence is merged again, released: while it was withheld a
+    later completion of the same item may have taken its place, which it now beats again
+    (earlier, same level). So the view does not depend on whether the acceptance came
+    before or after that later completion, as it cannot in a rebuild, which replays every
+    acceptance last."""
     if derived.completions or derived.evidence:
         store.passbook.record(derived.completions, derived.evidence)
     for statement_id, accepted in derived.acceptances:
-        store.passbook.accept(org_id, statement_id, accepted)
+        if not store.passbook.accept(org_id, statement_id, accepted):
+            continue
+        completion = store.passbook.completion(org_id, statement_id)
+        facts = derived.items.get(completion["item_id"]) if completion else None
+        if completion is not None and facts is not None:
+            store.passbook.record([], _earned(completion, facts, withheld=False))

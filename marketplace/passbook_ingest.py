@@ -6,8 +6,9 @@ It runs inside the write that stores a batch, so the passbook rows commit with t
 or not at all (SQLite: one transaction; MongoDB: right after them). It must not slow ingest:
 the first pass is one set test of each statement's verb against
 :data:`marketplace.passbook_statements.VERBS`, and the work (catalogue lookups, the attempt's
-statements for learning time) is done only for completions, passes and the hub's own
-evidence and acceptance statements.
+statements for learning time) is done only for completions, passes, the hub's own
+evidence and acceptance statements, and voiding statements (which take back what their
+target earned).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ def on_statements(store: Store, org_id: str, statements: list[dict[str, Any]]) -
     config = get_config()
     if not config.passbook_live:
         return
+    items = passbook.Items(store)
     derived = passbook.derive(store, org_id, relevant, config.public_url,
-                              config.integrity_min_ratio, passbook.Items(store))
+                              config.integrity_min_ratio, items)
     passbook.apply(store, org_id, derived)
+    passbook.forget_voided(store, org_id, relevant, config.public_url,
+                           config.integrity_min_ratio, items)

@@ -15,7 +15,7 @@ would otherwise have every completion held back; its ``seconds`` stay None for r
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from storage.ports import Document, Store
 from storage.ports.xapi import StatementQuery
@@ -52,14 +52,17 @@ def duration_seconds(text: object) -> float | None:
 
 
 def timestamp_of(statement: Document) -> datetime | None:
-    """The statement's ``timestamp`` as an aware datetime (the LRS always sets one)."""
+    """The statement's ``timestamp`` as an aware datetime (the LRS always sets one). One
+    without an offset is read as UTC (Data 4.5 says it SHOULD carry one; the LRS accepts it),
+    so that it can be compared with the others."""
     value = statement.get("timestamp")
     if not isinstance(value, str):
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def attempt_keys(statement: Document, learner_key: str, activity_id: str,

@@ -43,8 +43,10 @@ EVIDENCED = BASE + "verbs/evidenced"
 ACCEPTED = BASE + "verbs/accepted-completion"
 EVIDENCE_EXT = BASE + "extensions/evidence"
 COMPETENCY_TYPE = BASE + "activities/competency"
-#: The verbs the passbook reads: the listener's first (set) test.
-VERBS = frozenset({COMPLETED, PASSED, EVIDENCED, ACCEPTED})
+VOIDED = ADL + "voided"
+#: The verbs the passbook reads: the listener's first (set) test (a voiding statement,
+#: Data 2.3.2, takes back what its target earned).
+VERBS = frozenset({COMPLETED, PASSED, EVIDENCED, ACCEPTED, VOIDED})
 #: Evidence kinds a completion verb earns.
 KIND_OF_VERB = {COMPLETED: "completion", PASSED: "pass"}
 #: Verbs in the order a rebuild replays them: an acceptance after the completion it accepts.

@@ -36,6 +36,7 @@ def ensure_indexes(db: Database[Any]) -> None:
         name="holders")
     db.passbook_evidence.create_index(
         [("org_id", 1), ("learner_id", 1), ("competency", 1), ("source", 1)], name="learner")
+    db.passbook_evidence.create_index([("org_id", 1), ("statement_id", 1)], name="statement")
     db.passbook_completions.create_index(
         [("org_id", 1), ("flagged", 1), ("accepted_flag", 1), ("statement_id", 1)],
         name="flagged")
@@ -97,6 +98,19 @@ class MongoPassbookRepository:
             self.rows.update_one({"_id": row["_id"]}, {"$set": {
                 "withheld": False, "counts": row.get("kind") in PROVEN_KINDS}})
         return True
+
+    @translate_errors
+    def forget(self, org_id: str, statement_id: str) -> builtins.list[Document]:
+        """Delete a voided statement's rows (index ``statement``)."""
+        dropped: builtins.list[Document] = []
+        done = self.completions.find_one_and_delete({"_id": {"o": org_id, "s": statement_id}},
+                                                    {"_id": 0, "accepted_flag": 0})
+        if done is not None:
+            dropped.append(done)
+        query = {"org_id": org_id, "statement_id": statement_id}
+        dropped += list(self.rows.find(query, NO_ID).sort([("competency", 1), ("source", 1)]))
+        self.rows.delete_many(query)
+        return dropped
 
     @translate_errors
     def completion(self, org_id: str, statement_id: str) -> Document | None:

@@ -59,6 +59,13 @@ class PassbookRepository(Protocol):
         it earned; False when no flagged completion has that id."""
         ...
 
+    def forget(self, org_id: str, statement_id: str) -> builtins.list[Document]:
+        """Drop the completion row of a statement and every evidence row it earned (its
+        statement was voided); returns the dropped rows, the completion first when there
+        was one. Evidence that another statement of the same source would earn is the
+        caller's to derive again."""
+        ...
+
     def completion(self, org_id: str, statement_id: str) -> Document | None:
         """One completion row, or None."""
         ...

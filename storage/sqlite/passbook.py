@@ -9,7 +9,8 @@ Two tables, each row a JSON document plus the columns its queries filter on:
 - ``passbook_evidence``, keyed ``(org_id, learner_id, competency, source)`` (the primary key
   serves a learner's passbook and :meth:`held_levels`); ``counts`` is 1 for proven, not
   withheld rows, and ``passbook_holders`` ``(competency, counts, org_id, learner_id, level)``
-  answers talent search as one ordered index range.
+  answers talent search as one ordered index range; ``passbook_evidence_statement`` finds
+  what a voided statement earned.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ SCHEMA: tuple[str, ...] = (
         PRIMARY KEY (org_id, learner_id, competency, source)) WITHOUT ROWID""",
     """CREATE INDEX IF NOT EXISTS passbook_holders
         ON passbook_evidence (competency, counts, org_id, learner_id, level)""",
+    """CREATE INDEX IF NOT EXISTS passbook_evidence_statement
+        ON passbook_evidence (org_id, statement_id)""",
 )
 
 #: SQLite's default limit of host parameters is 32766; stay far below it per IN list.
@@ -117,6 +120,23 @@ class SqlitePassbookRepository:
                 [(_counts(e), dumps(e), e["org_id"], e["learner_id"], e["competency"],
                   e["source"]) for e in released])
         return True
+
+    def forget(self, org_id: str, statement_id: str) -> builtins.list[Document]:
+        """Delete a voided statement's rows in one transaction (evidence through the
+        partial index ``passbook_evidence_statement``)."""
+        with self.store.transaction() as conn:
+            dropped = [loads(r[0]) for r in conn.execute(
+                "SELECT doc FROM passbook_completions WHERE org_id = ? AND statement_id = ?",
+                (org_id, statement_id))]
+            dropped += [loads(r[0]) for r in conn.execute(
+                "SELECT doc FROM passbook_evidence WHERE org_id = ? AND statement_id = ? "
+                "ORDER BY competency, source", (org_id, statement_id))]
+            if dropped:
+                conn.execute("DELETE FROM passbook_completions WHERE org_id = ? "
+                             "AND statement_id = ?", (org_id, statement_id))
+                conn.execute("DELETE FROM passbook_evidence WHERE org_id = ? "
+                             "AND statement_id = ?", (org_id, statement_id))
+        return dropped
 
     def completion(self, org_id: str, statement_id: str) -> Document | None:
         """One completion row, or None."""

@@ -24,3 +24,16 @@ def test_every_layer_names_an_item_alike() -> None:
 
 def test_an_id_cannot_escape_its_page() -> None:
     assert catalogue_item_url(HUB, "../x?y#z") == f"{HUB}/catalogue/courses/..%2Fx%3Fy%23z"
+
+
+def test_an_activity_iri_names_its_catalogue_item_back() -> None:
+    from catalogue_schemas.links import catalogue_item_id
+
+    for item in ("crs_1", "prg_2", "../x?y#z", "crs_ü"):
+        assert catalogue_item_id(HUB, catalogue_item_url(HUB, item)) == item
+    for iri in (f"{HUB}/catalogue/programs/crs_1",  # a course under the programs page
+                f"{HUB}/catalogue/courses/prg_1",
+                f"{HUB}/catalogue/courses/", f"{HUB}/catalogue/courses/crs_1/part",
+                "https://elsewhere.example/catalogue/courses/crs_1", f"{HUB}/activities/1",
+                f"{HUB}/catalogue/courses/crs%2f1"):  # not how the hub spells it
+        assert catalogue_item_id(HUB, iri) is None, iri

@@ -73,6 +73,13 @@ def test_without_durations_time_runs_from_launch_to_completion(dept: Department)
     dept.post(statement("u2", "launched", "crs_3"),
               statement("u2", "completed", "crs_3", when=at(20)))
     assert "u2" not in dept.held()
+    # a timestamp without an offset is UTC (and never breaks the batch it arrived in)
+    reg = str(uuid.uuid4())
+    dept.post(statement("u4", "launched", "crs_3", registration=reg,
+                        when="2026-11-02T09:00:00"),
+              statement("u4", "completed", "crs_3", registration=reg,
+                        when="2026-11-02T14:30:00+05:30"))  # 09:00 UTC: no time at all
+    assert "u4" not in dept.held()
     # nothing recorded at all: not measured, not flagged
     dept.post(statement("u3", "completed", "crs_3"))
     assert dept.held()["u3"] == {comp(3): 1}

@@ -108,3 +108,58 @@ def test_rebuild_pages_through_the_lrs(app: Any, tenants: Any, client: Any, page
     # StatementRef), the count the statements replayed once each
     assert count == 9 and sum(seen) == 10 and len(seen) >= 10 // page
     assert view(dept.store, dept.org_id, ["u1", "u2", "u3", "u4"], ids) == live
+
+
+def void(dept: Department, statement_id: str) -> None:
+    """Void a statement through the LRS (Data 2.3.2)."""
+    dept.post({"actor": {"objectType": "Agent", "account": {"homePage": "http://hub.test",
+                                                            "name": "admin"}},
+               "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+               "object": {"objectType": "StatementRef", "id": statement_id}})
+
+
+def test_a_voided_statement_takes_back_its_evidence_as_a_rebuild_would(
+        app: Any, tenants: Any, client: Any, runner: Any) -> None:
+    dept = Department(app, tenants, client)
+    ids = live_history(app, dept)
+    second = dept.attempt("u1", "crs_1", seconds=1000, verb="passed")  # same source, stronger
+    accepted_again = dept.attempt("u1", "crs_2", seconds=1500)
+    void(dept, second)  # the pass goes; the first completion of crs_1 is the evidence again
+    void(dept, accepted_again)  # the accepted flagged completion is the evidence again
+    void(dept, ids[4])  # u3's only completion of the program: nothing left
+    cert = next(e for e in dept.store.passbook.evidence(dept.org_id, "u1")
+                if e["kind"] == "certificate")
+    void(dept, cert["statement_id"])
+    learners, completions = ["u1", "u2", "u3", "u4"], [*ids, second, accepted_again]
+    live = view(dept.store, dept.org_id, learners, completions)
+    assert live["held"]["u1"] == {comp(1): 3, comp(3): 2, comp(2): 2}
+    assert "u3" not in live["held"]
+    kinds = {(e["source"], e["kind"], e["statement_id"]) for e in live["evidence"]["u1"]}
+    assert ("item:crs_1", "completion", ids[0]) in kinds
+    assert ("item:crs_2", "completion", ids[1]) in kinds
+    assert live["completions"][second] is None and live["completions"][ids[1]]["accepted"]
+    result = runner.invoke(args=["passbook", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert view(dept.store, dept.org_id, learners, completions) == live
+
+
+def test_an_acceptance_before_or_after_a_later_completion_rebuilds_alike(
+        app: Any, tenants: Any, client: Any, runner: Any) -> None:
+    dept = Department(app, tenants, client)
+    dept.course("crs_1", {1: 3}, minutes=20)
+    reviewer = dept.reviewer
+    for learner, accept_first in (("u1", True), ("u2", False)):
+        flagged = dept.attempt(learner, "crs_1", seconds=20)
+        if accept_first:
+            call = client.post(f"/completions/{flagged}/accept", headers=reviewer["headers"])
+            assert call.status_code == 200, call.get_json()
+        dept.attempt(learner, "crs_1", seconds=1000)  # later, not flagged
+        if not accept_first:
+            call = client.post(f"/completions/{flagged}/accept", headers=reviewer["headers"])
+            assert call.status_code == 200, call.get_json()
+        # either way the accepted, earlier completion is the evidence of the source
+        [row] = dept.store.passbook.evidence(dept.org_id, learner)
+        assert (row["statement_id"], row["withheld"]) == (flagged, False)
+    live = {lid: dept.store.passbook.evidence(dept.org_id, lid) for lid in ("u1", "u2")}
+    assert runner.invoke(args=["passbook", "rebuild"]).exit_code == 0
+    assert {lid: dept.store.passbook.evidence(dept.org_id, lid) for lid in ("u1", "u2")} == live

@@ -147,3 +147,21 @@ def test_record_joins_the_callers_write(store: Any) -> None:
 
     store.write(batch)
     assert store.passbook.held_levels("org_a") == {"l1": {"comp_a": 2}}
+
+
+def test_forget_drops_what_a_voided_statement_earned(store: Any) -> None:
+    repo = store.passbook
+    repo.record([done("s1"), done("s2")],
+                [ev("l1", "comp_a", 3, statement_id="s1"), ev("l1", "comp_b", 2,
+                                                            statement_id="s1"),
+                 ev("l1", "comp_c", 1, source="certificate:x", kind="certificate",
+                    statement_id="c1"),
+                 ev("l1", "comp_a", 2, source="item:c2", statement_id="s2")])
+    dropped = repo.forget("org_a", "s1")
+    assert [(d.get("competency"), d["statement_id"]) for d in dropped] == [
+        (None, "s1"), ("comp_a", "s1"), ("comp_b", "s1")]
+    assert repo.completion("org_a", "s1") is None
+    assert repo.held_levels("org_a") == {"l1": {"comp_a": 2, "comp_c": 1}}
+    assert [d["source"] for d in repo.forget("org_a", "c1")] == ["certificate:x"]
+    assert repo.forget("org_a", "c1") == [] and repo.forget("org_b", "s2") == []
+    assert repo.completion("org_a", "s2") is not None
