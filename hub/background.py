@@ -7,6 +7,8 @@ import logging
 import threading
 from typing import Self
 
+from storage.errors import StoreClosed
+
 log = logging.getLogger(__name__)
 
 
@@ -52,6 +54,9 @@ class PollingThread:
             self._wake.clear()
             try:
                 self.run_pass(self._stop)
+            except StoreClosed:  # its app was torn down (tests, shutdown): nothing left to do
+                log.info("%s stops: its store is closed", self._thread.name)
+                return
             except Exception:  # the thread must outlive a store or network hiccup
                 log.exception("%s pass failed; retrying in %.1f s", self._thread.name, self.poll)
             self._wake.wait(self.poll)

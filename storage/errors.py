@@ -29,6 +29,11 @@ class StoreUnavailable(StorageError):
     """The backing server or file cannot be reached."""
 
 
+class StoreClosed(StoreUnavailable):
+    """The store was closed by its owner: nothing will reach it again, so a background worker
+    of that store stops instead of retrying."""
+
+
 class BlobNotFound(StorageError):
     """No blob under that key."""
 

@@ -29,7 +29,7 @@ try:  # POSIX: writers of every process queue on one flock (see SqliteStore.tran
 except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
-from storage.errors import DuplicateKey, StorageError, StoreUnavailable
+from storage.errors import DuplicateKey, StorageError, StoreClosed, StoreUnavailable
 from storage.ports.accounts import CredentialRepository, OrganisationRepository
 from storage.ports.blended import BlendedRepository
 from storage.ports.catalogue import CourseRepository, ReviewRepository
@@ -168,7 +168,7 @@ class SqliteStore:
         if conn is not None:
             return conn
         if self._closed:
-            raise StoreUnavailable("the store is closed")
+            raise StoreClosed("the store is closed")
         with translated():
             # isolation_level=None: we issue BEGIN/COMMIT ourselves; check_same_thread=False
             # only so that close() may close every thread's connection.
