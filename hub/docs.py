@@ -7,6 +7,8 @@ HTML reference (no JavaScript, no CDN) so that it works on an offline laptop.
 from __future__ import annotations
 
 import http
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, render_template
@@ -52,6 +54,49 @@ class HubApi(Api):
     """
 
     ERROR_SCHEMA = ProblemSchema
+
+    # The document of each blueprint is written when the document is first read, not when the
+    # blueprint is registered: writing it (apispec resolving every marshmallow schema) was more
+    # than half of the cost of creating an app, which every gunicorn worker, CLI command and
+    # test pays, while the document is read only by /openapi.json, /docs and a few checks.
+
+    @property  # type: ignore[override]
+    def spec(self) -> Any:
+        """The OpenAPI document (apispec ``APISpec``), completed with every blueprint
+        registered so far."""
+        pending = self.__dict__.get("_pending_docs")
+        if pending:
+            with self.__dict__["_docs_lock"]:
+                while self.__dict__["_pending_docs"]:
+                    self.__dict__["_pending_docs"].pop(0)()
+        return self.__dict__.get("_spec")
+
+    @spec.setter
+    def spec(self, value: Any) -> None:
+        self.__dict__["_spec"] = value
+        self.__dict__.setdefault("_pending_docs", [])
+        self.__dict__.setdefault("_docs_lock", threading.RLock())
+
+    def register_blueprint(self, blp: Blueprint, *, parameters: Any = None,
+                           **options: Any) -> None:
+        """Register ``blp`` in the app now and in the document when it is first read
+        (flask-smorest's ``Api.register_blueprint``, its documentation step deferred)."""
+        name = options.get("name", blp.name)
+        app = self._app
+        app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        app.register_blueprint(blp, **options)
+
+        def document() -> None:
+            spec = self.__dict__["_spec"]
+            blp.register_views_in_doc(self, app, spec, name=name, parameters=parameters)
+            spec.tag({"name": name, "description": blp.description})
+
+        self.defer_document(document)
+
+    def defer_document(self, document: Callable[[], None]) -> None:
+        """Run ``document`` (which writes to :attr:`spec`) when the document is first read,
+        after what was deferred before it."""
+        self.__dict__["_pending_docs"].append(document)
 
     def _register_error_handlers(self) -> None:
         # hub.errors_http owns error rendering; the library's handler would answer its own shape.

@@ -196,8 +196,8 @@ def memberships(args: dict[str, Any], context_id: str) -> Any:
 def init_app(app: Flask) -> None:
     """Register both blueprints on the app's API and the Bearer scheme they document."""
     api = app.extensions["hub.api"]
-    api.spec.components.security_scheme("ltiBearer", {
+    api.defer_document(lambda: api.spec.components.security_scheme("ltiBearer", {
         "type": "http", "scheme": "bearer",
-        "description": "an access token of POST /lti/platform/token"})
+        "description": "an access token of POST /lti/platform/token"}))
     api.register_blueprint(token)
     api.register_blueprint(services)

@@ -8,6 +8,7 @@ resource shares (version header, Alternate Request Syntax, CORS, auth).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> None:
     attachment_upgrade.init_app(app)
     forwarding_routes.init_app(app)
     cmi5_routes.init_app(app)
-    openapi.document(app)  # the LRS and forwarding in /openapi.json
+    # the LRS and forwarding in /openapi.json, written when the document is first read
+    app.extensions["hub.api"].defer_document(partial(openapi.document, app))
     # marketplace's own statements (attendance, completion) come in through this port.
     app.extensions["hub.statement_sink"] = hub_statements.sink

@@ -192,3 +192,17 @@ def test_xapi_operations_point_to_the_specification(spec: dict[str, Any]) -> Non
              for p in spec["paths"]["/xapi/activities/state"]["put"]["parameters"]}
     assert state["activityId"] and state["agent"] and state["stateId"]
     assert not state["registration"]
+
+
+def test_the_document_is_written_when_first_read_and_whole(app: Any) -> None:
+    # Creating an app (each gunicorn worker, CLI command, test) does not pay for the document;
+    # the first reader gets every blueprint's operations, the LRS's and the LTI Bearer scheme.
+    api = app.extensions["hub.api"]
+    assert api.__dict__["_pending_docs"], "the document was written at start-up"
+    resp = app.test_client().get("/openapi.json")
+    assert not api.__dict__["_pending_docs"]
+    document = resp.get_json()
+    assert {"/learners", "/xapi/statements", "/courses", "/lti/platform/token"} <= set(
+        document["paths"])
+    assert "ltiBearer" in document["components"]["securitySchemes"]
+    assert len({tag["name"] for tag in document["tags"]}) == len(document["tags"])
