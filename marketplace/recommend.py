@@ -108,7 +108,9 @@ def _why(version: FrameworkVersion | None, item: Candidate | None, helps: tuple[
         if wanted:
             text.append(say["language" if item.primary_languages & wanted else
                             "other_language"].format(languages=offered))
-        text.append(say["rated"].format(rating=item.rating, count=item.rating_count)
+        # an average of 3 reviews is 3.7, not 3.6666666666666665
+        text.append(say["rated"].format(rating=f"{item.rating:.1f}".removesuffix(".0"),
+                                        count=item.rating_count)
                     if item.rating is not None else say["unrated"])
         if item.minutes is not None:
             text.append(say["minutes"].format(minutes=item.minutes))

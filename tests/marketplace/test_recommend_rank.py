@@ -116,3 +116,12 @@ def test_candidate_reads_live_tags_and_leaves_out_what_is_not_recommended() -> N
     assert candidate(course({**live, "category": "assessment"})) is None
     assert candidate(course({**live, "competencies": []})) is None
     assert candidate(course({**live, "category": "program"})) is not None
+
+
+@pytest.mark.parametrize(("average", "shown"), [(11 / 3, "rated 3.7 of 5 by 3"),
+                                                (4.0, "rated 4 of 5 by 3")])
+def test_why_names_the_rating_to_one_decimal(average: float, shown: str) -> None:
+    from marketplace.recommend import _why
+
+    why = _why(None, item("c1", {"x": 2}, rating=average), (), {}, None, [], "en")
+    assert shown in why["text"]
