@@ -210,6 +210,14 @@ def current_principal(required: bool = True) -> Principal | None:
     return principal
 
 
+def caller() -> Principal:
+    """The authenticated caller of this request: :func:`current_principal`, required (401
+    without a credential), typed for routes that always need one."""
+    principal = current_principal(required=True)
+    assert principal is not None
+    return principal
+
+
 def require_roles(*roles: str) -> Callable[[F], F]:
     """View decorator: the caller must hold one of ``roles`` (or ``admin``)."""
 

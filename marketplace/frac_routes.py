@@ -34,10 +34,9 @@ from catalogue_schemas.frac import (
     VersionSchema,
     VersionSummarySchema,
 )
-from hub.auth import current_principal
+from hub.auth import caller, current_principal
 from hub.context import get_store
 from hub.docs import HubBlueprint
-from hub.principal import Principal
 from hub.tokens import TokenCodec
 from marketplace import frac_frameworks, frac_nodes, frac_review, frac_search, frac_versions
 from marketplace.request_language import preferred_language
@@ -54,12 +53,6 @@ frac = HubBlueprint("frac", __name__, url_prefix="/frac",
                     description="FRAC competency frameworks: editing and two-level review "
                                 "(the organisation's curators and reviewers), published "
                                 "versions and search (public).")
-
-
-def _principal() -> Principal:
-    principal = current_principal(required=True)
-    assert principal is not None
-    return principal
 
 
 def _node(node: dict[str, Any], status: int = 200) -> tuple[Any, int, dict[str, str]]:
@@ -85,7 +78,7 @@ def _cursor_codec() -> TokenCodec:
 @frac.doc(**SECURED)
 def create_framework(body: dict[str, Any]) -> Any:
     """Create a framework of the caller's organisation (curator)."""
-    framework = frac_frameworks.create_framework(get_store(), _principal(), body)
+    framework = frac_frameworks.create_framework(get_store(), caller(), body)
     return framework, 201, {"Location": f"/frac/frameworks/{framework['id']}"}
 
 
@@ -112,7 +105,7 @@ def get_framework(framework_id: str) -> Any:
 @frac.doc(**SECURED)
 def patch_framework(changes: dict[str, Any], framework_id: str) -> Any:
     """Change the title, description or extensions (curator)."""
-    return frac_frameworks.update_framework(get_store(), _principal(), framework_id, changes)
+    return frac_frameworks.update_framework(get_store(), caller(), framework_id, changes)
 
 
 @frac.route("/frameworks/<framework_id>/nodes", methods=["GET"])
@@ -121,7 +114,7 @@ def patch_framework(changes: dict[str, Any], framework_id: str) -> Any:
 @frac.doc(**SECURED)
 def list_nodes(args: dict[str, Any], framework_id: str) -> Any:
     """The working nodes in code order (``?type=``, ``?status=``)."""
-    return frac_nodes.list_nodes(get_store(), _principal(), framework_id, args["type"],
+    return frac_nodes.list_nodes(get_store(), caller(), framework_id, args["type"],
                                  args["status"])
 
 
@@ -131,7 +124,7 @@ def list_nodes(args: dict[str, Any], framework_id: str) -> Any:
 @frac.doc(**SECURED)
 def create_node(body: dict[str, Any], framework_id: str) -> Any:
     """Create an unverified node (curator); the code is assigned when absent."""
-    node = frac_nodes.create_node(get_store(), _principal(), framework_id, body)
+    node = frac_nodes.create_node(get_store(), caller(), framework_id, body)
     body_, status, headers = _node(node, 201)
     headers["Location"] = f"/frac/nodes/{node['id']}"
     return body_, status, headers
@@ -145,7 +138,7 @@ def create_node(body: dict[str, Any], framework_id: str) -> Any:
 @frac.doc(**SECURED)
 def get_node(node_id: str) -> Any:
     """One working node (its organisation)."""
-    return _node(frac_nodes.load_node(get_store(), _principal(), node_id)[0])
+    return _node(frac_nodes.load_node(get_store(), caller(), node_id)[0])
 
 
 @frac.route("/nodes/<node_id>", methods=["PATCH"])
@@ -154,7 +147,7 @@ def get_node(node_id: str) -> Any:
 @frac.doc(**SECURED, **IF_MATCH)
 def patch_node(changes: dict[str, Any], node_id: str) -> Any:
     """Change some fields (curator); the node goes back to unverified."""
-    return _node(frac_nodes.update_node(get_store(), _principal(), node_id, changes,
+    return _node(frac_nodes.update_node(get_store(), caller(), node_id, changes,
                                         request.headers.get("If-Match")))
 
 
@@ -164,7 +157,7 @@ def patch_node(changes: dict[str, Any], node_id: str) -> Any:
 @frac.doc(**SECURED, **IF_MATCH)
 def review_node(body: dict[str, Any], node_id: str) -> Any:
     """One review step; 409 naming ``status`` when the node is not at this level."""
-    return _node(frac_review.review_node(get_store(), _principal(), node_id, body["level"],
+    return _node(frac_review.review_node(get_store(), caller(), node_id, body["level"],
                                          body["decision"], body["comment"],
                                          request.headers.get("If-Match")))
 
@@ -175,7 +168,7 @@ def review_node(body: dict[str, Any], node_id: str) -> Any:
 @frac.doc(**SECURED)
 def retire_node(body: dict[str, Any], node_id: str) -> Any:
     """Retire a node (curator): the next version leaves it out and lists it as retired."""
-    return _node(frac_nodes.retire_node(get_store(), _principal(), node_id, body["comment"]))
+    return _node(frac_nodes.retire_node(get_store(), caller(), node_id, body["comment"]))
 
 
 @frac.route("/nodes/<node_id>/events", methods=["GET"])
@@ -183,7 +176,7 @@ def retire_node(body: dict[str, Any], node_id: str) -> Any:
 @frac.doc(**SECURED)
 def node_events(node_id: str) -> Any:
     """The node's audit events, oldest first."""
-    return frac_nodes.node_events(get_store(), _principal(), node_id)
+    return frac_nodes.node_events(get_store(), caller(), node_id)
 
 
 # --- versions, search ---------------------------------------------------------------------------
@@ -194,7 +187,7 @@ def node_events(node_id: str) -> Any:
 @frac.doc(**SECURED)
 def publish(framework_id: str) -> Any:
     """Publish the confirmed framework as its next version (frac-approver)."""
-    version = frac_versions.publish(get_store(), _principal(), framework_id)
+    version = frac_versions.publish(get_store(), caller(), framework_id)
     return version, 201, {
         "Location": f"/frac/frameworks/{framework_id}/versions/{version['number']}"}
 

@@ -22,11 +22,10 @@ from catalogue_schemas.learners import (
     LearnerRecordPatchSchema,
     LearnerRecordSchema,
 )
-from hub.auth import current_principal
+from hub.auth import caller
 from hub.context import get_config, get_store
 from hub.docs import HubBlueprint
 from hub.errors import UnsupportedMediaType
-from hub.principal import Principal
 from hub.tokens import TokenCodec
 from marketplace import learner_import, learners
 
@@ -52,12 +51,6 @@ def init_app(app: Flask) -> None:
     app.extensions["hub.api"].register_blueprint(blp)
 
 
-def _principal() -> Principal:
-    principal = current_principal(required=True)
-    assert principal is not None
-    return principal
-
-
 @blp.route("", methods=["GET"])
 @blp.arguments(LearnerListArgs, location="query")
 @blp.response(200, LearnerPageSchema)
@@ -66,7 +59,7 @@ def list_learners(args: dict[str, Any]) -> Any:
     """A page of the organisation's learners by learner id, of one designation and/or
     position when given."""
     return learners.list_learners(
-        get_store(), _principal(), current_app.extensions[CODEC], limit=args["limit"],
+        get_store(), caller(), current_app.extensions[CODEC], limit=args["limit"],
         cursor=args["cursor"], org_id=args["org"], designation=args["designation"],
         position=args["position"])
 
@@ -78,7 +71,7 @@ def list_learners(args: dict[str, Any]) -> Any:
 def import_learners(args: dict[str, Any]) -> Any:
     """Import an HR export (CSV): good rows create or replace their records, bad rows are
     reported by row, field and message (``?dry_run=true`` checks only)."""
-    store, principal = get_store(), _principal()
+    store, principal = get_store(), caller()
     learners.check_manages_learners(principal)
     if request.mimetype != "text/csv":
         raise UnsupportedMediaType("an HR export is sent as Content-Type: text/csv")
@@ -93,7 +86,7 @@ def import_learners(args: dict[str, Any]) -> Any:
 @blp.doc(**SECURED)
 def get_learner(args: dict[str, Any], learner_id: str) -> Any:
     """One learner record."""
-    return learners.visible_learner(get_store(), _principal(), learner_id, args["org"])
+    return learners.visible_learner(get_store(), caller(), learner_id, args["org"])
 
 
 @blp.route("/<learner_id>", methods=["PUT"])
@@ -104,7 +97,7 @@ def get_learner(args: dict[str, Any], learner_id: str) -> Any:
 def put_learner(body: dict[str, Any], learner_id: str) -> Any:
     """Create or replace a learner of the organisation (absent optional fields are
     cleared)."""
-    record, created = learners.put_learner(get_store(), _principal(), learner_id, body,
+    record, created = learners.put_learner(get_store(), caller(), learner_id, body,
                                            get_config().public_url)
     return record, 201 if created else 200
 
@@ -115,7 +108,7 @@ def put_learner(body: dict[str, Any], learner_id: str) -> Any:
 @blp.doc(**SECURED)
 def patch_learner(changes: dict[str, Any], learner_id: str) -> Any:
     """Change some fields of a learner of the organisation."""
-    return learners.patch_learner(get_store(), _principal(), learner_id, changes,
+    return learners.patch_learner(get_store(), caller(), learner_id, changes,
                                   get_config().public_url)
 
 
@@ -124,5 +117,5 @@ def patch_learner(changes: dict[str, Any], learner_id: str) -> Any:
 @blp.doc(**SECURED)
 def delete_learner(learner_id: str) -> Any:
     """Remove a learner record."""
-    learners.delete_learner(get_store(), _principal(), learner_id)
+    learners.delete_learner(get_store(), caller(), learner_id)
     return None

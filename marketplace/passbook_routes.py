@@ -25,10 +25,9 @@ from catalogue_schemas.passbook import (
     PassbookArgs,
     PassbookSchema,
 )
-from hub.auth import current_principal
+from hub.auth import caller
 from hub.context import get_store
 from hub.docs import HubBlueprint
-from hub.principal import Principal
 from marketplace import passbook_service as service
 from marketplace.learners import visible_learner
 from marketplace.request_language import preferred_language
@@ -41,12 +40,6 @@ blp = HubBlueprint(
                 "and the completions completion integrity flagged as too fast.")
 
 
-def _principal() -> Principal:
-    principal = current_principal(required=True)
-    assert principal is not None
-    return principal
-
-
 @blp.route("/learners/<learner_id>/passbook", methods=["GET"])
 @blp.arguments(PassbookArgs, location="query")
 @blp.response(200, PassbookSchema)
@@ -55,7 +48,7 @@ def get_passbook(args: dict[str, Any], learner_id: str) -> Any:
     """Per competency the best level proven by evidence that counts, the self-declared level
     apart, and every piece of evidence (kind, source, item, statement, withheld)."""
     store = get_store()
-    learner = visible_learner(store, _principal(), learner_id, args.get("org"))
+    learner = visible_learner(store, caller(), learner_id, args.get("org"))
     return service.show(store, learner["org_id"], learner_id, preferred_language(args))
 
 
@@ -66,7 +59,7 @@ def get_passbook(args: dict[str, Any], learner_id: str) -> Any:
 def post_evidence(body: dict[str, Any], learner_id: str) -> Any:
     """Record a certificate, an external training or a self-declared level: the hub writes
     a statement to the organisation's LRS, from which the passbook derives the evidence."""
-    return service.record_evidence(get_store(), _principal(), learner_id, body), 201
+    return service.record_evidence(get_store(), caller(), learner_id, body), 201
 
 
 @blp.route("/completions/flagged", methods=["GET"])
@@ -79,7 +72,7 @@ def post_evidence(body: dict[str, Any], learner_id: str) -> Any:
 def flagged(args: dict[str, Any]) -> Any:
     """The organisation's completions flagged as too fast for the item, pending a reviewer
     (``accepted=true``: those accepted too), by statement id."""
-    org_id = service.reviewer_org(_principal(), args.get("org"))
+    org_id = service.reviewer_org(caller(), args.get("org"))
     rows = get_store().passbook.flagged(org_id, not args["accepted"], args.get("after"),
                                         args["limit"])
     if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
@@ -95,4 +88,4 @@ def flagged(args: dict[str, Any]) -> Any:
 def accept(statement_id: str) -> Any:
     """Accept a flagged completion (reviewer of the learner's organisation): its evidence
     counts from now on. Recorded as a statement referring to the completion."""
-    return service.accept(get_store(), _principal(), statement_id)
+    return service.accept(get_store(), caller(), statement_id)

@@ -26,10 +26,9 @@ from catalogue_schemas.plan import (
     PlanVersionSchema,
     ReportArgs,
 )
-from hub.auth import current_principal
+from hub.auth import caller
 from hub.context import get_config, get_store
 from hub.docs import HubBlueprint
-from hub.principal import Principal
 from marketplace import plan_progress
 from marketplace import plans as service
 from marketplace.request_language import preferred_language
@@ -42,12 +41,6 @@ blp = HubBlueprint(
                 "learner's mandated items and the overdue report (curator of the department).")
 
 
-def _principal() -> Principal:
-    principal = current_principal(required=True)
-    assert principal is not None
-    return principal
-
-
 # -- learner directory ---------------------------------------------------------------------
 
 @blp.route("/learners", methods=["GET"])
@@ -55,7 +48,7 @@ def _principal() -> Principal:
 @blp.doc(**SECURED)
 def list_learners() -> Any:
     """The department's learners, by learner id."""
-    return {"learners": service.list_learners(get_store(), _principal())}
+    return {"learners": service.list_learners(get_store(), caller())}
 
 
 @blp.route("/learners/<learner_id>", methods=["PUT"])
@@ -66,7 +59,7 @@ def list_learners() -> Any:
 def put_learner(body: dict[str, Any], learner_id: str) -> Any:
     """Register a learner of the department (or change its name, designation or agent
     homePage)."""
-    learner, created = service.register_learner(get_store(), _principal(), learner_id, body,
+    learner, created = service.register_learner(get_store(), caller(), learner_id, body,
                                                 get_config().public_url)
     return learner, 201 if created else 200
 
@@ -76,7 +69,7 @@ def put_learner(body: dict[str, Any], learner_id: str) -> Any:
 @blp.doc(**SECURED)
 def get_learner(learner_id: str) -> Any:
     """One learner of the department."""
-    return service.get_learner(get_store(), _principal(), learner_id)
+    return service.get_learner(get_store(), caller(), learner_id)
 
 
 @blp.route("/learners/<learner_id>", methods=["DELETE"])
@@ -84,7 +77,7 @@ def get_learner(learner_id: str) -> Any:
 @blp.doc(**SECURED)
 def delete_learner(learner_id: str) -> Any:
     """Remove a learner from the directory."""
-    service.remove_learner(get_store(), _principal(), learner_id)
+    service.remove_learner(get_store(), caller(), learner_id)
     return None
 
 
@@ -96,7 +89,7 @@ def learner_items(args: dict[str, Any], learner_id: str) -> Any:
     """The items the department's live plans mandate for the learner, each with its state
     (not-started, in-progress, completed) from the learner's statements in the department's
     LRS, its due date and whether it is overdue."""
-    store, principal = get_store(), _principal()
+    store, principal = get_store(), caller()
     learner = service.get_learner(store, principal, learner_id)
     items = plan_progress.mandated_items(
         store, learner, get_config().public_url, store.plans.list(principal.org_id, "live"),
@@ -107,7 +100,7 @@ def learner_items(args: dict[str, Any], learner_id: str) -> Any:
 # -- overdue report ------------------------------------------------------------------------
 
 def _overdue(args: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]]:
-    store, principal = get_store(), _principal()
+    store, principal = get_store(), caller()
     service.check_department_curator(principal)
     on = args.get("on") or plan_progress.today()
     rows = plan_progress.overdue_report(store, principal.org_id, get_config().public_url, on,
@@ -146,7 +139,7 @@ def overdue_csv(args: dict[str, Any]) -> Any:
 @blp.doc(**SECURED)
 def create_plan(body: dict[str, Any]) -> Any:
     """A new plan of the department, its content as the draft."""
-    plan = service.create_plan(get_store(), _principal(), body)
+    plan = service.create_plan(get_store(), caller(), body)
     return (service.shown(plan, preferred_language({})), 201,
             {"Location": f"/plans/{plan['id']}"})
 
@@ -157,7 +150,7 @@ def create_plan(body: dict[str, Any]) -> Any:
 @blp.doc(**SECURED)
 def list_plans(args: dict[str, Any]) -> Any:
     """The department's plans, oldest first (``state`` filters)."""
-    found = service.list_plans(get_store(), _principal(), args.get("state"))
+    found = service.list_plans(get_store(), caller(), args.get("state"))
     return {"plans": [service.shown(p, preferred_language(args)) for p in found]}
 
 
@@ -167,7 +160,7 @@ def list_plans(args: dict[str, Any]) -> Any:
 @blp.doc(**SECURED)
 def get_plan(args: dict[str, Any], plan_id: str) -> Any:
     """One plan: its live version and its working draft."""
-    return service.shown(service.get_plan(get_store(), _principal(), plan_id),
+    return service.shown(service.get_plan(get_store(), caller(), plan_id),
                          preferred_language(args))
 
 
@@ -178,7 +171,7 @@ def get_plan(args: dict[str, Any], plan_id: str) -> Any:
 def put_draft(body: dict[str, Any], plan_id: str) -> Any:
     """Replace the working draft; a live plan keeps serving its live version until the
     draft goes live."""
-    plan = service.edit_draft(get_store(), _principal(), plan_id, body)
+    plan = service.edit_draft(get_store(), caller(), plan_id, body)
     return service.shown(plan, preferred_language({}))
 
 
@@ -188,7 +181,7 @@ def put_draft(body: dict[str, Any], plan_id: str) -> Any:
 @blp.doc(**SECURED)
 def transition(body: dict[str, Any], plan_id: str) -> Any:
     """``go_live`` (the draft becomes the next live version) or ``retire``."""
-    plan = service.transition(get_store(), _principal(), plan_id, body["action"])
+    plan = service.transition(get_store(), caller(), plan_id, body["action"])
     return service.shown(plan, preferred_language({}))
 
 
@@ -197,4 +190,4 @@ def transition(body: dict[str, Any], plan_id: str) -> Any:
 @blp.doc(**SECURED)
 def plan_audit(plan_id: str) -> Any:
     """Every event of the plan, oldest first."""
-    return {"events": service.audit(service.get_plan(get_store(), _principal(), plan_id))}
+    return {"events": service.audit(service.get_plan(get_store(), caller(), plan_id))}

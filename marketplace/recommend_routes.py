@@ -18,10 +18,9 @@ from catalogue_schemas.talent import (
     TalentSearchArgs,
     TalentSearchSchema,
 )
-from hub.auth import current_principal
+from hub.auth import caller
 from hub.context import get_config, get_store
 from hub.docs import HubBlueprint
-from hub.principal import Principal
 from hub.tokens import TokenCodec
 from marketplace import plan_progress, recommend, talent
 from marketplace.learners import visible_learner
@@ -43,12 +42,6 @@ blp = HubBlueprint(
     "recommendations", __name__,
     description="A learner's gaps and recommendations; talent search and competency coverage "
                 "of a department (issue 13).")
-
-
-def _principal() -> Principal:
-    principal = current_principal(required=True)
-    assert principal is not None
-    return principal
 
 
 def _wants_csv() -> bool:
@@ -74,7 +67,7 @@ def recommendations(args: dict[str, Any], learner_id: str) -> Any:
     published courses and programs that close the gaps best, each with the gaps it closes
     and ``why`` it ranks there."""
     store = get_store()
-    learner = visible_learner(store, _principal(), learner_id, args.get("org"))
+    learner = visible_learner(store, caller(), learner_id, args.get("org"))
     held = store.passbook.held_levels(learner["org_id"], [learner_id]).get(learner_id, {})
     return recommend.recommendations(store, learner, held, get_config().public_url,
                                      plan_progress.today(), preferred_language(args),
@@ -90,7 +83,7 @@ def talent_search(args: dict[str, Any]) -> Any:
     """Learners of the department (every department for a platform administrator) holding
     ``competency`` at ``min_level`` or above on proven evidence, with that evidence; by
     organisation then learner id, ``next`` for the following page."""
-    store, principal, lang = get_store(), _principal(), preferred_language(args)
+    store, principal, lang = get_store(), caller(), preferred_language(args)
     if not _wants_csv():
         return talent.search(store, principal, args, _codec(), lang)
     body = talent.search_as_csv(store, principal, args, _codec(), lang)
@@ -106,7 +99,7 @@ def talent_search(args: dict[str, Any]) -> Any:
 def talent_coverage(args: dict[str, Any]) -> Any:
     """Per role the department's learners hold (through their positions), per competency it
     requires: the officials in the role, how many meet the level, and the share."""
-    report = talent.coverage(get_store(), _principal(), args.get("org"),
+    report = talent.coverage(get_store(), caller(), args.get("org"),
                              preferred_language(args))
     if not _wants_csv():
         return report
