@@ -38,7 +38,8 @@ from hub.principal import OrgKind, Principal
 from marketplace import blended_statements as xs
 from marketplace.blended import coordinated_session, get_session, visible_batch
 from marketplace.blended_codes import CODE_FIELD, CheckInThrottle, codes_match
-from marketplace.blended_roster import cell, seated_learners
+from marketplace.blended_roster import seated_learners
+from marketplace.csv_cells import csv_cell
 from storage.ports import Document, Store
 from storage.ports.blended import learner_key
 from storage.timestamps import TIMESTAMP_FORMAT, format_timestamp, utcnow
@@ -229,10 +230,10 @@ def sheet(store: Store, principal: Principal, session_id: str) -> Document:
 
 def sheet_csv(report: Document) -> str:
     """The sheet's rows as CSV (RFC 4180: CRLF line ends, a header row), cells kept as text
-    as the roster's are (:func:`marketplace.blended_roster.cell`)."""
+    as the roster's are (:func:`marketplace.csv_cells.csv_cell`)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in report["learners"]:
-        writer.writerow({k: cell(v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return out.getvalue()

@@ -13,6 +13,7 @@ import io
 
 from hub.principal import Principal
 from marketplace.blended import coordinated_batch
+from marketplace.csv_cells import csv_cell
 from marketplace.frac_model import pick_text
 from storage.ports import Document, Store
 
@@ -48,12 +49,6 @@ def roster(store: Store, principal: Principal, batch_id: str, lang: str | None) 
             "seats_taken": batch["seats_taken"], "states": counts, "enrolments": rows}
 
 
-def cell(value: object) -> str:
-    """A CSV cell of ``value``: empty for None, and never a formula."""
-    text = "" if value is None else str(value)
-    # Learner ids come from clients: a cell a spreadsheet would run as a formula (OWASP "CSV
-    # injection") is kept as text by a leading apostrophe.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def roster_csv(report: Document) -> str:
@@ -62,5 +57,5 @@ def roster_csv(report: Document) -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in report["enrolments"]:
-        writer.writerow({k: cell(v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return out.getvalue()

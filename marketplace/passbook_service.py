@@ -18,6 +18,7 @@ from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from hub.principal import OrgKind, Principal, Role
 from marketplace import passbook
 from marketplace import passbook_statements as vocab
+from marketplace.csv_cells import csv_cell
 from marketplace.frac_catalog import published
 from marketplace.frac_model import LEVEL_NAMES
 from marketplace.frac_tags import validate_tags
@@ -146,10 +147,5 @@ def as_csv(rows: list[Document]) -> str:
     for row in rows:
         accepted = row.get("accepted") or {}
         flat = {**row, "accepted_by": accepted.get("by"), "accepted_at": accepted.get("at")}
-        writer.writerow([_cell(flat.get(column)) for column in CSV_COLUMNS])
+        writer.writerow([csv_cell(flat.get(column)) for column in CSV_COLUMNS])
     return out.getvalue()
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

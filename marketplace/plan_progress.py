@@ -30,10 +30,11 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from catalogue_schemas.links import catalogue_item_url
-from marketplace.frac_model import pick_text
 
 # The statement rules live in marketplace.learner_states (program completion reads them too);
 # this module's callers and tests keep naming them here.
+from marketplace.csv_cells import csv_cell
+from marketplace.frac_model import pick_text
 from marketplace.learner_states import ADL as ADL
 from marketplace.learner_states import agent_key as agent_key
 from marketplace.learner_states import item_state as item_state
@@ -109,8 +110,3 @@ def as_csv(rows: list[Document]) -> str:
     return out.getvalue()
 
 
-def csv_cell(value: object) -> str:
-    """A CSV cell a spreadsheet shows as text: a leading ``=``, ``+``, ``-``, ``@``, tab or
-    carriage return (which would start a formula) gets a ``'`` before it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -19,12 +19,12 @@ from typing import Any
 from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.principal import OrgKind, Principal, Role
 from hub.tokens import TokenCodec
+from marketplace.csv_cells import csv_cell
 from marketplace.frac_catalog import PublishedFrameworks, published
 from marketplace.frac_model import COMPETENCY, LEVEL_NAMES, FrameworkVersion
 from marketplace.frac_search import ref
 from marketplace.learner_roles import role_requirements, roles_of_position
 from marketplace.learners import with_defaults
-from marketplace.plan_progress import csv_cell
 from storage.ports import Document, Store
 from storage.ports.passbook import PROVEN_KINDS
 
@@ -121,7 +121,7 @@ def search_as_csv(store: Store, principal: Principal, args: Document, codec: Tok
                   lang: str | None) -> str:
     """Every holder from ``args["cursor"]`` on as CSV (RFC 4180, header first), read a page
     at a time; cells a spreadsheet would run as formulas are defused
-    (:func:`marketplace.plan_progress.csv_cell`)."""
+    (:func:`marketplace.csv_cells.csv_cell`)."""
     args = {**args, "limit": 500}
     lines = [_line(SEARCH_COLUMNS)]
     while True:
