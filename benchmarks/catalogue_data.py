@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -30,6 +30,18 @@ MODES = ["self-paced", "self-paced", "instructor-led", "classroom"]
 LEVELS = ["beginner", "intermediate", "advanced"]
 LANGS = [["en"], ["en", "hi"], ["hi"], ["en", "ta"], ["en", "bn"], ["mr"], ["en", "hi", "te"]]
 MINUTES = [20, 45, 90, 150, 300, 480, 900, 1800, 3000]
+
+
+def add_courses(store: Any, documents: Iterable[dict[str, Any]], batch: int = 2000) -> None:
+    """Insert course documents straight into the store, ``batch`` per write."""
+    pending: list[dict[str, Any]] = []
+    for doc in documents:
+        pending.append(doc)
+        if len(pending) == batch:
+            store.courses.add_many(pending, [])
+            pending = []
+    if pending:
+        store.courses.add_many(pending, [])
 
 
 def _tag(rng: random.Random) -> dict[str, Any]:

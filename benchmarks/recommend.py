@@ -21,10 +21,11 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks.catalogue_data import course_documents
+from benchmarks.catalogue_data import add_courses, course_documents
 
 COMPETENCIES = 200
 CALLS = 300
@@ -49,17 +50,15 @@ def seed(store: Any, n: int) -> tuple[str, str]:
     publish_role_framework(store, COMPETENCIES, {"POS-B": {"ROLE-B": REQUIRED}})
     provider = create_organisation(store, "Bench Provider", OrgKind.PROVIDER)["id"]
     rng = random.Random(13)
-    batch: list[dict[str, Any]] = []
-    for doc in course_documents(n, [provider]):
-        doc["live"]["competencies"] = [
-            tag(number, rng.randint(1, 5))
-            for number in rng.sample(range(1, COMPETENCIES + 1), rng.randint(1, 3))]
-        batch.append(doc)
-        if len(batch) == 2000:
-            store.courses.add_many(batch, [])
-            batch = []
-    if batch:
-        store.courses.add_many(batch, [])
+
+    def tagged(docs: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for doc in docs:
+            doc["live"]["competencies"] = [
+                tag(number, rng.randint(1, 5))
+                for number in rng.sample(range(1, COMPETENCIES + 1), rng.randint(1, 3))]
+            yield doc
+
+    add_courses(store, tagged(course_documents(n, [provider])))
     org = create_organisation(store, "Bench Department", OrgKind.DEPARTMENT)["id"]
     put_learner(store, org, "bench-learner", position="POS-B", languages=["hi"])
     for number, level in HELD.items():

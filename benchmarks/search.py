@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from benchmarks.catalogue_data import course_documents, search_queries
+from benchmarks.catalogue_data import add_courses, course_documents, search_queries
 from benchmarks.server import serve
 
 PROVIDERS = 24
@@ -32,14 +32,7 @@ def seed(store_url: str, n: int) -> list[str]:
         publish_test_framework(store)  # the courses are tagged against it (catalogue_data)
         providers = [create_organisation(store, f"Bench Provider {i}", OrgKind.PROVIDER)["id"]
                      for i in range(PROVIDERS)]
-        batch: list[dict] = []
-        for doc in course_documents(n, providers):
-            batch.append(doc)
-            if len(batch) == 2000:
-                store.courses.add_many(batch, [])
-                batch = []
-        if batch:
-            store.courses.add_many(batch, [])
+        add_courses(store, course_documents(n, providers))
         return providers
     finally:
         store.close()
