@@ -11,7 +11,8 @@ level, some not at all). Then times:
 - ``GET /learners/{id}/recommendations`` through the app in process (credential check,
   learner record, passbook, gaps, ranking, schema dump), warm: p50 and p95 of 300 calls;
 - the first call after a rating change (the index is kept: ratings refresh later) and after
-  one more course is published (the call that rebuilds the index).
+  one more course is published (answered from the previous index while the rebuild runs
+  beside it, for a catalogue this large), and how long until the rebuilt index serves.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def run() -> list[str]:
     """Seed, time, print; returns the printed lines."""
     from hub import create_app
     from hub.auth import create_credential
-    from marketplace.recommend_index import catalogue_index
+    from marketplace.recommend_index import catalogue_index, current_index
     from tests.conftest import basic
     from tests.marketplace.recommend_support import publish
 
@@ -104,9 +105,13 @@ def run() -> list[str]:
             started = time.perf_counter()
             assert client.get(path, headers=headers).status_code == 200
             rated = (time.perf_counter() - started) * 1000
+            before = current_index(store)
             publish(store, "crs_bench_new", {7: 3}, languages=["hi"])
             started = time.perf_counter()
             assert client.get(path, headers=headers).status_code == 200
+            published = (time.perf_counter() - started) * 1000
+            while current_index(store) is before:  # the rebuild (in the background when large)
+                time.sleep(0.01)
             rebuilt = (time.perf_counter() - started) * 1000
         finally:
             store.close()
@@ -117,7 +122,8 @@ def run() -> list[str]:
         f"GET /learners/{{id}}/recommendations in process)",
         f"recommend index: built in {built * 1000:.0f} ms ({len(index.items)} items, "
         f"{len(index.by_competency)} competencies); first call after a rating change "
-        f"{rated:.0f} ms, after a publication (rebuild) {rebuilt:.0f} ms; seeded in "
+        f"{rated:.0f} ms, after a publication {published:.0f} ms (the index rebuilt beside "
+        f"the requests in {rebuilt:.0f} ms); seeded in "
         f"{seeded:.1f} s",
     ]
     for line in lines:

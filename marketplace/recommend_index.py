@@ -20,12 +20,14 @@ takes seconds, and reviews arrive all the time).
 The generation and the key are read *before* the catalogue is, so a write that lands during a
 build moves them again and the next call rebuilds. While one thread rebuilds, the others keep
 answering from the previous index rather than queueing behind it; the first build of a store
-is waited for.
+is waited for. From :data:`BACKGROUND_FROM` items on, no request waits for a rebuild: it runs
+in a background thread and requests answer from the previous index until it is done.
 """
 
 from __future__ import annotations
 
 import bisect
+import logging
 import threading
 import time
 import weakref
@@ -34,8 +36,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from storage.errors import StoreClosed
 from storage.ports import Document, Store
 from storage.ports.catalogue import CourseQuery
+
+log = logging.getLogger(__name__)
 
 #: Catalogue categories recommended: the issue ranks courses and programs (resources and
 #: assessments are not something a learner takes to acquire a level).
@@ -43,6 +48,11 @@ RECOMMENDED_CATEGORIES = frozenset({"course", "program"})
 
 #: Courses read per page while building.
 PAGE = 1000
+
+#: From this many recommendable items on, a rebuild runs in a background thread while
+#: requests answer from the previous index (50,000 items take seconds to read); a smaller
+#: catalogue is rebuilt by the request that sees the change, so it sees it at once.
+BACKGROUND_FROM = 5000
 
 #: How stale ratings may get: a catalogue change that changed only ratings rebuilds the index
 #: at most this often.
@@ -199,6 +209,12 @@ def _holder(store: Store) -> _Holder:
         return found
 
 
+def current_index(store: Store) -> CatalogueIndex | None:
+    """The index ``store``'s requests answer from now, without checking the catalogue (None
+    before the first build)."""
+    return _holder(store).index
+
+
 def catalogue_index(store: Store) -> CatalogueIndex:
     """The index of ``store``'s live catalogue, rebuilt when its content changed (ratings:
     at most every :data:`RATING_REFRESH_SECONDS`)."""
@@ -218,12 +234,37 @@ def catalogue_index(store: Store) -> CatalogueIndex:
         return current
     if current is None:
         holder.building.acquire()
+    elif len(current.items) >= BACKGROUND_FROM:
+        # A large catalogue takes seconds to read: no request waits for it. The rebuild runs
+        # beside the requests, which answer from the previous index until it is done.
+        threading.Thread(target=_rebuild, args=(store, holder, generation, key),
+                         name="recommendation-index", daemon=True).start()
+        return current
     try:
-        current = holder.index
-        if current is not None and current.generation >= generation:
-            return current
-        fresh = build(store, generation, key)
-        holder.index = fresh
-        return fresh
+        return _rebuild_locked(store, holder, generation, key)
+    finally:
+        holder.building.release()
+
+
+def _rebuild_locked(store: Store, holder: _Holder, generation: int, key: tuple[int, int]
+                    ) -> CatalogueIndex:
+    """Build the index unless another build already reached ``generation`` (the caller holds
+    ``holder.building``)."""
+    current = holder.index
+    if current is not None and current.generation >= generation:
+        return current
+    fresh = build(store, generation, key)
+    holder.index = fresh
+    return fresh
+
+
+def _rebuild(store: Store, holder: _Holder, generation: int, key: tuple[int, int]) -> None:
+    """A background rebuild (the caller acquired ``holder.building`` for it)."""
+    try:
+        _rebuild_locked(store, holder, generation, key)
+    except StoreClosed:  # its app was torn down meanwhile: nothing to serve any more
+        pass
+    except Exception:  # the previous index keeps serving; the next call tries again
+        log.exception("rebuilding the recommendation index failed")
     finally:
         holder.building.release()

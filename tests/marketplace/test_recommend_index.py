@@ -75,3 +75,22 @@ def test_a_catalogue_larger_than_one_page_is_read_whole(app: Any, monkeypatch: A
     index = catalogue_index(store)
     assert len(index.items) == 5
     assert len(index.candidates(competency(1))) == 3
+
+
+def test_a_large_catalogue_is_rebuilt_beside_the_requests(app: Any, monkeypatch: Any) -> None:
+    # Rebuilding 50,000 items takes seconds: the request that sees a publication answers from
+    # the previous index and the rebuild runs in the background.
+    store = store_of(app)
+    monkeypatch.setattr(recommend_index, "BACKGROUND_FROM", 1)
+    publish(store, "crs_a", {1: 2})
+    first = catalogue_index(store)  # the first build of a store is waited for
+    publish(store, "crs_b", {1: 3})
+    holder = recommend_index._holder(store)
+    assert catalogue_index(store) is first  # answered at once, the rebuild started
+    for _ in range(200):
+        if holder.index is not first:
+            break
+        threading.Event().wait(0.05)
+    assert set(catalogue_index(store).items) == {"crs_a", "crs_b"}
+    assert holder.building.acquire(blocking=False)  # the background build released its lock
+    holder.building.release()
